@@ -1,0 +1,242 @@
+package loader
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/getsops/sops/v3/keyservice"
+	"gopkg.in/yaml.v3"
+)
+
+// Load reads the workspace rooted at fsys. See the package documentation for
+// which files it reads and how it merges them. The error, if any, joins one
+// [*FileError] a bad file.
+func Load(ctx context.Context, fsys fs.FS, opts ...Option) (*Workspace, error) {
+	var cfg config
+	for _, o := range opts {
+		o(&cfg)
+	}
+	cfg.limits = cfg.limits.withDefaults()
+	svcs, err := keyServices(cfg.ageIdentities)
+	if err != nil {
+		return nil, fmt.Errorf("loader: %w", err)
+	}
+	paths, err := findFiles(ctx, fsys, cfg.limits)
+	if err != nil {
+		return nil, err
+	}
+	files, err := readFiles(ctx, fsys, paths, cfg.limits)
+	if err != nil {
+		return nil, err
+	}
+	parseAll(ctx, files, cfg.limits, svcs)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	var problems []error
+	m := newMerger()
+	w := &Workspace{}
+	for _, f := range files {
+		err := f.err
+		if err == nil {
+			err = m.add(f)
+		}
+		if err != nil {
+			problems = append(problems, err)
+			continue
+		}
+		w.addFile(f)
+	}
+	if len(problems) > 0 && !cfg.skipBadFiles {
+		return nil, errors.Join(problems...)
+	}
+	w.warnings = problems
+	w.doc = m.document()
+	return w, nil
+}
+
+// LoadDir loads the workspace in the directory dir. Every file is opened
+// through an [os.Root], so a symbolic link cannot lead outside dir.
+func LoadDir(ctx context.Context, dir string, opts ...Option) (*Workspace, error) {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("loader: %w", err)
+	}
+	defer root.Close()
+	return Load(ctx, root.FS(), opts...)
+}
+
+// findFiles lists the workflow files below the root in lexical order of
+// their paths.
+func findFiles(ctx context.Context, fsys fs.FS, lim Limits) ([]string, error) {
+	var paths []string
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return &FileError{Path: p, Err: err}
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		name := d.Name()
+		if d.IsDir() {
+			if p == "." {
+				return nil
+			}
+			if strings.HasPrefix(name, ".") {
+				return fs.SkipDir
+			}
+			if depth := strings.Count(p, "/") + 1; depth > lim.MaxDepth {
+				return &FileError{Path: p, Err: fmt.Errorf("%w: deeper than %d directories (MaxDepth)", ErrLimit, lim.MaxDepth)}
+			}
+			return nil
+		}
+		if !isWorkflowFile(name) {
+			return nil
+		}
+		if len(paths) == lim.MaxFiles {
+			return &FileError{Path: p, Err: fmt.Errorf("%w: more than %d YAML files (MaxFiles)", ErrLimit, lim.MaxFiles)}
+		}
+		paths = append(paths, p)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	// WalkDir sorts by name within a directory, which puts "a/x.yaml" before
+	// "a.yaml"; the contract is the lexical order of whole paths.
+	slices.Sort(paths)
+	return paths, nil
+}
+
+func isWorkflowFile(name string) bool {
+	if name == ".sops.yaml" || name == ".sops.yml" {
+		return false // sops' creation rules, not a workflow
+	}
+	return strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")
+}
+
+func isSopsName(name string) bool {
+	return strings.HasSuffix(name, ".sops.yaml") || strings.HasSuffix(name, ".sops.yml")
+}
+
+// file is one workflow file on its way through a load.
+type file struct {
+	path      string
+	data      []byte
+	docs      []*yaml.Node // plaintext documents
+	encrypted bool
+	secrets   []string // plaintext of the leaves that were encrypted at rest
+	marked    []*yaml.Node
+	err       error // a *FileError
+}
+
+// readFiles reads every file, one after another: an fs.FS need not be safe
+// for concurrent use.
+func readFiles(ctx context.Context, fsys fs.FS, paths []string, lim Limits) ([]*file, error) {
+	files := make([]*file, len(paths))
+	for i, p := range paths {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		f := &file{path: p}
+		f.data, f.err = readLimited(fsys, p, lim.MaxFileSize)
+		files[i] = f
+	}
+	return files, nil
+}
+
+func readLimited(fsys fs.FS, p string, max int64) ([]byte, error) {
+	fh, err := fsys.Open(p)
+	if err != nil {
+		return nil, &FileError{Path: p, Err: err}
+	}
+	defer fh.Close()
+	if st, err := fh.Stat(); err == nil && st.Size() > max {
+		return nil, &FileError{Path: p, Err: fmt.Errorf("%w: larger than %d bytes (MaxFileSize)", ErrLimit, max)}
+	}
+	data, err := io.ReadAll(io.LimitReader(fh, max+1))
+	if err != nil {
+		return nil, &FileError{Path: p, Err: err}
+	}
+	if int64(len(data)) > max {
+		return nil, &FileError{Path: p, Err: fmt.Errorf("%w: larger than %d bytes (MaxFileSize)", ErrLimit, max)}
+	}
+	return data, nil
+}
+
+// parseAll parses and decrypts the files in parallel; merging, which depends
+// on file order, happens afterwards.
+func parseAll(ctx context.Context, files []*file, lim Limits, svcs []keyservice.KeyServiceClient) {
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for _, f := range files {
+		if f.err != nil {
+			continue
+		}
+		wg.Go(func() {
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			defer func() { <-sem }()
+			f.err = parseFile(f, lim, svcs)
+		})
+	}
+	wg.Wait()
+}
+
+func parseFile(f *file, lim Limits, svcs []keyservice.KeyServiceClient) error {
+	docs, err := parseDocuments(f.data, lim.MaxNodes)
+	if err != nil {
+		return &FileError{Path: f.path, Err: err}
+	}
+	encrypted := hasSopsMetadata(docs)
+	if !encrypted && isSopsName(path.Base(f.path)) {
+		return &FileError{Path: f.path, Err: fmt.Errorf("%w: %w", ErrDecrypt, ErrNotEncrypted)}
+	}
+	if !encrypted {
+		f.docs = docs
+		return validateShape(f)
+	}
+	plain, keyPath, err := decryptSops(f.data, svcs)
+	if err != nil {
+		return &FileError{Path: f.path, Key: keyPath, Err: err}
+	}
+	after, err := parseDocuments(plain, lim.MaxNodes)
+	if err != nil || len(after) != len(docs) {
+		return &FileError{Path: f.path, Err: errShape}
+	}
+	for i := range docs {
+		err := collectEncrypted(docs[i], after[i], true, func(n *yaml.Node) {
+			f.marked = append(f.marked, n)
+			if n.Value != "" {
+				f.secrets = append(f.secrets, n.Value)
+			}
+		})
+		if err != nil {
+			return &FileError{Path: f.path, Err: err}
+		}
+	}
+	f.docs, f.encrypted = after, true
+	return validateShape(f)
+}
+
+func validateShape(f *file) error {
+	for _, doc := range f.docs {
+		if _, err := topMapping(doc); err != nil {
+			return &FileError{Path: f.path, Err: err}
+		}
+	}
+	return nil
+}

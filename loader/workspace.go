@@ -1,0 +1,117 @@
+package loader
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"regexp"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Mask replaces every value that was encrypted at rest when a workspace is
+// shown to people.
+const Mask = "••••••"
+
+// File is one file of a loaded workspace.
+type File struct {
+	Path      string // slash-separated, relative to the workspace root
+	Encrypted bool   // it carried sops metadata and was decrypted
+}
+
+// A Workspace is the merged, decrypted content of a workspace's files. It
+// is immutable and safe for concurrent use.
+type Workspace struct {
+	doc      *yaml.Node
+	files    []File
+	secrets  []string
+	seen     map[string]struct{}
+	masked   map[*yaml.Node]struct{} // leaves that were encrypted at rest
+	warnings []error
+}
+
+func (w *Workspace) addFile(f *file) {
+	w.files = append(w.files, File{Path: f.path, Encrypted: f.encrypted})
+	if w.masked == nil {
+		w.masked = map[*yaml.Node]struct{}{}
+		w.seen = map[string]struct{}{}
+	}
+	for _, n := range f.marked {
+		w.masked[n] = struct{}{}
+	}
+	for _, s := range f.secrets {
+		if _, dup := w.seen[s]; !dup {
+			w.seen[s] = struct{}{}
+			w.secrets = append(w.secrets, s)
+		}
+	}
+}
+
+// Files returns the files that make up the workspace, in load order.
+func (w *Workspace) Files() []File { return append([]File(nil), w.files...) }
+
+// SecretValues returns the plaintext of every leaf that was encrypted at
+// rest, each value once, in load order: non-string leaves in their YAML text
+// form, empty strings left out. Hand them to a redactor.
+func (w *Workspace) SecretValues() []string { return append([]string(nil), w.secrets...) }
+
+// Warnings returns the bad files that [WithSkipBadFiles] left out, each a
+// [*FileError].
+func (w *Workspace) Warnings() []error { return append([]error(nil), w.warnings...) }
+
+// Decode decodes the merged document into v, as [yaml.Node.Decode] does:
+// use yaml struct tags on your own types. A decoding error never quotes a
+// value.
+func (w *Workspace) Decode(v any) error {
+	err := w.doc.Decode(v)
+	if err == nil {
+		return nil
+	}
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		msgs := make([]string, len(te.Errors))
+		for i, m := range te.Errors {
+			msgs[i] = quotedValue.ReplaceAllString(m, "cannot unmarshal $1 "+Mask+" into")
+		}
+		return fmt.Errorf("loader: decode: %w", &yaml.TypeError{Errors: msgs})
+	}
+	return fmt.Errorf("loader: decode: %w", err)
+}
+
+// quotedValue matches the part of a yaml.v3 type error that quotes the value
+// ("cannot unmarshal !!str `S3CRET` into int"); it may be a decrypted secret.
+var quotedValue = regexp.MustCompile("cannot unmarshal (\\S+) `.*` into")
+
+// MaskedYAML returns the merged document as YAML with every leaf that was
+// encrypted at rest replaced by [Mask]: what a CLI shows a person.
+func (w *Workspace) MaskedYAML() ([]byte, error) {
+	doc := w.maskedCopy(w.doc)
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(doc); err != nil {
+		return nil, fmt.Errorf("loader: encode: %w", err)
+	}
+	if err := enc.Close(); err != nil {
+		return nil, fmt.Errorf("loader: encode: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// maskedCopy copies n, replacing encrypted leaves by Mask and expanding
+// aliases (an anchor may point at an encrypted leaf).
+func (w *Workspace) maskedCopy(n *yaml.Node) *yaml.Node {
+	n = resolveAlias(n)
+	c := *n
+	c.Anchor = ""
+	if _, ok := w.masked[n]; ok {
+		c.Value, c.Tag, c.Style = Mask, "!!str", 0
+		c.Content = nil
+		return &c
+	}
+	c.Content = make([]*yaml.Node, len(n.Content))
+	for i, child := range n.Content {
+		c.Content[i] = w.maskedCopy(child)
+	}
+	return &c
+}
