@@ -83,7 +83,8 @@ func (w *Workspace) Decode(v any) error {
 var quotedValue = regexp.MustCompile("cannot unmarshal (\\S+) `.*` into")
 
 // MaskedYAML returns the merged document as YAML with every leaf that was
-// encrypted at rest replaced by [Mask]: what a CLI shows a person.
+// encrypted at rest replaced by [Mask], aliases expanded and comments left
+// out (sops encrypts comments too): what a CLI shows a person.
 func (w *Workspace) MaskedYAML() ([]byte, error) {
 	doc := w.maskedCopy(w.doc)
 	var buf bytes.Buffer
@@ -98,12 +99,13 @@ func (w *Workspace) MaskedYAML() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// maskedCopy copies n, replacing encrypted leaves by Mask and expanding
-// aliases (an anchor may point at an encrypted leaf).
+// maskedCopy copies n, replacing encrypted leaves by Mask, expanding aliases
+// (an anchor may point at an encrypted leaf) and dropping comments.
 func (w *Workspace) maskedCopy(n *yaml.Node) *yaml.Node {
 	n = resolveAlias(n)
 	c := *n
-	c.Anchor = ""
+	// Comments go too: sops encrypts comments, and a decrypted one is a secret.
+	c.Anchor, c.HeadComment, c.LineComment, c.FootComment = "", "", "", ""
 	if _, ok := w.masked[n]; ok {
 		c.Value, c.Tag, c.Style = Mask, "!!str", 0
 		c.Content = nil
