@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"filippo.io/age"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/hushflow/hushflow/internal/sopsenc"
 )

@@ -14,7 +14,7 @@ import (
 	"sync"
 
 	"github.com/getsops/sops/v3/keyservice"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // Load reads the workspace rooted at fsys. See the package documentation for

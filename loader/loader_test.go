@@ -12,7 +12,7 @@ import (
 	"testing/fstest"
 	"time"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/hushflow/hushflow/internal/sopsenc"
 	"github.com/hushflow/hushflow/loader"

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"regexp"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // Mask replaces every value that was encrypted at rest when a workspace is
