@@ -1,0 +1,387 @@
+package redact
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// ErrInvalidJSON is returned (wrapped) by JSON for input that is not one
+// valid JSON value. The error tells the offset and the kind of fault, never
+// the text found there.
+var ErrInvalidJSON = errors.New("redact: invalid JSON")
+
+// JSON returns the JSON text data with its strings, keys and numbers masked as
+// Value masks them. Everything else is kept byte for byte: the order of keys,
+// duplicate keys, white space, and the escapes of strings that hold nothing
+// to mask. A masked string is written back with only the escapes JSON
+// requires; a masked number becomes the string "••••••".
+//
+// When two keys of one object come out the same, the first in document order
+// keeps its text and each later one gets "#2", "#3", ... appended.
+//
+// JSON fails closed: for anything that is not exactly one valid JSON value
+// (RFC 8259, nesting at most 10,000 deep) it returns nil and an error
+// wrapping ErrInvalidJSON, never the input.
+func (r *Redactor) JSON(data []byte) ([]byte, error) {
+	j := jsonMasker{m: r.load(), in: data}
+	j.skipSpace()
+	if err := j.value(0); err != nil {
+		return nil, err
+	}
+	j.skipSpace()
+	if j.pos != len(j.in) {
+		return nil, j.fail("data after the top-level value")
+	}
+	if j.out == nil {
+		return bytes.Clone(data), nil
+	}
+	return append(j.out, data[j.copied:]...), nil
+}
+
+// jsonMasker walks JSON text once, checking its syntax and copying it to out
+// lazily: out stays nil until the first change, and in[copied:] has not been
+// copied yet.
+type jsonMasker struct {
+	m       *matcher
+	in      []byte
+	pos     int
+	out     []byte
+	copied  int
+	scratch []byte // a string's decoded text, when it has escapes
+	spans   []span
+}
+
+func (j *jsonMasker) fail(what string) error {
+	return fmt.Errorf("%w: %s at offset %d", ErrInvalidJSON, what, j.pos)
+}
+
+// replace writes text in place of in[start:j.pos].
+func (j *jsonMasker) replace(start int, text []byte) {
+	if j.out == nil {
+		j.out = make([]byte, 0, len(j.in)+len(text))
+	}
+	j.out = append(j.out, j.in[j.copied:start]...)
+	j.out = append(j.out, text...)
+	j.copied = j.pos
+}
+
+func (j *jsonMasker) skipSpace() {
+	for j.pos < len(j.in) {
+		switch j.in[j.pos] {
+		case ' ', '\t', '\n', '\r':
+			j.pos++
+		default:
+			return
+		}
+	}
+}
+
+func (j *jsonMasker) value(depth int) error {
+	if j.pos >= len(j.in) {
+		return j.fail("unexpected end of input")
+	}
+	switch c := j.in[j.pos]; {
+	case c == '{':
+		return j.object(depth + 1)
+	case c == '[':
+		return j.array(depth + 1)
+	case c == '"':
+		return j.str(nil)
+	case c == 't':
+		return j.literal("true")
+	case c == 'f':
+		return j.literal("false")
+	case c == 'n':
+		return j.literal("null")
+	case c == '-' || c >= '0' && c <= '9':
+		return j.number()
+	}
+	return j.fail("unexpected character")
+}
+
+func (j *jsonMasker) literal(word string) error {
+	if !bytes.HasPrefix(j.in[j.pos:], []byte(word)) {
+		return j.fail("invalid literal")
+	}
+	j.pos += len(word)
+	return nil
+}
+
+func (j *jsonMasker) object(depth int) error {
+	if depth > maxDepth {
+		return j.fail("nesting too deep")
+	}
+	j.pos++ // {
+	j.skipSpace()
+	if j.pos < len(j.in) && j.in[j.pos] == '}' {
+		j.pos++
+		return nil
+	}
+	var keys keySet
+	for {
+		if j.pos >= len(j.in) || j.in[j.pos] != '"' {
+			return j.fail("expected a string key")
+		}
+		if err := j.str(&keys); err != nil {
+			return err
+		}
+		j.skipSpace()
+		if j.pos >= len(j.in) || j.in[j.pos] != ':' {
+			return j.fail("expected ':' after a key")
+		}
+		j.pos++
+		j.skipSpace()
+		if err := j.value(depth); err != nil {
+			return err
+		}
+		j.skipSpace()
+		if j.pos >= len(j.in) {
+			return j.fail("unexpected end of input")
+		}
+		switch j.in[j.pos] {
+		case ',':
+			j.pos++
+			j.skipSpace()
+		case '}':
+			j.pos++
+			return nil
+		default:
+			return j.fail("expected ',' or '}'")
+		}
+	}
+}
+
+func (j *jsonMasker) array(depth int) error {
+	if depth > maxDepth {
+		return j.fail("nesting too deep")
+	}
+	j.pos++ // [
+	j.skipSpace()
+	if j.pos < len(j.in) && j.in[j.pos] == ']' {
+		j.pos++
+		return nil
+	}
+	for {
+		if err := j.value(depth); err != nil {
+			return err
+		}
+		j.skipSpace()
+		if j.pos >= len(j.in) {
+			return j.fail("unexpected end of input")
+		}
+		switch j.in[j.pos] {
+		case ',':
+			j.pos++
+			j.skipSpace()
+		case ']':
+			j.pos++
+			return nil
+		default:
+			return j.fail("expected ',' or ']'")
+		}
+	}
+}
+
+func (j *jsonMasker) number() error {
+	start := j.pos
+	in := j.in
+	digits := func() bool {
+		n := j.pos
+		for j.pos < len(in) && in[j.pos] >= '0' && in[j.pos] <= '9' {
+			j.pos++
+		}
+		return j.pos > n
+	}
+	if in[j.pos] == '-' {
+		j.pos++
+	}
+	switch {
+	case j.pos < len(in) && in[j.pos] == '0':
+		j.pos++
+	case !digits():
+		return j.fail("invalid number")
+	}
+	if j.pos < len(in) && in[j.pos] == '.' {
+		j.pos++
+		if !digits() {
+			return j.fail("invalid number")
+		}
+	}
+	if j.pos < len(in) && (in[j.pos] == 'e' || in[j.pos] == 'E') {
+		j.pos++
+		if j.pos < len(in) && (in[j.pos] == '+' || in[j.pos] == '-') {
+			j.pos++
+		}
+		if !digits() {
+			return j.fail("invalid number")
+		}
+	}
+	if j.m.numeric && j.m.leaks(stringOf(in[start:j.pos])) {
+		j.replace(start, []byte(`"`+Mask+`"`))
+	}
+	return nil
+}
+
+// str reads a string (a key when keys is not nil), masks it, and writes it
+// back if anything changed.
+func (j *jsonMasker) str(keys *keySet) error {
+	start := j.pos
+	j.pos++ // "
+	escaped := false
+	for {
+		if j.pos >= len(j.in) {
+			return j.fail("unterminated string")
+		}
+		c := j.in[j.pos]
+		if c == '"' {
+			break
+		}
+		if c < 0x20 {
+			return j.fail("control character in string")
+		}
+		if c == '\\' {
+			escaped = true
+			j.pos++
+			if j.pos >= len(j.in) {
+				return j.fail("unterminated string")
+			}
+			switch j.in[j.pos] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			case 'u':
+				if j.pos+4 >= len(j.in) || !isHex4(j.in[j.pos+1:j.pos+5]) {
+					return j.fail("invalid \\u escape")
+				}
+				j.pos += 4
+			default:
+				return j.fail("invalid escape")
+			}
+		}
+		j.pos++
+	}
+	raw := j.in[start+1 : j.pos]
+	j.pos++ // "
+	text := raw
+	if escaped {
+		j.scratch = unescape(j.scratch[:0], raw)
+		text = j.scratch
+	}
+	masked, changed := text, true
+	if j.m.isWhole(stringOf(text)) {
+		masked = []byte(Mask)
+	} else if j.spans = j.m.spans(text, j.spans); len(j.spans) > 0 {
+		masked = appendMasked(nil, text, j.spans)
+	} else {
+		changed = false
+	}
+	if keys != nil {
+		var renamed bool
+		masked, renamed = keys.unique(masked, changed)
+		changed = changed || renamed
+	}
+	if changed {
+		q := append(make([]byte, 0, len(masked)+2), '"')
+		q = appendJSONEscaped(q, stringOf(masked), jsonEscaping{})
+		j.replace(start, append(q, '"'))
+	}
+	return nil
+}
+
+func isHex4(b []byte) bool {
+	for _, c := range b[:4] {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// unescape appends the decoded text of a string's inside (already checked)
+// to dst, as encoding/json decodes it: an unpaired surrogate becomes U+FFFD.
+func unescape(dst, raw []byte) []byte {
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		if c != '\\' {
+			dst = append(dst, c)
+			continue
+		}
+		i++
+		switch raw[i] {
+		case 'b':
+			dst = append(dst, '\b')
+		case 'f':
+			dst = append(dst, '\f')
+		case 'n':
+			dst = append(dst, '\n')
+		case 'r':
+			dst = append(dst, '\r')
+		case 't':
+			dst = append(dst, '\t')
+		case 'u':
+			r := hex4(raw[i+1:])
+			i += 4
+			if utf16.IsSurrogate(r) {
+				r2 := rune(-1)
+				if i+6 < len(raw) && raw[i+1] == '\\' && raw[i+2] == 'u' {
+					r2 = hex4(raw[i+3:])
+				}
+				if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
+					r = dec
+					i += 6
+				} else {
+					r = utf8.RuneError
+				}
+			}
+			dst = utf8.AppendRune(dst, r)
+		default: // " \ /
+			dst = append(dst, raw[i])
+		}
+	}
+	return dst
+}
+
+func hex4(b []byte) rune {
+	var r rune
+	for _, c := range b[:4] {
+		switch {
+		case c >= '0' && c <= '9':
+			c -= '0'
+		case c >= 'a' && c <= 'f':
+			c -= 'a' - 10
+		default:
+			c -= 'A' - 10
+		}
+		r = r<<4 | rune(c)
+	}
+	return r
+}
+
+// keySet remembers, for one object, the keys that hold the mask's text, the
+// only ones a masked key can collide with. It allocates nothing until such a
+// key shows up.
+type keySet map[string]struct{}
+
+// unique returns key, or key with "#n" appended if an earlier key of the
+// object already took it, and whether it appended.
+func (k *keySet) unique(key []byte, masked bool) ([]byte, bool) {
+	if !masked && !bytes.Contains(key, []byte(Mask)) {
+		return key, false
+	}
+	if *k == nil {
+		*k = keySet{}
+	}
+	name := string(key)
+	renamed := false
+	for n := 2; ; n++ {
+		if _, taken := (*k)[name]; !taken {
+			break
+		}
+		name = string(key) + "#" + strconv.Itoa(n)
+		renamed = true
+	}
+	(*k)[name] = struct{}{}
+	return []byte(name), renamed
+}

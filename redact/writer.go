@@ -1,0 +1,183 @@
+package redact
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+)
+
+// maxReferenceHold is the most a Writer holds back of a ref+ reference that
+// has not ended yet. A longer one is masked at once, and the stream is
+// dropped up to the next '+', space or newline: over-long references are
+// masked rather than let through.
+const maxReferenceHold = 4096
+
+// Writer returns a writer that masks what it is given (a log, a step's output)
+// and writes the result to w. It masks a secret even when one Write ends in
+// the middle of it: it holds back the last bytes of each Write, as many as
+// the longest pattern plus a few, and a ref+ reference until it ends (at a
+// '+', a space, a newline, or Close). Short secrets (see WithMinLength) are
+// never masked inside a stream.
+//
+// Close writes what is held back; it does not close w. Secrets added while
+// a stream is open are masked in what is written after Add returns. The
+// writer is safe for concurrent use; each Write is masked as a whole.
+func (r *Redactor) Writer(w io.Writer) io.WriteCloser {
+	return &streamWriter{r: r, w: w}
+}
+
+type streamWriter struct {
+	r *Redactor
+	w io.Writer
+
+	mu  sync.Mutex
+	buf []byte // recent input: already written context, then bytes held back
+	// done counts the bytes at the start of buf already written out, plain
+	// or under a mask.
+	done int
+	// open says the last thing written was a Mask that a span starting at or
+	// before done continues.
+	open bool
+	// dropping says an over-long reference was masked and the input is
+	// dropped up to its end.
+	dropping bool
+	closed   bool
+	err      error // the first error of w; every later call returns it
+	spans    []span
+	out      []byte
+}
+
+func (sw *streamWriter) Write(p []byte) (int, error) {
+	sw.mu.Lock()
+	defer sw.mu.Unlock()
+	if sw.closed {
+		return 0, fmt.Errorf("redact: write after Close: %w", os.ErrClosed)
+	}
+	if sw.err != nil {
+		return 0, sw.err
+	}
+	n := len(p)
+	if sw.dropping {
+		end := bytes.IndexAny(p, "+ \n")
+		if end < 0 {
+			return n, nil
+		}
+		if p[end] == '+' {
+			end++ // the closing '+' belongs to the reference
+		}
+		p = p[end:]
+		sw.dropping = false
+	}
+	sw.buf = append(sw.buf, p...)
+	if err := sw.flush(false); err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// Close writes out everything held back, masked.
+func (sw *streamWriter) Close() error {
+	sw.mu.Lock()
+	defer sw.mu.Unlock()
+	if sw.closed {
+		return nil
+	}
+	sw.closed = true
+	if sw.err != nil {
+		return sw.err
+	}
+	return sw.flush(true)
+}
+
+// flush writes out what no later input can change: every byte before the
+// last hold bytes of buf, and before a reference that may not have ended.
+func (sw *streamWriter) flush(final bool) error {
+	m := sw.r.load()
+	buf := sw.buf
+	sw.spans = m.spans(buf, sw.spans)
+	// A pattern that later input completes starts at most maxLen-1 bytes
+	// before the end, and widening reaches one byte further back; the
+	// margin also keeps the whole of a hit whose widening the end cut short,
+	// and a partial "secretref+" prefix.
+	hold := max(m.maxLen+4, len("secretref+"))
+	limit := len(buf)
+	overlong := -1
+	if !final {
+		limit = max(len(buf)-hold, 0)
+		if start := openReference(buf); start >= 0 {
+			if len(buf)-start > maxReferenceHold {
+				overlong = start
+			}
+			limit = min(limit, start)
+		}
+	}
+	limit = max(limit, sw.done)
+
+	out := sw.out[:0]
+	cursor := sw.done
+	for _, s := range sw.spans {
+		if s.end <= cursor {
+			continue // written already
+		}
+		if s.start >= limit {
+			break // later input may still change it
+		}
+		if s.start > cursor {
+			out = append(out, buf[cursor:s.start]...)
+			sw.open = false
+		}
+		// A span that starts before cursor continues a mask already
+		// written (hold keeps plain text out of the reach of later spans).
+		if !sw.open {
+			out = append(out, Mask...)
+			sw.open = true
+		}
+		cursor = s.end
+	}
+	if cursor < limit {
+		out = append(out, buf[cursor:limit]...)
+		cursor = limit
+		sw.open = false
+	}
+	if overlong >= 0 {
+		if !sw.open || cursor < overlong {
+			out = append(out, Mask...)
+		}
+		sw.open = true
+		sw.dropping = true
+		cursor = len(buf)
+	}
+	sw.out = out
+	if len(out) > 0 {
+		if _, err := sw.w.Write(out); err != nil {
+			sw.err = err
+			return err
+		}
+	}
+	// Keep what later spans may need to see: the bytes not yet written and
+	// the last hold bytes as context.
+	keep := min(cursor, max(len(buf)-hold, 0))
+	if final || sw.dropping {
+		keep = len(buf)
+	}
+	n := copy(buf, buf[keep:])
+	sw.buf = buf[:n]
+	sw.done = cursor - keep
+	return nil
+}
+
+// openReference returns where the last ref+ reference in b starts if more
+// input could still extend it (nothing after its "ref+" ends it yet), or -1.
+// Only the last one can be open: the '+' of its "ref+" ends any before it.
+func openReference(b []byte) int {
+	i := bytes.LastIndex(b, []byte("ref+"))
+	if i < 0 || bytes.ContainsAny(b[i+len("ref+"):], "+ \n") {
+		return -1
+	}
+	if i >= len("secret") && string(b[i-len("secret"):i]) == "secret" {
+		i -= len("secret")
+	}
+	return i
+}
