@@ -99,7 +99,8 @@
 //
 // Every error of Render and RenderValue is an *Error whose Kind is ErrParse,
 // ErrUndefined, ErrResolve, ErrExec or ErrTooLarge (errors.Is works with
-// each), with the line and column in the template, the variable or the
+// each), except the context's own error, returned as it is when the context
+// is done before a template starts. An *Error comes with the line and column in the template, the variable or the
 // reference (without its query, where vals passes credentials), and for
 // RenderValue the path to the string in the value. It never holds a value:
 // not a variable's, not a resolved secret, not a string literal of the

@@ -151,7 +151,8 @@ func New(r Resolver, opts ...Option) (*Engine, error) {
 // Render renders tmpl with vars and returns the text. A string without
 // template syntax ("{{", "{%" or "{#") comes back unchanged.
 //
-// Every error is an *Error; see the package documentation for the rules.
+// Errors are *Error values (see the package documentation), or ctx.Err()
+// when ctx is done before the template starts.
 func (e *Engine) Render(ctx context.Context, tmpl string, vars map[string]any) (string, error) {
 	if err := ctx.Err(); err != nil {
 		return "", err
