@@ -24,8 +24,10 @@ type form struct {
 // writes it, each also escaped twice for JSON held in a JSON string); escaped for a
 // URL query and a URL path, with upper- and lower-case hex; encoded in base64
 // with the standard and the URL-safe alphabet, at the three alignments it can
-// have inside a larger encoded text; and each line of a multi-line secret.
-func forms(secret string) []form {
+// have inside a larger encoded text (for a short secret, which is only masked
+// as a whole value, its whole encodings instead); and each line of a
+// multi-line secret.
+func forms(secret string, short bool) []form {
 	var out []form
 	add := func(text string, w widen, fragment bool) {
 		if text != "" {
@@ -55,10 +57,14 @@ func forms(secret string) []form {
 			add(lowerHexEscapes(e), 0, false)
 		}
 		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding} {
-			// Whole encodings matter for short secrets, masked only as whole
-			// values; for long ones the cores below already cover them.
-			add(enc.EncodeToString([]byte(v)), 0, false)
-			add(enc.WithPadding(base64.NoPadding).EncodeToString([]byte(v)), 0, false)
+			if short {
+				// Whole encodings matter for short secrets, masked only
+				// as whole values; for long ones the cores below, widened
+				// over their neighbours and padding, cover them.
+				add(enc.EncodeToString([]byte(v)), 0, false)
+				add(enc.WithPadding(base64.NoPadding).EncodeToString([]byte(v)), 0, false)
+				continue
+			}
 			for align := range 3 {
 				core, w := base64Core(v, enc.WithPadding(base64.NoPadding), align)
 				add(core, w, true)

@@ -2,6 +2,7 @@ package redact
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"strconv"
@@ -233,6 +234,7 @@ func (j *jsonMasker) str(keys *keySet) error {
 	j.pos++ // "
 	escaped := false
 	for {
+		j.pos = skipPlain(j.in, j.pos)
 		if j.pos >= len(j.in) {
 			return j.fail("unterminated string")
 		}
@@ -288,6 +290,28 @@ func (j *jsonMasker) str(keys *keySet) error {
 		j.replace(start, append(q, '"'))
 	}
 	return nil
+}
+
+// skipPlain returns the position of the first byte at or after i that ends
+// a string's run of plain bytes: '"', '\\' or a control character. It tests
+// eight bytes at a time (SWAR): strings are most of a job record.
+func skipPlain(in []byte, i int) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for ; i+8 <= len(in); i += 8 {
+		x := binary.LittleEndian.Uint64(in[i:])
+		q, bs := x^(ones*'"'), x^(ones*'\\')
+		// The high bit of a byte is set where it is below 0x20, a quote or
+		// a backslash (the classic "has less" and "has zero" tests).
+		if (x-ones*0x20)&^x&highs|(q-ones)&^q&highs|(bs-ones)&^bs&highs != 0 {
+			break
+		}
+	}
+	for ; i < len(in); i++ {
+		if c := in[i]; c == '"' || c == '\\' || c < 0x20 {
+			return i
+		}
+	}
+	return i
 }
 
 func isHex4(b []byte) bool {

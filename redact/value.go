@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/json"
+	"maps"
 	"math"
 	"reflect"
 	"slices"
@@ -33,49 +34,60 @@ const maxDepth = 10000
 func (r *Redactor) Value(v any) any { return r.load().value(v, 0) }
 
 func (m *matcher) value(v any, depth int) any {
+	out, _ := m.maskValue(v, depth)
+	return out
+}
+
+// maskValue returns the masked copy of v and whether it differs from v: a
+// scalar left as it is comes back as the very interface it came in (no new
+// boxing), which lets a map copy keep it without writing it again.
+func (m *matcher) maskValue(v any, depth int) (any, bool) {
 	if depth > maxDepth {
-		return Mask
+		return Mask, true
 	}
 	switch x := v.(type) {
-	case nil:
-		return nil
+	case nil, bool:
+		return v, false
 	case string:
-		return m.str(x)
-	case bool:
-		return x
+		if masked, changed := m.maskString(x); changed {
+			return masked, true
+		}
+		return v, false
 	case float64:
 		if m.numeric && m.leaks(formatFloat(x, 64)) {
-			return Mask
+			return Mask, true
 		}
-		return x
+		return v, false
 	case json.Number:
 		if m.leaks(string(x)) {
-			return Mask
+			return Mask, true
 		}
-		return x
+		return v, false
 	case map[string]any:
-		return maskMap(m, x, func(v any) any { return m.value(v, depth+1) })
+		return maskMap(m, x, func(v any) (any, bool) { return m.maskValue(v, depth+1) }), true
 	case []any:
-		out := make([]any, len(x))
+		out := slices.Clone(x)
 		for i, e := range x {
-			out[i] = m.value(e, depth+1)
+			if masked, changed := m.maskValue(e, depth+1); changed {
+				out[i] = masked
+			}
 		}
-		return out
+		return out, true
 	case map[string]string:
-		return maskMap(m, x, m.str)
+		return maskMap(m, x, m.maskString), true
 	case []string:
-		out := make([]string, len(x))
+		out := slices.Clone(x)
 		for i, e := range x {
 			out[i] = m.str(e)
 		}
-		return out
+		return out, true
 	case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, uintptr, float32:
 		if m.numeric && m.leaks(formatNumber(x)) {
-			return Mask
+			return Mask, true
 		}
-		return x
+		return v, false
 	}
-	return m.viaJSON(v, depth)
+	return m.viaJSON(v, depth), true
 }
 
 // viaJSON converts a value of another type to JSON-shaped values and masks
@@ -95,21 +107,25 @@ func (m *matcher) viaJSON(v any, depth int) any {
 }
 
 // maskMap copies a map with its keys and values masked; see Value for how
-// colliding keys are kept apart.
-func maskMap[V any](m *matcher, in map[string]V, maskValue func(V) V) map[string]V {
-	out := make(map[string]V, len(in))
+// colliding keys are kept apart. It clones the map whole (much cheaper than
+// inserting key by key) and then writes only what changed.
+func maskMap[V any](m *matcher, in map[string]V, maskValue func(V) (V, bool)) map[string]V {
+	out := maps.Clone(in)
 	type renamed struct {
 		orig, key string
 		value     V
 	}
 	var moved []renamed
 	for k, v := range in {
-		mk := m.str(k)
-		if mk != k {
-			moved = append(moved, renamed{k, mk, maskValue(v)})
+		masked, changed := maskValue(v)
+		if mk, keyChanged := m.maskString(k); keyChanged {
+			delete(out, k)
+			moved = append(moved, renamed{k, mk, masked})
 			continue
 		}
-		out[k] = maskValue(v)
+		if changed {
+			out[k] = masked
+		}
 	}
 	// Map order is random: sort so that the same map always gets the same
 	// suffixes.
