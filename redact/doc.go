@@ -72,8 +72,9 @@
 // A secret that contains part of the mask's own text ("•") can appear again
 // where a mask meets the text around it. JSON masks values, not the text
 // between them: a secret that spans a key and its value ("k":"v) is not
-// masked. Writer and Middleware hold back a few bytes to see secrets split
-// across writes; a reference whose scheme holds a space (which vals accepts)
-// may be missed by Writer if the space comes more than a pattern's length
-// before "://".
+// masked. Writer (and Middleware for text) holds back a few bytes to see
+// secrets split across writes; it looks for references in each window it
+// holds, so it may mask a little more than String around them, and it may
+// miss a reference whose scheme holds a space (vals accepts one) when the
+// space comes more than a pattern's length before "://".
 package redact

@@ -68,8 +68,8 @@ func New(opts ...Option) *Redactor {
 // ignored.
 //
 // Add rebuilds the matcher from every pattern known, which takes time in
-// proportion to all of them (about 0.2 ms per secret known): give it many secrets
-// in one call rather than one call per secret.
+// proportion to all of them (about 0.2 ms per secret known): give it many
+// secrets in one call rather than one call per secret.
 func (r *Redactor) Add(secrets ...string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -290,6 +290,15 @@ func TestAddWhileMasking(t *testing.T) {
 				}
 				_, _ = r.JSON([]byte(`{"k":"first-secret"}`))
 				r.Value(map[string]any{"k": "first-secret"})
+				var sb strings.Builder
+				w := r.Writer(&sb)
+				_, _ = w.Write([]byte("first-sec"))
+				_, _ = w.Write([]byte("ret\n"))
+				_ = w.Close()
+				if sb.String() != Mask+"\n" {
+					t.Error("a known secret leaked from a stream while another was added")
+					return
+				}
 			}
 		})
 	}

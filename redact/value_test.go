@@ -87,6 +87,10 @@ func TestValueNumbers(t *testing.T) {
 			t.Errorf("Value(%T %v) = %v, want %v", tt.in, tt.in, got, tt.want)
 		}
 	}
+	out, err := r.JSON([]byte(`[12, 123, 31337, 1.2]`))
+	if want := `["` + Mask + `", 123, "` + Mask + `", 1.2]`; err != nil || string(out) != want {
+		t.Errorf("JSON = %s, %v; want %s", out, err, want)
+	}
 	// Without a secret that could be a number, numbers are not even formatted.
 	plain := New()
 	plain.Add("not-a-number")
