@@ -85,6 +85,45 @@ func BenchmarkBaselineReplaceAll(b *testing.B) {
 	}
 }
 
+// BenchmarkBaselineValue is the same loop field by field, as the engine this
+// package replaces ran it on a job record's values.
+func BenchmarkBaselineValue(b *testing.B) {
+	doc, v := benchRecord()
+	for _, n := range benchSecretCounts {
+		b.Run(fmt.Sprintf("secrets=%d", n), func(b *testing.B) {
+			secrets := testSecrets(n)
+			b.SetBytes(int64(len(doc)))
+			b.ReportAllocs()
+			for b.Loop() {
+				replaceEach(v, secrets)
+			}
+		})
+	}
+}
+
+func replaceEach(v any, secrets []string) any {
+	switch x := v.(type) {
+	case string:
+		for _, s := range secrets {
+			x = strings.ReplaceAll(x, s, Mask)
+		}
+		return x
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = replaceEach(e, secrets)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = replaceEach(e, secrets)
+		}
+		return out
+	}
+	return v
+}
+
 // BenchmarkSpans is the matcher alone on the record's text as one string:
 // the automaton, the confirmation of hits, and references.
 func BenchmarkSpans(b *testing.B) {

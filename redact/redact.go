@@ -1,6 +1,7 @@
 package redact
 
 import (
+	"maps"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -106,11 +107,7 @@ func (r *Redactor) Add(secrets ...string) {
 	}
 	whole := r.current.Load().whole
 	if wholeChanged {
-		// Readers hold the old map: publish a copy.
-		whole = make(map[string]struct{}, len(r.whole))
-		for t := range r.whole {
-			whole[t] = struct{}{}
-		}
+		whole = maps.Clone(r.whole) // readers hold the old one
 	}
 	r.current.Store(compile(r.patterns, whole, maxStatesTimesStride))
 }

@@ -64,7 +64,7 @@ func (m *matcher) maskValue(v any, depth int) (any, bool) {
 		}
 		return v, false
 	case map[string]any:
-		return maskMap(m, x, func(v any) (any, bool) { return m.maskValue(v, depth+1) }), true
+		return maskMap(m, x, depth+1, (*matcher).maskValue), true
 	case []any:
 		out := slices.Clone(x)
 		for i, e := range x {
@@ -74,7 +74,7 @@ func (m *matcher) maskValue(v any, depth int) (any, bool) {
 		}
 		return out, true
 	case map[string]string:
-		return maskMap(m, x, m.maskString), true
+		return maskMap(m, x, depth+1, maskStringValue), true
 	case []string:
 		out := slices.Clone(x)
 		for i, e := range x {
@@ -109,7 +109,7 @@ func (m *matcher) viaJSON(v any, depth int) any {
 // maskMap copies a map with its keys and values masked; see Value for how
 // colliding keys are kept apart. It clones the map whole (much cheaper than
 // inserting key by key) and then writes only what changed.
-func maskMap[V any](m *matcher, in map[string]V, maskValue func(V) (V, bool)) map[string]V {
+func maskMap[V any](m *matcher, in map[string]V, depth int, maskValue func(*matcher, V, int) (V, bool)) map[string]V {
 	out := maps.Clone(in)
 	type renamed struct {
 		orig, key string
@@ -117,7 +117,7 @@ func maskMap[V any](m *matcher, in map[string]V, maskValue func(V) (V, bool)) ma
 	}
 	var moved []renamed
 	for k, v := range in {
-		masked, changed := maskValue(v)
+		masked, changed := maskValue(m, v, depth)
 		if mk, keyChanged := m.maskString(k); keyChanged {
 			delete(out, k)
 			moved = append(moved, renamed{k, mk, masked})
@@ -142,6 +142,8 @@ func maskMap[V any](m *matcher, in map[string]V, maskValue func(V) (V, bool)) ma
 	}
 	return out
 }
+
+func maskStringValue(m *matcher, s string, _ int) (string, bool) { return m.maskString(s) }
 
 // formatFloat writes f as encoding/json does, so that a number is searched
 // in the text a reader of the JSON would see.
