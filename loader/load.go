@@ -38,10 +38,11 @@ func Load(ctx context.Context, fsys fs.FS, opts ...Option) (*Workspace, error) {
 	if err != nil {
 		return nil, err
 	}
-	parseAll(ctx, files, cfg.limits, svcs)
+	parseAll(ctx, files, cfg.limits, svcs, cfg.cache)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	cfg.cache.keep(files)
 
 	var problems []error
 	m := newMerger()
@@ -62,6 +63,20 @@ func Load(ctx context.Context, fsys fs.FS, opts ...Option) (*Workspace, error) {
 	}
 	w.warnings = problems
 	w.doc = m.document()
+
+	rr := cfg.renderer
+	if rr == nil {
+		if rr, err = newRenderer(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	rendered, resolved, err := rr.renderSecrets(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	// One Add for the whole load: each Add that brings news recompiles.
+	rr.redactor.Add(append(resolved, w.secrets...)...)
+	w.secretSection, w.renderer = rendered, rr
 	return w, nil
 }
 
@@ -175,12 +190,17 @@ func readLimited(fsys fs.FS, p string, max int64) ([]byte, error) {
 }
 
 // parseAll parses and decrypts the files in parallel; merging, which depends
-// on file order, happens afterwards.
-func parseAll(ctx context.Context, files []*file, lim Limits, svcs []keyservice.KeyServiceClient) {
+// on file order, happens afterwards. A file whose content the cache has seen
+// is taken from it, neither parsed nor decrypted again.
+func parseAll(ctx context.Context, files []*file, lim Limits, svcs []keyservice.KeyServiceClient, cache *parseCache) {
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
-	for _, f := range files {
+	for i, f := range files {
 		if f.err != nil {
+			continue
+		}
+		if seen := cache.lookup(f); seen != nil {
+			files[i] = seen
 			continue
 		}
 		wg.Go(func() {

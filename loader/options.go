@@ -1,5 +1,10 @@
 package loader
 
+import (
+	"github.com/hushflow/hushflow/redact"
+	"github.com/hushflow/hushflow/render"
+)
+
 // Limits bound the resources one load may use. A zero field takes its value
 // from [DefaultLimits]. Exceeding a limit is an [ErrLimit] error that names
 // the limit.
@@ -49,6 +54,10 @@ type config struct {
 	ageIdentities []string
 	limits        Limits
 	skipBadFiles  bool
+	resolver      render.Resolver
+	redactor      *redact.Redactor
+	cache         *parseCache // set by a Reloader
+	renderer      *renderer   // set by a Reloader
 }
 
 // WithAgeIdentities hands age secret keys ("AGE-SECRET-KEY-1…") in as values,
@@ -70,4 +79,21 @@ func WithLimits(l Limits) Option {
 // unreadable root, bad keys) still fail the load.
 func WithSkipBadFiles() Option {
 	return func(c *config) { c.skipBadFiles = true }
+}
+
+// WithResolver sets the resolver that `| vals` uses, in the secrets: section
+// and when steps are rendered. The default is a [secrets.Resolver] backed by
+// vals, in process, with its default cache. Share one resolver between
+// workspaces to share its cache; hand in a *secrets.Resolver with a fake
+// [secrets.Backend] in tests.
+func WithResolver(r render.Resolver) Option {
+	return func(c *config) { c.resolver = r }
+}
+
+// WithRedactor sets the redactor the workspace teaches every value that was
+// encrypted at rest or resolved. The default is a new [redact.Redactor].
+// A redactor only grows: share one across loads so that a value from before
+// a rotation stays masked.
+func WithRedactor(r *redact.Redactor) Option {
+	return func(c *config) { c.redactor = r }
 }

@@ -28,6 +28,9 @@ type Workspace struct {
 	seen     map[string]struct{}
 	masked   map[*yaml.Node]struct{} // leaves that were encrypted at rest
 	warnings []error
+
+	secretSection map[string]any // the secrets: section, rendered
+	renderer      *renderer
 }
 
 func (w *Workspace) addFile(f *file) {

@@ -1,0 +1,198 @@
+package loader
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+)
+
+// A Reloader holds the current workspace for concurrent readers and
+// replaces it, atomically, when a reload succeeds. A reload that fails (a
+// broken edit, a backend down, a tampered file) keeps the last good
+// workspace in service and returns the error: nothing partial is ever
+// served.
+//
+// Files whose content has not changed are neither parsed nor decrypted
+// again, but the secrets: section is rendered again on every reload through
+// the resolver's cache, so a secret whose TTL expired is fetched anew;
+// [Reloader.Refresh] forgets the cache first. All workspaces of a Reloader
+// share one resolver, engine and redactor: the redactor keeps masking the
+// values of earlier loads after a rotation.
+type Reloader struct {
+	open    func() (fs.FS, func(), error)
+	dir     string // "" when not loaded from a directory
+	opts    []Option
+	cache   *parseCache
+	rr      *renderer
+	current atomic.Pointer[Workspace]
+	mu      sync.Mutex // one reload at a time
+}
+
+// NewReloader loads the workspace in fsys; it fails if that first load fails.
+func NewReloader(ctx context.Context, fsys fs.FS, opts ...Option) (*Reloader, error) {
+	return newReloader(ctx, "", func() (fs.FS, func(), error) { return fsys, func() {}, nil }, opts)
+}
+
+// NewDirReloader loads the workspace in dir, confined to it as [LoadDir]
+// is; [Reloader.Watch] then also follows file-system notifications.
+func NewDirReloader(ctx context.Context, dir string, opts ...Option) (*Reloader, error) {
+	return newReloader(ctx, dir, func() (fs.FS, func(), error) {
+		root, err := os.OpenRoot(dir)
+		if err != nil {
+			return nil, nil, fmt.Errorf("loader: %w", err)
+		}
+		return root.FS(), func() { root.Close() }, nil
+	}, opts)
+}
+
+func newReloader(ctx context.Context, dir string, open func() (fs.FS, func(), error), opts []Option) (*Reloader, error) {
+	var cfg config
+	for _, o := range opts {
+		o(&cfg)
+	}
+	rr, err := newRenderer(&cfg)
+	if err != nil {
+		return nil, err
+	}
+	r := &Reloader{open: open, dir: dir, opts: opts, cache: &parseCache{}, rr: rr}
+	if err := r.Reload(ctx); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// Workspace returns the current workspace. It never returns nil and never
+// blocks on a reload.
+func (r *Reloader) Workspace() *Workspace { return r.current.Load() }
+
+// Reload loads the workspace again and, if that succeeds, makes it current.
+// On error the current workspace stays.
+func (r *Reloader) Reload(ctx context.Context) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	fsys, done, err := r.open()
+	if err != nil {
+		return err
+	}
+	defer done()
+	opts := append(r.opts[:len(r.opts):len(r.opts)], func(c *config) {
+		c.cache, c.renderer = r.cache, r.rr
+	})
+	w, err := Load(ctx, fsys, opts...)
+	if err != nil {
+		return err
+	}
+	r.current.Store(w)
+	return nil
+}
+
+// Refresh makes the resolver forget its cached values, when it can (a
+// [secrets.Resolver] can), and reloads: a rotated secret is picked up
+// without a file change.
+func (r *Reloader) Refresh(ctx context.Context) error {
+	if p, ok := r.rr.resolver.(interface{ Purge() }); ok {
+		p.Purge()
+	}
+	return r.Reload(ctx)
+}
+
+// WatchConfig configures [Reloader.Watch].
+type WatchConfig struct {
+	// Debounce is how long the files must stay quiet after a change before
+	// the reload starts (an editor writes a file in several steps). Default
+	// 200ms.
+	Debounce time.Duration
+	// Poll, if positive, also reloads at this interval, whatever the
+	// notifications say: for file systems without notifications, and to
+	// pick up rotated secrets as their TTL expires.
+	Poll time.Duration
+	// OnReload, if set, is told the result of every reload Watch starts.
+	OnReload func(error)
+}
+
+// Watch reloads on changes until ctx is done, then returns ctx's error. For
+// a Reloader made by [NewDirReloader] it follows file-system notifications
+// (fsnotify) below the directory; otherwise, or in addition, it polls every
+// cfg.Poll. A failed reload keeps the last good workspace, as Reload does.
+func (r *Reloader) Watch(ctx context.Context, cfg WatchConfig) error {
+	if cfg.Debounce <= 0 {
+		cfg.Debounce = 200 * time.Millisecond
+	}
+	if r.dir == "" && cfg.Poll <= 0 {
+		return errors.New("loader: Watch needs a Poll interval for a workspace that is not a directory")
+	}
+	var events <-chan fsnotify.Event
+	var watchErrs <-chan error
+	var w *fsnotify.Watcher
+	if r.dir != "" {
+		var err error
+		if w, err = fsnotify.NewWatcher(); err != nil {
+			return fmt.Errorf("loader: watch: %w", err)
+		}
+		defer w.Close()
+		if err := addTree(w, r.dir); err != nil {
+			return fmt.Errorf("loader: watch: %w", err)
+		}
+		events, watchErrs = w.Events, w.Errors
+	}
+	var poll <-chan time.Time
+	if cfg.Poll > 0 {
+		t := time.NewTicker(cfg.Poll)
+		defer t.Stop()
+		poll = t.C
+	}
+	debounce := time.NewTimer(time.Hour)
+	debounce.Stop()
+	reload := func() {
+		err := r.Reload(ctx)
+		if cfg.OnReload != nil && ctx.Err() == nil {
+			cfg.OnReload(err)
+		}
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case ev := <-events:
+			if ev.Has(fsnotify.Create) {
+				// A new directory must be watched too; a file is ignored here.
+				_ = addTree(w, ev.Name)
+			}
+			debounce.Reset(cfg.Debounce)
+		case err := <-watchErrs:
+			if cfg.OnReload != nil {
+				cfg.OnReload(fmt.Errorf("loader: watch: %w", err))
+			}
+		case <-debounce.C:
+			reload()
+		case <-poll:
+			reload()
+		}
+	}
+}
+
+// addTree watches dir and every directory below it that the loader would
+// enter (dot-directories are not).
+func addTree(w *fsnotify.Watcher, dir string) error {
+	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() {
+			return nil
+		}
+		if p != dir && strings.HasPrefix(d.Name(), ".") {
+			return filepath.SkipDir
+		}
+		return w.Add(p)
+	})
+}
