@@ -1,0 +1,166 @@
+// Command workspace compares, in one run, hushflow's whole path with the
+// approach it replaces:
+//
+//   - hushflow: loader.LoadDir of a generated workspace (50 files, 10 of them
+//     sops-encrypted, a secrets: section of 100 ref+file:// references),
+//     then rendering 100 steps, each with secret.* references and one inline
+//     | vals reference;
+//   - the replaced engine: `sops -d` once per encrypted file and one `vals
+//     get` process per reference, for the secrets: section and for each
+//     inline use. Only the processes are timed, not its template rendering,
+//     so the baseline is a lower bound of its cost.
+//
+// bench/workspace/run.sh installs the sops and vals programs and runs it.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hushflow/hushflow/internal/benchws"
+	"github.com/hushflow/hushflow/loader"
+)
+
+const (
+	refs  = 100
+	steps = 100
+)
+
+func main() {
+	sopsBin := flag.String("sops", "", "path to the sops program")
+	valsBin := flag.String("vals", "", "path to the vals program")
+	runs := flag.Int("runs", 5, "timed runs of each side")
+	flag.Parse()
+	if err := run(context.Background(), *sopsBin, *valsBin, *runs); err != nil {
+		fmt.Fprintln(os.Stderr, "bench/workspace:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, sopsBin, valsBin string, runs int) error {
+	if sopsBin == "" || valsBin == "" {
+		return fmt.Errorf("-sops and -vals are required")
+	}
+	dir, err := os.MkdirTemp("", "hushflow-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	store := filepath.Join(dir, "store")
+	if err := os.Mkdir(store, 0o700); err != nil {
+		return err
+	}
+	refFile := func(i int) string { return filepath.Join(store, fmt.Sprintf("s%03d.yaml", i)) }
+	for i := range refs + steps {
+		if err := os.WriteFile(refFile(i), []byte(fmt.Sprintf("db:\n  password: bench-secret-%03d\n", i)), 0o600); err != nil {
+			return err
+		}
+	}
+	refFor := func(i int) string { return "file://" + refFile(i) + "#/db/password" }
+	ws, err := benchws.Generate(benchws.Spec{Files: 49, Encrypted: 10, Refs: refs, RefFor: refFor})
+	if err != nil {
+		return err
+	}
+	root := filepath.Join(dir, "ws")
+	if err := ws.WriteDir(root); err != nil {
+		return err
+	}
+	keyFile := filepath.Join(dir, "key.txt")
+	if err := os.WriteFile(keyFile, []byte(ws.Identity+"\n"), 0o600); err != nil {
+		return err
+	}
+	var encrypted []string
+	for p := range ws.Files {
+		if strings.HasSuffix(p, ".sops.yaml") {
+			encrypted = append(encrypted, filepath.Join(root, filepath.FromSlash(p)))
+		}
+	}
+	slices.Sort(encrypted)
+	stepTemplate := func(i int) map[string]any {
+		return map[string]any{
+			"cmd": "deploy --env {{ input.env }} --token {{ secret.REF_001 }} --db {{ secret.SECRET_00_00 }}",
+			"env": map[string]any{
+				"INLINE": fmt.Sprintf("{{ 'ref+%s' | vals }}", refFor(refs+i)),
+				"REGION": "eu-north-1",
+			},
+		}
+	}
+
+	inProcess, err := measure(runs, func() error {
+		// A fresh load each run: a cold cache, as at an engine's start.
+		w, err := loader.LoadDir(ctx, root, loader.WithAgeIdentities(ws.Identity))
+		if err != nil {
+			return err
+		}
+		if len(w.Files()) != 50 || len(w.Secrets()) != 10*10+refs {
+			return fmt.Errorf("loaded %d files, %d secrets", len(w.Files()), len(w.Secrets()))
+		}
+		for i := range steps {
+			if _, err := w.RenderStep(ctx, stepTemplate(i), map[string]any{"env": "prod"}, nil); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("hushflow: %w", err)
+	}
+	baseline, err := measure(runs, func() error {
+		env := append(os.Environ(), "SOPS_AGE_KEY_FILE="+keyFile)
+		for _, f := range encrypted {
+			if err := runQuiet(ctx, env, sopsBin, "-d", f); err != nil {
+				return err
+			}
+		}
+		for i := range refs + steps {
+			if err := runQuiet(ctx, env, valsBin, "get", "-s", "ref+"+refFor(i)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("baseline: %w", err)
+	}
+	fmt.Printf("workspace: 50 files (%d encrypted), %d references in secrets:, %d steps with one inline reference each; %d runs, median\n",
+		len(encrypted), refs, steps, runs)
+	fmt.Printf("hushflow (LoadDir + %d RenderStep, in process):        %9.1f ms\n", steps, ms(inProcess))
+	fmt.Printf("sops -d ×%d + vals get ×%d (processes only):          %9.1f ms\n", len(encrypted), refs+steps, ms(baseline))
+	fmt.Printf("ratio: hushflow is %.0fx faster\n", float64(baseline)/float64(inProcess))
+	return nil
+}
+
+func runQuiet(ctx context.Context, env []string, bin string, args ...string) error {
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Env = env
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("%s %s: %w: %.200s", filepath.Base(bin), args[0], err, out)
+	}
+	return nil
+}
+
+// measure runs f once to warm up, then runs times, and returns the median.
+func measure(runs int, f func() error) (time.Duration, error) {
+	if err := f(); err != nil {
+		return 0, err
+	}
+	d := make([]time.Duration, runs)
+	for i := range d {
+		start := time.Now()
+		if err := f(); err != nil {
+			return 0, err
+		}
+		d[i] = time.Since(start)
+	}
+	slices.Sort(d)
+	return d[len(d)/2], nil
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
