@@ -11,8 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/hushflow/hushflow/internal/benchws"
@@ -51,14 +49,11 @@ func run(ctx context.Context, sopsBin string, runs int) error {
 		return err
 	}
 	var encrypted []string
-	for p := range ws.Files {
-		if strings.HasSuffix(p, ".sops.yaml") {
-			encrypted = append(encrypted, filepath.Join(root, filepath.FromSlash(p)))
-		}
+	for _, p := range ws.Encrypted() {
+		encrypted = append(encrypted, filepath.Join(root, filepath.FromSlash(p)))
 	}
-	slices.Sort(encrypted)
 
-	inProcess, err := measure(runs, func() error {
+	inProcess, err := benchws.Median(runs, func() error {
 		w, err := loader.LoadDir(ctx, root, loader.WithAgeIdentities(ws.Identity))
 		if err == nil && len(w.Files()) != 50 {
 			err = fmt.Errorf("loaded %d files", len(w.Files()))
@@ -68,7 +63,7 @@ func run(ctx context.Context, sopsBin string, runs int) error {
 	if err != nil {
 		return fmt.Errorf("LoadDir: %w", err)
 	}
-	baseline, err := measure(runs, func() error {
+	baseline, err := benchws.Median(runs, func() error {
 		for _, f := range encrypted {
 			cmd := exec.CommandContext(ctx, sopsBin, "-d", f)
 			cmd.Env = append(os.Environ(), "SOPS_AGE_KEY_FILE="+keyFile)
@@ -86,23 +81,6 @@ func run(ctx context.Context, sopsBin string, runs int) error {
 	fmt.Printf("sops -d once per encrypted file (%d procs): %8.2f ms\n", len(encrypted), ms(baseline))
 	fmt.Printf("ratio: in process is %.1fx faster\n", float64(baseline)/float64(inProcess))
 	return nil
-}
-
-// measure runs f once to warm up, then runs times, and returns the median.
-func measure(runs int, f func() error) (time.Duration, error) {
-	if err := f(); err != nil {
-		return 0, err
-	}
-	d := make([]time.Duration, runs)
-	for i := range d {
-		start := time.Now()
-		if err := f(); err != nil {
-			return 0, err
-		}
-		d[i] = time.Since(start)
-	}
-	slices.Sort(d)
-	return d[len(d)/2], nil
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -20,8 +20,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/hushflow/hushflow/internal/benchws"
@@ -77,12 +75,9 @@ func run(ctx context.Context, sopsBin, valsBin string, runs int) error {
 		return err
 	}
 	var encrypted []string
-	for p := range ws.Files {
-		if strings.HasSuffix(p, ".sops.yaml") {
-			encrypted = append(encrypted, filepath.Join(root, filepath.FromSlash(p)))
-		}
+	for _, p := range ws.Encrypted() {
+		encrypted = append(encrypted, filepath.Join(root, filepath.FromSlash(p)))
 	}
-	slices.Sort(encrypted)
 	stepTemplate := func(i int) map[string]any {
 		return map[string]any{
 			"cmd": "deploy --env {{ input.env }} --token {{ secret.REF_001 }} --db {{ secret.SECRET_00_00 }}",
@@ -93,7 +88,7 @@ func run(ctx context.Context, sopsBin, valsBin string, runs int) error {
 		}
 	}
 
-	inProcess, err := measure(runs, func() error {
+	inProcess, err := benchws.Median(runs, func() error {
 		// A fresh load each run: a cold cache, as at an engine's start.
 		w, err := loader.LoadDir(ctx, root, loader.WithAgeIdentities(ws.Identity))
 		if err != nil {
@@ -112,7 +107,7 @@ func run(ctx context.Context, sopsBin, valsBin string, runs int) error {
 	if err != nil {
 		return fmt.Errorf("hushflow: %w", err)
 	}
-	baseline, err := measure(runs, func() error {
+	baseline, err := benchws.Median(runs, func() error {
 		env := append(os.Environ(), "SOPS_AGE_KEY_FILE="+keyFile)
 		for _, f := range encrypted {
 			if err := runQuiet(ctx, env, sopsBin, "-d", f); err != nil {
@@ -144,23 +139,6 @@ func runQuiet(ctx context.Context, env []string, bin string, args ...string) err
 		return fmt.Errorf("%s %s: %w: %.200s", filepath.Base(bin), args[0], err, out)
 	}
 	return nil
-}
-
-// measure runs f once to warm up, then runs times, and returns the median.
-func measure(runs int, f func() error) (time.Duration, error) {
-	if err := f(); err != nil {
-		return 0, err
-	}
-	d := make([]time.Duration, runs)
-	for i := range d {
-		start := time.Now()
-		if err := f(); err != nil {
-			return 0, err
-		}
-		d[i] = time.Since(start)
-	}
-	slices.Sort(d)
-	return d[len(d)/2], nil
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -1,14 +1,17 @@
 // Package benchws generates the synthetic workspaces that the benchmarks and
-// the scripts under bench/ load: realistic action, task and secrets files,
-// some of them encrypted with the real sops code to a fresh age key.
+// the programs under bench/ load (realistic action, task and secrets files,
+// some of them encrypted with the real sops code to a fresh age key), and
+// times the comparisons those programs make.
 package benchws
 
 import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing/fstest"
+	"time"
 
 	"filippo.io/age"
 
@@ -99,4 +102,34 @@ func (w *Workspace) WriteDir(dir string) error {
 		}
 	}
 	return nil
+}
+
+// Encrypted returns the slash-separated paths of the encrypted files, sorted.
+func (w *Workspace) Encrypted() []string {
+	var paths []string
+	for p := range w.Files {
+		if strings.HasSuffix(p, ".sops.yaml") {
+			paths = append(paths, p)
+		}
+	}
+	slices.Sort(paths)
+	return paths
+}
+
+// Median runs f once to warm up, then runs more times, and returns the
+// median duration; the first error stops it.
+func Median(runs int, f func() error) (time.Duration, error) {
+	if err := f(); err != nil {
+		return 0, err
+	}
+	d := make([]time.Duration, max(runs, 1))
+	for i := range d {
+		start := time.Now()
+		if err := f(); err != nil {
+			return 0, err
+		}
+		d[i] = time.Since(start)
+	}
+	slices.Sort(d)
+	return d[len(d)/2], nil
 }
