@@ -1,0 +1,124 @@
+package secrets
+
+import (
+	"errors"
+	"strings"
+)
+
+// Sentinel errors. Every error Resolve returns is an *Error whose Err wraps
+// one of these or a context error, so callers can tell the cases apart with
+// errors.Is:
+//
+//	errors.Is(err, secrets.ErrNotFound)        // the secret or key does not exist
+//	errors.Is(err, context.DeadlineExceeded)   // the backend did not answer in time
+var (
+	// ErrSchemeNotAllowed: the reference's scheme is not in the allow-list
+	// (see WithSchemes). No backend was asked.
+	ErrSchemeNotAllowed = errors.New("scheme not allowed")
+
+	// ErrNotFound: the backend answered, but the secret, or the key the
+	// fragment names (#/db/password), does not exist or holds null.
+	ErrNotFound = errors.New("secret not found")
+
+	// ErrNotScalar: the reference points at a map or a list (add a
+	// #/fragment that names one key).
+	ErrNotScalar = errors.New("secret is not a scalar value")
+
+	// ErrBackend: the backend failed (network, authentication, bad data, a
+	// panic inside a provider). The message says what is known to be safe to
+	// say; text from vals that may quote secret data is withheld.
+	ErrBackend = errors.New("backend failed")
+
+	// ErrInvalidRef: the reference cannot be resolved as written (nested
+	// references deeper than vals allows, a reference the backend cannot parse).
+	ErrInvalidRef = errors.New("invalid reference")
+)
+
+// Error is the error Resolve returns. It names the reference that failed, with
+// its query string removed (queries may carry credentials such as vault's
+// secret_id=), and never a resolved value.
+type Error struct {
+	// Ref is the failing reference in the form "ref+SCHEME://PATH#FRAGMENT",
+	// without its query. Inside a nested reference, values substituted from
+	// inner references are shown as those inner references.
+	Ref string
+	// Err is the cause: one of the sentinels above, or a context error
+	// (context.DeadlineExceeded, context.Canceled), possibly wrapped.
+	Err error
+}
+
+func (e *Error) Error() string { return "secrets: " + e.Ref + ": " + e.Err.Error() }
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// detailError is a sentinel with a safe, human-readable detail:
+// "secret not found: no value at key db/password".
+type detailError struct {
+	kind   error
+	detail string
+}
+
+func (e *detailError) Error() string {
+	if e.detail == "" {
+		return e.kind.Error()
+	}
+	return e.kind.Error() + ": " + e.detail
+}
+
+func (e *detailError) Unwrap() error { return e.kind }
+
+func newError(kind error, detail string) error { return &detailError{kind: kind, detail: detail} }
+
+// maskedError carries the text of an error after values substituted into a
+// nested reference were replaced by the inner references that produced them.
+// It answers errors.Is like its cause but does not unwrap to it: the cause's
+// own text may hold the substituted value.
+type maskedError struct {
+	msg   string
+	cause error
+}
+
+func (e *maskedError) Error() string { return e.msg }
+
+func (e *maskedError) Is(target error) bool { return errors.Is(e.cause, target) }
+
+// substitution records that an inner reference's value was spliced into an
+// outer reference, so messages can show the inner reference instead.
+type substitution struct {
+	value string // what the inner reference resolved to (a secret)
+	shown string // how to show it: the inner reference, query removed
+}
+
+// masker rewrites text that may contain substituted values. It is empty,
+// and free, unless the string being resolved held nested references.
+type masker []substitution
+
+func (m masker) mask(s string) string {
+	if len(m) == 0 {
+		return s
+	}
+	// Longest values first, so a value that contains another is replaced whole.
+	subs := append([]substitution(nil), m...)
+	for i := 1; i < len(subs); i++ {
+		for j := i; j > 0 && len(subs[j].value) > len(subs[j-1].value); j-- {
+			subs[j], subs[j-1] = subs[j-1], subs[j]
+		}
+	}
+	pairs := make([]string, 0, 2*len(subs))
+	for _, sub := range subs {
+		if sub.value != "" {
+			pairs = append(pairs, sub.value, sub.shown)
+		}
+	}
+	if len(pairs) == 0 {
+		return s
+	}
+	return strings.NewReplacer(pairs...).Replace(s)
+}
+
+func (m masker) maskErr(err error) error {
+	if len(m) == 0 || err == nil {
+		return err
+	}
+	return &maskedError{msg: m.mask(err.Error()), cause: err}
+}

@@ -1,0 +1,254 @@
+package secrets
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/helmfile/vals"
+
+	"github.com/hushflow/hushflow/internal/ref"
+)
+
+// ValsOptions configures a ValsBackend.
+type ValsOptions struct {
+	// LogOutput receives vals' own debug lines (which name references, with
+	// their query). Nil discards them: vals would otherwise write to stderr.
+	LogOutput io.Writer
+	// AWSLogLevel is vals' AWS SDK log level ("off", "minimal", "standard",
+	// "verbose"); empty means off. The AWS_SDK_GO_LOG_LEVEL variable wins.
+	AWSLogLevel string
+}
+
+// ValsBackend is the default Backend: it resolves references with the
+// github.com/helmfile/vals Go API, in process. Providers read their
+// credentials as vals does (environment, files, query parameters).
+//
+// Every Get uses a fresh vals runtime. vals caches every value it fetched in
+// an LRU with no expiry and no way to invalidate it, so a shared runtime would
+// keep serving a rotated secret after the Resolver's TTL or Purge; and several
+// vals providers build their clients lazily without a lock (the SSM provider
+// races when first used from several goroutines), which a runtime per call
+// never shares. A fresh runtime costs about 50 µs and the provider's client
+// set-up (an AWS config load, a Vault login); the Resolver's cache makes that
+// a once-per-TTL cost.
+//
+// Get does not filter schemes (the Resolver does): handed "ref+exec://…" it
+// runs the command.
+type ValsBackend struct {
+	opts vals.Options
+}
+
+// NewValsBackend returns a vals backend.
+func NewValsBackend(o ValsOptions) *ValsBackend {
+	out := o.LogOutput
+	if out == nil {
+		out = io.Discard
+	}
+	return &ValsBackend{opts: vals.Options{
+		LogOutput:             out,
+		AWSLogLevel:           o.AWSLogLevel,
+		CacheSize:             1, // unused past this call; 0 would mean 512
+		FailOnMissingKeyInMap: true,
+	}}
+}
+
+// Get resolves one reference. A missing key or a null value is ErrNotFound,
+// a map or list is ErrNotScalar, numbers and booleans are formatted as vals
+// formats them. Errors never carry vals' own text unless it has a shape known
+// to be free of secret data (see classify); a panic inside a provider becomes
+// an ErrBackend error. Get returns when ctx is done even though vals cannot
+// be stopped: the call goes on in the background until vals returns.
+func (b *ValsBackend) Get(ctx context.Context, reference string) (string, error) {
+	spans := ref.FindAll(reference)
+	if len(spans) != 1 || spans[0].Start != 0 || spans[0].End != len(reference) {
+		return "", newError(ErrInvalidRef, "want exactly one reference, with no text around it")
+	}
+	key := spans[0].Ref
+	done := make(chan fetched, 1)
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				done <- fetched{err: classifyPanic(p, key)}
+			}
+		}()
+		v, err := b.get(key)
+		done <- fetched{value: v, err: err}
+	}()
+	select {
+	case res := <-done:
+		return res.value, res.err
+	case <-ctx.Done():
+		return "", fmt.Errorf("vals did not answer: %w", ctx.Err())
+	}
+}
+
+func (b *ValsBackend) get(key string) (string, error) {
+	rt, err := vals.New(b.opts)
+	if err != nil {
+		return "", newError(ErrBackend, "cannot start vals")
+	}
+	// Eval, not Get: a whole-string reference keeps its type, so null, maps
+	// and lists can be told from strings (Get prints them with %v).
+	out, err := rt.Eval(map[string]any{"v": "ref+" + key})
+	if err != nil {
+		return "", classify(err.Error(), key)
+	}
+	switch v := out["v"].(type) {
+	case string:
+		return v, nil
+	case nil:
+		return "", newError(ErrNotFound, "the value is null")
+	case bool, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, float32, float64:
+		return fmt.Sprint(v), nil
+	default:
+		return "", newError(ErrNotScalar, "the reference points at a map or a list; name one key with a #/fragment")
+	}
+}
+
+// Shapes of vals error text. vals formats values into some of its messages
+// ("expected a map, got S3CRET(string)"; YAML errors quote the text they
+// could not parse), and wraps provider errors with %v, so only the text
+// survives. classify therefore keeps a message only when it has a shape that
+// was checked to hold no data, and replaces every other with a description.
+var (
+	// Messages produced after the secret's data was read, which may quote it.
+	walkedIntoScalar = regexp.MustCompile(`^unexpected type of value for key at (\d+)=`)
+	quotesData       = regexp.MustCompile("(^|: )(yaml|json): |unexpected end of JSON|unmarshal|invalid character|unexpected type|expected a map|`|" +
+		`\((string|bool|int|int64|uint64|float64)\)|map\[|\[\]interface`)
+
+	// Wrappers that providers put before the error they got, checked to
+	// name only the reference's own path.
+	safeWrapper = regexp.MustCompile(`^(get parameter|getting s3 object|Cannot create Vault Client|failed to read "[^"\n]*"|` +
+		`reading tfstate for [^\s:]+|failed to read tfstate from [^\s:]+): `)
+
+	// Messages checked to hold no data: each names the reference's own path
+	// or key, a status from the secret store, or a system error.
+	safeShapes = []struct {
+		re   *regexp.Regexp
+		kind error
+	}{
+		{regexp.MustCompile(`^(open|read|stat|lstat) [^\n]*: no such file or directory$`), ErrNotFound},
+		{regexp.MustCompile(`^(open|read|stat|lstat) [^\n]*: [a-z][a-z ]*$`), ErrBackend},
+		{regexp.MustCompile(`^no secret found for path "[^"\n]*"$`), ErrNotFound},                                                           // vault
+		{regexp.MustCompile(`^vault: get string: key "[^"\n]*" does not exist in "[^"\n]*"$`), ErrNotFound},                                 // vault
+		{regexp.MustCompile(`^Error making API request\.\s+URL: \S+ \S+\s+Code: 404\b`), ErrNotFound},                                       // vault
+		{regexp.MustCompile(`^Error making API request\.\s+URL: \S+ \S+\s+Code: \d+`), ErrBackend},                                          // vault
+		{regexp.MustCompile(`^operation error [A-Za-z0-9 ]+: \w+, .*(ParameterNotFound|ResourceNotFoundException|NoSuchKey)`), ErrNotFound}, // AWS
+		{regexp.MustCompile(`^operation error [A-Za-z0-9 ]+: \w+, `), ErrBackend},                                                           // AWS
+		{regexp.MustCompile(`^failed to get shared config profile, [\w.-]+$`), ErrBackend},                                                  // AWS config
+		{regexp.MustCompile(`^credentials: could not find default credentials\.`), ErrBackend},                                              // Google
+		{regexp.MustCompile(`^No path was found in any of the following: kubeContext URI param`), ErrBackend},                               // k8s
+		{regexp.MustCompile(`^no provider registered for scheme "[\w-]*"$`), ErrBackend},
+		{regexp.MustCompile(`^(Error getting data key|Failed to get the data key required to decrypt the SOPS file)`), ErrBackend}, // sops
+		{regexp.MustCompile(`^sops metadata not found$`), ErrBackend},
+		{regexp.MustCompile(`(dial tcp|connection refused|no such host|i/o timeout|TLS handshake|x509: )`), ErrBackend},
+	}
+)
+
+// maxDetail bounds the vals text kept in an error.
+const maxDetail = 400
+
+// classify turns vals' error text for reference key (without "ref+") into an
+// error that is safe to show.
+func classify(msg, key string) error {
+	msg = strings.TrimPrefix(msg, "expand "+key+": ")
+	frag := fragment(key)
+	if m := walkedIntoScalar.FindStringSubmatch(msg); m != nil {
+		keys := strings.Split(frag, "/")
+		if i, err := strconv.Atoi(m[1]); err == nil && i < len(keys)-1 {
+			return newError(ErrNotFound, fmt.Sprintf("key %q of #/%s holds a scalar, not a map", keys[i], frag))
+		}
+		return newError(ErrNotFound, fmt.Sprintf("#/%s walks into a scalar", frag))
+	}
+	if strings.HasPrefix(msg, "no value found for key ") {
+		return newError(ErrNotFound, fmt.Sprintf("no key #/%s", frag))
+	}
+	if quotesData.MatchString(msg) {
+		return newError(ErrBackend, "vals could not read the secret's data as a map (its message is withheld: it may quote the data)")
+	}
+	if kind, text, ok := safeText(msg, key); ok {
+		return newError(kind, "vals: "+text)
+	}
+	return newError(ErrBackend, "vals failed (its message is withheld: it is not of a shape known to be free of secret data)")
+}
+
+// safeText returns msg, tidied, if it has one of the safe shapes.
+func safeText(msg, key string) (kind error, text string, ok bool) {
+	if quotesData.MatchString(msg) {
+		return nil, "", false
+	}
+	rest := msg
+	for {
+		loc := safeWrapper.FindStringIndex(rest)
+		if loc == nil {
+			break
+		}
+		rest = rest[loc[1]:]
+	}
+	for _, s := range safeShapes {
+		if s.re.MatchString(rest) {
+			return s.kind, tidy(msg, key), true
+		}
+	}
+	return nil, "", false
+}
+
+// classifyPanic turns a panic inside a vals provider into an error. An
+// unknown AWS_PROFILE, for one, panics inside vals.
+func classifyPanic(p any, key string) error {
+	if err, ok := p.(error); ok {
+		if _, text, ok := safeText(err.Error(), key); ok {
+			return newError(ErrBackend, "a vals provider panicked: "+text)
+		}
+	}
+	return newError(ErrBackend, "a vals provider panicked (panic value withheld)")
+}
+
+// publicQuery lists query parameters that configure a provider and are not
+// credentials; the values of all others are masked in kept messages.
+var publicQuery = []string{"address", "region", "profile", "version", "host", "proto", "namespace",
+	"format", "encode", "decode", "key_type", "mode", "auth_method", "recursive"}
+
+// tidy masks the values of the reference's credential-like query parameters
+// in msg, puts it on one line and bounds its length.
+func tidy(msg, key string) string {
+	if _, query, ok := strings.Cut(strings.SplitN(key, "#", 2)[0], "?"); ok {
+		if q, err := url.ParseQuery(query); err == nil {
+			var pairs []string
+			for name, vs := range q {
+				if slices.Contains(publicQuery, name) {
+					continue
+				}
+				for _, v := range vs {
+					if len(v) >= 4 {
+						pairs = append(pairs, v, "[query value]")
+					}
+				}
+			}
+			if len(pairs) > 0 {
+				msg = strings.NewReplacer(pairs...).Replace(msg)
+			}
+		}
+	}
+	msg = strings.Join(strings.Fields(msg), " ")
+	if len(msg) > maxDetail {
+		msg = msg[:maxDetail] + "…"
+	}
+	return msg
+}
+
+// fragment returns the #/fragment of a reference, without "#" and leading
+// "/", as vals reads it (the fragment may come before or after the query).
+func fragment(key string) string {
+	u, err := url.Parse(key)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimPrefix(strings.TrimPrefix(u.Fragment, "#"), "/")
+}
