@@ -70,12 +70,11 @@ func Load(ctx context.Context, fsys fs.FS, opts ...Option) (*Workspace, error) {
 			return nil, err
 		}
 	}
-	rendered, resolved, err := rr.renderSecrets(ctx, m)
+	rendered, err := rr.renderSecrets(ctx, m)
 	if err != nil {
 		return nil, err
 	}
-	// One Add for the whole load: each Add that brings news recompiles.
-	rr.redactor.Add(append(resolved, w.secrets...)...)
+	rr.redactor.Add(w.secrets...)
 	w.secretSection, w.renderer = rendered, rr
 	return w, nil
 }

@@ -53,20 +53,12 @@ func newRenderer(cfg *config) (*renderer, error) {
 }
 
 // recordingResolver resolves each reference of a string on its own and
-// tells the redactor every value, so that a value resolved inline by | vals
-// is masked from then on. During a load the values are collected instead
-// and added at once: the redactor recompiles its matcher on every Add that
-// brings a new value.
+// tells the redactor every value, so that a value resolved by | vals, at
+// load or inline when a step renders, is masked from then on. (The
+// redactor compiles new values lazily, so a burst of them is cheap.)
 type recordingResolver struct {
 	inner    render.Resolver
 	redactor *redact.Redactor
-}
-
-type collectorKey struct{}
-
-type collector struct {
-	mu     sync.Mutex
-	values []string
 }
 
 func (r *recordingResolver) Resolve(ctx context.Context, s string) (string, error) {
@@ -88,27 +80,19 @@ func (r *recordingResolver) Resolve(ctx context.Context, s string) (string, erro
 		last = sp.End
 	}
 	b.WriteString(s[last:])
-	if c, ok := ctx.Value(collectorKey{}).(*collector); ok {
-		c.mu.Lock()
-		c.values = append(c.values, values...)
-		c.mu.Unlock()
-	} else {
-		r.redactor.Add(values...)
-	}
+	r.redactor.Add(values...)
 	return b.String(), nil
 }
 
 // renderSecrets renders every templated string of the secrets: section
 // once, concurrently, with an empty context, and returns the section with
-// the results, plus every value resolved on the way.
-func (rt *renderer) renderSecrets(ctx context.Context, m *merger) (map[string]any, []string, error) {
+// the results.
+func (rt *renderer) renderSecrets(ctx context.Context, m *merger) (map[string]any, error) {
 	sec := m.entries["secrets"]
 	out := map[string]any{}
 	if sec == nil || sec.value.Kind != yaml.MappingNode {
-		return out, nil, nil
+		return out, nil
 	}
-	col := &collector{}
-	ctx = context.WithValue(ctx, collectorKey{}, col)
 	type result struct {
 		name  string
 		value any
@@ -150,9 +134,9 @@ func (rt *renderer) renderSecrets(ctx context.Context, m *merger) (map[string]an
 		out[r.name] = r.value
 	}
 	if len(errs) > 0 {
-		return nil, nil, errors.Join(errs...)
+		return nil, errors.Join(errs...)
 	}
-	return out, col.values, nil
+	return out, nil
 }
 
 func isTemplate(s string) bool {

@@ -36,11 +36,13 @@ func WithMinLength(n int) Option {
 type Redactor struct {
 	minLength int
 
-	// current is what readers use; they never lock.
+	// current is what readers use; they lock only when dirty says that Add
+	// brought news since current was compiled.
 	current atomic.Pointer[matcher]
+	dirty   atomic.Bool
 
-	// mu serializes Add, which owns the fields below and publishes a new
-	// matcher built from them (copy on write).
+	// mu serializes Add, which owns the fields below, and the compilation of
+	// a new matcher from them (copy on write).
 	mu       sync.Mutex
 	secrets  map[string]struct{}
 	patterns map[string]widen
@@ -68,13 +70,14 @@ func New(opts ...Option) *Redactor {
 // was a secret before a rotation stays masked after it. Empty strings are
 // ignored.
 //
-// Add rebuilds the matcher from every pattern known, which takes time in
-// proportion to all of them (about 0.2 ms per secret known): give it many
-// secrets in one call rather than one call per secret.
+// The matcher is rebuilt from every pattern known, which takes time in
+// proportion to all of them (about 0.2 ms per secret known), by the first
+// mask after an Add that brought a new secret: many Adds in a row cost one
+// rebuild, and an Add of secrets already known costs nothing.
 func (r *Redactor) Add(secrets ...string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	changed, wholeChanged := false, false
+	changed := false
 	for _, s := range secrets {
 		if s == "" {
 			continue
@@ -95,25 +98,37 @@ func (r *Redactor) Add(secrets ...string) {
 				// A piece of a secret is not the secret: a whole value
 				// equal to a short piece is left alone.
 			default:
-				if _, ok := r.whole[f.text]; !ok {
-					r.whole[f.text] = struct{}{}
-					wholeChanged = true
-				}
+				r.whole[f.text] = struct{}{}
 			}
 		}
 	}
-	if !changed {
-		return
+	if changed {
+		// Compiling waits for the next mask: a burst of Adds (one per value
+		// resolved) then costs one compilation, not one each.
+		r.dirty.Store(true)
 	}
-	whole := r.current.Load().whole
-	if wholeChanged {
-		whole = maps.Clone(r.whole) // readers hold the old one
-	}
-	r.current.Store(compile(r.patterns, whole, maxStatesTimesStride))
 }
 
-// load returns the current snapshot.
-func (r *Redactor) load() *matcher { return r.current.Load() }
+// load returns the current snapshot, compiling a new one first when Add
+// brought news.
+func (r *Redactor) load() *matcher {
+	if r.dirty.Load() {
+		r.compile()
+	}
+	return r.current.Load()
+}
+
+func (r *Redactor) compile() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.dirty.Load() {
+		return // another reader compiled it
+	}
+	// Publish before clearing dirty, so that a reader who sees dirty false
+	// finds a matcher that knows every secret added before.
+	r.current.Store(compile(r.patterns, maps.Clone(r.whole), maxStatesTimesStride))
+	r.dirty.Store(false)
+}
 
 // String returns s with every known secret, every encoded form of one and
 // every ref+ reference replaced by Mask, one Mask per contiguous run. A short
