@@ -63,9 +63,11 @@
 // pattern go into it and a hit is confirmed by comparing the rest: 10,000
 // secrets take 145 MB instead of 1 GB.
 //
-// Add rebuilds the automaton from every known pattern and publishes it
-// atomically (copy on write): maskers never wait for a lock, and an Add costs
-// time in proportion to all the secrets known, so give it many at once.
+// Add only records new secrets. The first mask after an Add that brought news
+// rebuilds the automaton from every known pattern and publishes it atomically
+// (copy on write): other maskers keep using the previous one until then and
+// take no lock otherwise, and a burst of Adds (one per value resolved) costs
+// one rebuild, in time proportional to all the secrets known.
 //
 // # Limits
 //

@@ -313,6 +313,29 @@ func TestAddWhileMasking(t *testing.T) {
 	}
 }
 
+func TestAddCompilesAtTheNextMask(t *testing.T) {
+	t.Parallel()
+	r := New()
+	r.String("") // compile the empty matcher
+	before := r.current.Load()
+	for i := range 20 {
+		r.Add(fmt.Sprintf("burst-secret-%02d", i))
+	}
+	if r.current.Load() != before {
+		t.Fatal("Add compiled a matcher; the next mask should")
+	}
+	assertString(t, r, "x burst-secret-07 x", "x "+Mask+" x", "burst-secret-07")
+	after := r.current.Load()
+	if after == before {
+		t.Fatal("the mask after Add did not compile")
+	}
+	r.Add("burst-secret-07") // known already: nothing to do
+	r.String("")
+	if r.current.Load() != after {
+		t.Error("an Add of a known secret caused a new compilation")
+	}
+}
+
 func TestManyAutomata(t *testing.T) {
 	t.Parallel()
 	// A tiny limit per automaton forces one automaton per few anchors.
