@@ -24,15 +24,8 @@ import (
 	"time"
 
 	"filippo.io/age"
-	"github.com/getsops/sops/v3"
-	"github.com/getsops/sops/v3/aes"
-	sopsage "github.com/getsops/sops/v3/age"
-	"github.com/getsops/sops/v3/cmd/sops/common"
-	sopsconfig "github.com/getsops/sops/v3/config"
-	"github.com/getsops/sops/v3/keyservice"
-	sopsyaml "github.com/getsops/sops/v3/stores/yaml"
-	"github.com/getsops/sops/v3/version"
 
+	"github.com/hushflow/hushflow/internal/sopsenc"
 	"github.com/hushflow/hushflow/secrets"
 )
 
@@ -200,28 +193,7 @@ func TestValsEnvsubst(t *testing.T) {
 // `sops -e --age` does.
 func encryptSOPS(t testing.TB, plain, recipient string) []byte {
 	t.Helper()
-	store := sopsyaml.NewStore(&sopsconfig.YAMLStoreConfig{})
-	branches, err := store.LoadPlainFile([]byte(plain))
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, err := sopsage.MasterKeysFromRecipients(recipient)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var group sops.KeyGroup
-	for _, k := range keys {
-		group = append(group, k)
-	}
-	tree := sops.Tree{Branches: branches, Metadata: sops.Metadata{KeyGroups: []sops.KeyGroup{group}, Version: version.Version}}
-	dataKey, errs := tree.GenerateDataKeyWithKeyServices([]keyservice.KeyServiceClient{keyservice.NewLocalClient()})
-	if len(errs) > 0 {
-		t.Fatal(errs)
-	}
-	if err := common.EncryptTree(common.EncryptTreeOpts{DataKey: dataKey, Tree: &tree, Cipher: aes.NewCipher()}); err != nil {
-		t.Fatal(err)
-	}
-	out, err := store.EmitEncryptedFile(tree)
+	out, err := sopsenc.EncryptYAML([]byte(plain), sopsenc.Rules{}, recipient)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -40,18 +40,11 @@ func run(ctx context.Context, sopsBin string, runs int) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	root := filepath.Join(dir, "ws")
-	if err := ws.WriteDir(root); err != nil {
+	disk, err := ws.Install(dir)
+	if err != nil {
 		return err
 	}
-	keyFile := filepath.Join(dir, "key.txt")
-	if err := os.WriteFile(keyFile, []byte(ws.Identity+"\n"), 0o600); err != nil {
-		return err
-	}
-	var encrypted []string
-	for _, p := range ws.Encrypted() {
-		encrypted = append(encrypted, filepath.Join(root, filepath.FromSlash(p)))
-	}
+	root, keyFile, encrypted := disk.Root, disk.KeyFile, disk.Encrypted
 
 	inProcess, err := benchws.Median(runs, func() error {
 		w, err := loader.LoadDir(ctx, root, loader.WithAgeIdentities(ws.Identity))

@@ -66,18 +66,11 @@ func run(ctx context.Context, sopsBin, valsBin string, runs int) error {
 	if err != nil {
 		return err
 	}
-	root := filepath.Join(dir, "ws")
-	if err := ws.WriteDir(root); err != nil {
+	disk, err := ws.Install(dir)
+	if err != nil {
 		return err
 	}
-	keyFile := filepath.Join(dir, "key.txt")
-	if err := os.WriteFile(keyFile, []byte(ws.Identity+"\n"), 0o600); err != nil {
-		return err
-	}
-	var encrypted []string
-	for _, p := range ws.Encrypted() {
-		encrypted = append(encrypted, filepath.Join(root, filepath.FromSlash(p)))
-	}
+	root, keyFile, encrypted := disk.Root, disk.KeyFile, disk.Encrypted
 	stepTemplate := func(i int) map[string]any {
 		return map[string]any{
 			"cmd": "deploy --env {{ input.env }} --token {{ secret.REF_001 }} --db {{ secret.SECRET_00_00 }}",

@@ -104,6 +104,28 @@ func (w *Workspace) WriteDir(dir string) error {
 	return nil
 }
 
+// OnDisk is a workspace written to disk, with what a baseline program needs.
+type OnDisk struct {
+	Root      string   // the workspace directory
+	KeyFile   string   // the age identity, for SOPS_AGE_KEY_FILE
+	Encrypted []string // the encrypted files, sorted
+}
+
+// Install writes the workspace to dir/ws and its key to dir/key.txt.
+func (w *Workspace) Install(dir string) (*OnDisk, error) {
+	d := &OnDisk{Root: filepath.Join(dir, "ws"), KeyFile: filepath.Join(dir, "key.txt")}
+	if err := w.WriteDir(d.Root); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(d.KeyFile, []byte(w.Identity+"\n"), 0o600); err != nil {
+		return nil, err
+	}
+	for _, p := range w.Encrypted() {
+		d.Encrypted = append(d.Encrypted, filepath.Join(d.Root, filepath.FromSlash(p)))
+	}
+	return d, nil
+}
+
 // Encrypted returns the slash-separated paths of the encrypted files, sorted.
 func (w *Workspace) Encrypted() []string {
 	var paths []string
