@@ -1,0 +1,73 @@
+package loader_test
+
+import (
+	"context"
+	"fmt"
+	"testing/fstest"
+
+	"github.com/hushflow/hushflow/loader"
+)
+
+// A workspace's secrets: section resolves at load; a step renders when a
+// worker claims it; the redactor masks whatever was resolved.
+func ExampleWorkspace_RenderStep() {
+	fsys := fstest.MapFS{
+		"workflows.yaml": {Data: []byte(`
+secrets:
+  API_TOKEN: "{{ 'ref+echo://tok_live_example' | vals }}"
+actions:
+  deploy:
+    cmd: "deploy --env {{ input.env }} --token {{ secret.API_TOKEN }} --after {{ build_image.output.tag }}"
+`)},
+	}
+	ctx := context.Background()
+	ws, err := loader.Load(ctx, fsys) // echo is one of vals' offline backends
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	var wf struct {
+		Actions map[string]struct {
+			Cmd string `yaml:"cmd"`
+		} `yaml:"actions"`
+	}
+	if err := ws.Decode(&wf); err != nil {
+		fmt.Println(err)
+		return
+	}
+	input := map[string]any{"env": "prod"}
+	outputs := map[string]any{"build-image": map[string]any{"tag": "v42"}} // say-hello → say_hello
+	cmd, err := ws.RenderStep(ctx, wf.Actions["deploy"].Cmd, input, outputs)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("the worker runs:", cmd)
+	fmt.Println("the API shows:  ", ws.Redactor().String(cmd.(string)))
+	// Output:
+	// the worker runs: deploy --env prod --token tok_live_example --after v42
+	// the API shows:   deploy --env prod --token •••••• --after v42
+}
+
+// A Reloader serves the last good workspace while files change.
+func ExampleReloader() {
+	fsys := fstest.MapFS{"a.yaml": {Data: []byte("version: 1\n")}}
+	ctx := context.Background()
+	r, err := loader.NewReloader(ctx, fsys)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	version := func() int {
+		var v struct{ Version int }
+		_ = r.Workspace().Decode(&v)
+		return v.Version
+	}
+	fsys["a.yaml"] = &fstest.MapFile{Data: []byte("version: [broken\n")}
+	fmt.Println("broken edit:", r.Reload(ctx) != nil, "- still serving version", version())
+	fsys["a.yaml"] = &fstest.MapFile{Data: []byte("version: 2\n")}
+	fmt.Println("valid edit:", r.Reload(ctx) == nil, "- now serving version", version())
+	// Output:
+	// broken edit: true - still serving version 1
+	// valid edit: true - now serving version 2
+}
