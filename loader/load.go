@@ -228,16 +228,12 @@ func parseFile(f *file, lim Limits, svcs []keyservice.KeyServiceClient) error {
 		f.docs = docs
 		return validateShape(f)
 	}
-	plain, keyPath, err := decryptSops(f.data, svcs)
+	values, keyPath, err := decryptSops(f.data, svcs)
 	if err != nil {
 		return &FileError{Path: f.path, Key: keyPath, Err: err}
 	}
-	after, err := parseDocuments(plain, lim.MaxNodes)
-	if err != nil || len(after) != len(docs) {
-		return &FileError{Path: f.path, Err: errShape}
-	}
-	for i := range docs {
-		err := collectEncrypted(docs[i], after[i], true, func(n *yaml.Node) {
+	for _, doc := range docs {
+		err := fillDecrypted(doc, false, &values, func(n *yaml.Node) {
 			f.marked = append(f.marked, n)
 			if n.Value != "" {
 				f.secrets = append(f.secrets, n.Value)
@@ -247,7 +243,10 @@ func parseFile(f *file, lim Limits, svcs []keyservice.KeyServiceClient) error {
 			return &FileError{Path: f.path, Err: err}
 		}
 	}
-	f.docs, f.encrypted = after, true
+	if len(values) != 0 {
+		return &FileError{Path: f.path, Err: errShape}
+	}
+	f.docs, f.encrypted = docs, true
 	return validateShape(f)
 }
 

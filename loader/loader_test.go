@@ -174,7 +174,9 @@ func TestLoadErrors(t *testing.T) {
 		l := child(t, child(t, top, "secrets"), "LIST")
 		l.Content[0], l.Content[1] = l.Content[1], l.Content[0]
 	})
-	secrets := []string{"value-aaaa", "item-one", "item-two", "planted-plaintext", id, otherID}
+	withAlias := []byte(strings.NewReplacer("a_unencrypted: same-text", "a_unencrypted: &anc same-text", "b_unencrypted: same-text", "b_unencrypted: *anc").
+		Replace(string(encrypt(t, "a_unencrypted: same-text\nb_unencrypted: same-text\nk: alias-secret\n", sopsenc.Rules{}, rcpt))))
+	secrets := []string{"alias-secret", "value-aaaa", "item-one", "item-two", "planted-plaintext", id, otherID}
 
 	tests := []struct {
 		name    string
@@ -193,6 +195,7 @@ func TestLoadErrors(t *testing.T) {
 		{"plaintext planted on an encrypted path", fstest.MapFS{"s.sops.yaml": {Data: plaintextValue}}, []loader.Option{loader.WithAgeIdentities(id)}, []error{loader.ErrIntegrity}, "s.sops.yaml", "secrets.A", nil},
 		{"tampered MAC", fstest.MapFS{"s.sops.yaml": {Data: tamperMAC}}, []loader.Option{loader.WithAgeIdentities(id)}, []error{loader.ErrIntegrity}, "s.sops.yaml", "sops.mac", nil},
 		{"swapped list items", fstest.MapFS{"s.sops.yaml": {Data: swapItems}}, []loader.Option{loader.WithAgeIdentities(id)}, []error{loader.ErrIntegrity}, "s.sops.yaml", "sops.mac", nil},
+		{"alias in a sops file", fstest.MapFS{"s.sops.yaml": {Data: withAlias}}, []loader.Option{loader.WithAgeIdentities(id)}, []error{loader.ErrDecrypt}, "s.sops.yaml", "", []string{"alias"}},
 		{"duplicate entry", fstest.MapFS{
 			"a.yaml": {Data: []byte("actions:\n  deploy: {type: shell}\n")},
 			"b.yaml": {Data: []byte("actions:\n  deploy: {type: http}\n")},

@@ -69,11 +69,12 @@ func (ageOnlyKeyService) Encrypt(context.Context, *keyservice.EncryptRequest) (*
 	return nil, errors.New("the loader does not encrypt")
 }
 
-// decryptSops decrypts one sops YAML file with the real sops code and returns
-// its plaintext YAML. A failure is returned as an error that wraps ErrDecrypt
+// decryptSops decrypts one sops YAML file with the real sops code, checks its
+// MAC, and returns the plaintext of its encrypted values in document order
+// (comments aside). A failure is returned as an error that wraps ErrDecrypt
 // and one of ErrNoKey or ErrIntegrity, with the key path where one is known.
 // sops' own messages are never passed on when they may hold plaintext.
-func decryptSops(data []byte, svcs []keyservice.KeyServiceClient) (plain []byte, keyPath string, err error) {
+func decryptSops(data []byte, svcs []keyservice.KeyServiceClient) (values []any, keyPath string, err error) {
 	store := sopsyaml.NewStore(&sopsconfig.YAMLStoreConfig{})
 	tree, err := store.LoadEncryptedFile(data)
 	if err != nil {
@@ -88,7 +89,7 @@ func decryptSops(data []byte, svcs []keyservice.KeyServiceClient) (plain []byte,
 		// The message lists the keys tried and why each failed: no plaintext.
 		return nil, "", fmt.Errorf("%w: %w: %v", ErrDecrypt, ErrNoKey, oneLine(err.Error()))
 	}
-	cipher := &pathRecordingCipher{Cipher: aes.NewCipher()}
+	cipher := &recordingCipher{Cipher: aes.NewCipher()}
 	mac, err := tree.Decrypt(dataKey, cipher)
 	if err != nil {
 		// sops' message may quote the value (a value on an encrypted path that
@@ -102,28 +103,32 @@ func decryptSops(data []byte, svcs []keyservice.KeyServiceClient) (plain []byte,
 	if storedMAC != mac {
 		return nil, "sops.mac", fmt.Errorf("%w: %w: the MAC does not match the content", ErrDecrypt, ErrIntegrity)
 	}
-	plain, err = store.EmitPlainFile(tree.Branches)
-	if err != nil {
-		return nil, "", fmt.Errorf("%w: cannot emit the decrypted document", ErrDecrypt)
-	}
-	return plain, "", nil
+	return cipher.values, "", nil
 }
 
-// pathRecordingCipher remembers the path of the last value that failed to
-// decrypt, so that an integrity error can name it without quoting sops'
-// message (which may contain the value).
-type pathRecordingCipher struct {
+// recordingCipher is sops' cipher, watched: it keeps the plaintext of every
+// encrypted value in the order sops' tree walk decrypts them (document
+// order), so the loader can put them into its own parse of the file instead
+// of having sops emit YAML to parse again; and it remembers the path of a
+// value that fails, so that an integrity error can name it without quoting
+// sops' message (which may contain the value).
+type recordingCipher struct {
 	aes.Cipher
+	values     []any
 	failedPath string
 }
 
-func (c *pathRecordingCipher) Decrypt(ciphertext string, key []byte, additionalData string) (any, error) {
+func (c *recordingCipher) Decrypt(ciphertext string, key []byte, additionalData string) (any, error) {
 	v, err := c.Cipher.Decrypt(ciphertext, key, additionalData)
 	if err != nil {
 		// sops authenticates each value with its path "a:b:c:" as additional data.
 		c.failedPath = strings.ReplaceAll(strings.TrimSuffix(additionalData, ":"), ":", ".")
+		return v, err
 	}
-	return v, err
+	if _, comment := v.(sops.Comment); !comment && strings.HasPrefix(ciphertext, sopsEncryptedPrefix) {
+		c.values = append(c.values, v)
+	}
+	return v, nil
 }
 
 func oneLine(s string) string {

@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -106,61 +109,82 @@ func hasSopsMetadata(docs []*yaml.Node) bool {
 // sopsEncryptedPrefix starts every value sops encrypted.
 const sopsEncryptedPrefix = "ENC[AES256_GCM,"
 
-// collectEncrypted walks an encrypted document (before) and its decryption
-// (after) in step, and calls mark for every scalar of after whose counterpart
-// in before was encrypted. The top-level "sops" key of before is skipped.
-// sops keeps the document's shape and order, so a mismatch means the
-// decryption is not what sops would produce, and fails.
-func collectEncrypted(before, after *yaml.Node, top bool, mark func(*yaml.Node)) error {
-	before, after = resolveAlias(before), resolveAlias(after)
-	switch before.Kind {
-	case yaml.DocumentNode:
-		if after.Kind != yaml.DocumentNode || len(before.Content) != len(after.Content) {
-			return errShape
-		}
-		for i := range before.Content {
-			if err := collectEncrypted(before.Content[i], after.Content[i], true, mark); err != nil {
-				return err
-			}
-		}
-	case yaml.MappingNode:
-		if after.Kind != yaml.MappingNode {
-			return errShape
-		}
-		j := 0
-		for i := 0; i+1 < len(before.Content); i += 2 {
-			if top && before.Content[i].Value == "sops" {
-				continue
-			}
-			if j+1 >= len(after.Content) || after.Content[j].Value != before.Content[i].Value {
-				return errShape
-			}
-			if err := collectEncrypted(before.Content[i+1], after.Content[j+1], false, mark); err != nil {
-				return err
-			}
-			j += 2
-		}
-		if j != len(after.Content) {
-			return errShape
-		}
-	case yaml.SequenceNode:
-		if after.Kind != yaml.SequenceNode || len(before.Content) != len(after.Content) {
-			return errShape
-		}
-		for i := range before.Content {
-			if err := collectEncrypted(before.Content[i], after.Content[i], false, mark); err != nil {
-				return err
-			}
-		}
+// fillDecrypted turns a parsed sops document into its plaintext, in place:
+// it drops the top-level "sops" key and every comment (sops encrypts
+// comments), and replaces each encrypted scalar, in document order, by the
+// next of values, the plaintexts sops decrypted in the same order. mark is
+// called for each scalar so replaced. sops never writes anchors, so a sops
+// file with an alias was edited by hand and is refused.
+func fillDecrypted(n *yaml.Node, top bool, values *[]any, mark func(*yaml.Node)) error {
+	n.HeadComment, n.LineComment, n.FootComment = "", "", ""
+	switch n.Kind {
+	case yaml.AliasNode:
+		return errAliasInSops
 	case yaml.ScalarNode:
-		if strings.HasPrefix(before.Value, sopsEncryptedPrefix) {
-			if after.Kind != yaml.ScalarNode {
-				return errShape
-			}
-			mark(after)
+		if !strings.HasPrefix(n.Value, sopsEncryptedPrefix) {
+			return nil
 		}
+		if len(*values) == 0 {
+			return errShape
+		}
+		setPlain(n, (*values)[0])
+		*values = (*values)[1:]
+		mark(n)
+		return nil
+	case yaml.MappingNode:
+		if top {
+			n.Content = slices.DeleteFunc(slices.Clone(n.Content), isSopsKeyPair(n.Content))
+		}
+		for _, c := range n.Content {
+			if err := fillDecrypted(c, false, values, mark); err != nil {
+				return err
+			}
+		}
+		return nil
+	default: // documents and sequences
+		for _, c := range n.Content {
+			if err := fillDecrypted(c, n.Kind == yaml.DocumentNode, values, mark); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
-	return nil
 }
 
-var errShape = fmt.Errorf("%w: the decrypted document does not have the shape of the encrypted one", ErrDecrypt)
+// isSopsKeyPair returns a predicate for slices.DeleteFunc over a mapping's
+// Content that deletes the key "sops" and its value.
+func isSopsKeyPair(content []*yaml.Node) func(*yaml.Node) bool {
+	drop := map[*yaml.Node]bool{}
+	for i := 0; i+1 < len(content); i += 2 {
+		if content[i].Kind == yaml.ScalarNode && content[i].Value == "sops" {
+			drop[content[i]], drop[content[i+1]] = true, true
+		}
+	}
+	return func(n *yaml.Node) bool { return drop[n] }
+}
+
+// setPlain makes n the scalar sops decrypted, typed as sops typed it.
+func setPlain(n *yaml.Node, v any) {
+	n.Style = 0
+	switch v := v.(type) {
+	case string:
+		n.Tag, n.Value = "!!str", v
+	case []byte:
+		n.Tag, n.Value = "!!str", string(v)
+	case bool:
+		n.Tag, n.Value = "!!bool", strconv.FormatBool(v)
+	case int:
+		n.Tag, n.Value = "!!int", strconv.Itoa(v)
+	case float64:
+		n.Tag, n.Value = "!!float", strconv.FormatFloat(v, 'g', -1, 64)
+	case time.Time:
+		n.Tag, n.Value = "!!timestamp", v.Format(time.RFC3339Nano)
+	default:
+		n.Tag, n.Value = "!!str", fmt.Sprint(v)
+	}
+}
+
+var (
+	errShape       = fmt.Errorf("%w: the decrypted values do not match the encrypted ones", ErrDecrypt)
+	errAliasInSops = fmt.Errorf("%w: YAML aliases are not allowed in a sops file (sops never writes them)", ErrDecrypt)
+)
