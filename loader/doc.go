@@ -41,6 +41,32 @@
 // scalar may appear in several files only with one value. An entry defined
 // twice is an error naming both files: nothing is silently overwritten.
 //
+// # The secrets: section, steps and redaction
+//
+// Once the files are merged, every string of the secrets: section that holds
+// template syntax is rendered once, concurrently, with the render package
+// and its | vals filter, in an empty context: [Workspace.Secrets] is the
+// result, what templates see as secret.NAME. References resolve through a
+// [secrets.Resolver] backed by vals in process (or the resolver given with
+// [WithResolver]), so repeated references hit its cache.
+//
+// When a worker claims a step, [Workspace.RenderStep] renders its input,
+// env, cmd or script with input.*, secret.* and STEP.output.* (see
+// [Workspace.StepVars]); inline | vals resolves through the same resolver.
+//
+// Every value that was encrypted at rest and every value resolved, at load
+// or inline, is taught to [Workspace.Redactor]: mask job records and logs
+// with it before people see them.
+//
+// # Reloading
+//
+// A [Reloader] serves the last good workspace to concurrent readers and
+// swaps in a new one only when a reload succeeds. Unchanged files are reused
+// by content, neither parsed nor decrypted again; secrets are resolved again
+// through the resolver's cache (so an expired TTL fetches anew, and
+// [Reloader.Refresh] forgets the cache first). [Reloader.Watch] reloads on
+// file-system notifications and, optionally, on a timer.
+//
 // # Errors
 //
 // Every problem is reported as a [*FileError] naming the file (its path
@@ -48,7 +74,8 @@
 // are reported at once, joined with [errors.Join]. Use [errors.Is] with the
 // sentinels ([ErrParse], [ErrNotEncrypted], [ErrNoKey], [ErrIntegrity],
 // [ErrDuplicate], [ErrLimit], and [ErrDecrypt] for any decryption failure) to
-// tell the cases apart. With [WithSkipBadFiles] bad files are left out and
+// tell the cases apart ([ErrSecret] for a secrets: entry that does not
+// resolve, naming the entry and the reference without its query). With [WithSkipBadFiles] bad files are left out and
 // returned as [Workspace.Warnings] instead.
 //
 // No error contains a decrypted value. sops puts plaintext into some of its
