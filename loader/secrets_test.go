@@ -52,12 +52,6 @@ func (f *fakeBackend) Get(ctx context.Context, r string) (string, error) {
 	return v, nil
 }
 
-func (f *fakeBackend) set(name, value string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.values[name] = value
-}
-
 func newFakeResolver(t testing.TB, f *fakeBackend, opts ...secrets.Option) *secrets.Resolver {
 	t.Helper()
 	r, err := secrets.New(append([]secrets.Option{secrets.WithBackend(f), secrets.WithSchemes("fake")}, opts...)...)
