@@ -397,7 +397,7 @@ func TestMaskedYAML(t *testing.T) {
 	t.Parallel()
 	id, rcpt := newAgeKey(t)
 	fsys := fstest.MapFS{
-		"a.yaml":      {Data: []byte("actions: {x: {cmd: echo}}\n")},
+		"a.yaml":      {Data: []byte("actions: {x: {cmd: echo, env: {TOKEN: \"{{ 'ref+vault://secret/data/team-x/api#token' | vals }}\"}, note: \"uses masked-aaa\"}}\n")},
 		"s.sops.yaml": {Data: encrypt(t, "secrets:\n  A: masked-aaa\n  B_unencrypted: shown-bbb\n  ref: &r masked-ccc\n  alias: *r\n", sopsenc.Rules{}, rcpt)},
 	}
 	ws, err := loader.Load(t.Context(), fsys, loader.WithAgeIdentities(id))
@@ -408,7 +408,7 @@ func TestMaskedYAML(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	assertNoLeak(t, "MaskedYAML", string(out), "masked-aaa", "masked-ccc")
+	assertNoLeak(t, "MaskedYAML", string(out), "masked-aaa", "masked-ccc", "team-x/api")
 	for _, want := range []string{"shown-bbb", "cmd: echo", "A: " + loader.Mask} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("MaskedYAML lacks %q:\n%s", want, out)

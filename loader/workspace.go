@@ -86,8 +86,10 @@ func (w *Workspace) Decode(v any) error {
 var quotedValue = regexp.MustCompile("cannot unmarshal (\\S+) `.*` into")
 
 // MaskedYAML returns the merged document as YAML with every leaf that was
-// encrypted at rest replaced by [Mask], aliases expanded and comments left
-// out (sops encrypts comments too): what a CLI shows a person.
+// encrypted at rest replaced by [Mask], every other scalar passed through
+// [Workspace.Redactor] (which masks ref+ references and any known secret
+// standing elsewhere), aliases expanded and comments left out (sops
+// encrypts comments too): what a CLI shows a person.
 func (w *Workspace) MaskedYAML() ([]byte, error) {
 	doc := w.maskedCopy(w.doc)
 	var buf bytes.Buffer
@@ -112,6 +114,12 @@ func (w *Workspace) maskedCopy(n *yaml.Node) *yaml.Node {
 	if _, ok := w.masked[n]; ok {
 		c.Value, c.Tag, c.Style = Mask, "!!str", 0
 		c.Content = nil
+		return &c
+	}
+	if n.Kind == yaml.ScalarNode {
+		if v := w.renderer.redactor.String(n.Value); v != n.Value {
+			c.Value, c.Tag, c.Style = v, "!!str", 0
+		}
 		return &c
 	}
 	c.Content = make([]*yaml.Node, len(n.Content))
