@@ -82,12 +82,22 @@ func Load(ctx context.Context, fsys fs.FS, opts ...Option) (*Workspace, error) {
 // LoadDir loads the workspace in the directory dir. Every file is opened
 // through an [os.Root], so a symbolic link cannot lead outside dir.
 func LoadDir(ctx context.Context, dir string, opts ...Option) (*Workspace, error) {
+	fsys, done, err := openDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	return Load(ctx, fsys, opts...)
+}
+
+// openDir opens dir as a file system confined to it, and returns how to
+// close it.
+func openDir(dir string) (fs.FS, func(), error) {
 	root, err := os.OpenRoot(dir)
 	if err != nil {
-		return nil, fmt.Errorf("loader: %w", err)
+		return nil, nil, fmt.Errorf("loader: %w", err)
 	}
-	defer root.Close()
-	return Load(ctx, root.FS(), opts...)
+	return root.FS(), func() { root.Close() }, nil
 }
 
 // findFiles lists the workflow files below the root in lexical order of

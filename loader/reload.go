@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -45,13 +44,7 @@ func NewReloader(ctx context.Context, fsys fs.FS, opts ...Option) (*Reloader, er
 // NewDirReloader loads the workspace in dir, confined to it as [LoadDir]
 // is; [Reloader.Watch] then also follows file-system notifications.
 func NewDirReloader(ctx context.Context, dir string, opts ...Option) (*Reloader, error) {
-	return newReloader(ctx, dir, func() (fs.FS, func(), error) {
-		root, err := os.OpenRoot(dir)
-		if err != nil {
-			return nil, nil, fmt.Errorf("loader: %w", err)
-		}
-		return root.FS(), func() { root.Close() }, nil
-	}, opts)
+	return newReloader(ctx, dir, func() (fs.FS, func(), error) { return openDir(dir) }, opts)
 }
 
 func newReloader(ctx context.Context, dir string, open func() (fs.FS, func(), error), opts []Option) (*Reloader, error) {

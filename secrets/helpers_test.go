@@ -132,6 +132,17 @@ func show(err error) string {
 }
 
 // wantErr checks that err is an *Error naming ref that wraps every target.
+// wantSafeErr checks err as wantErr does, that its message says text, and
+// that it holds none of leaks.
+func wantSafeErr(t testing.TB, err error, ref string, target error, text string, leaks []string) {
+	t.Helper()
+	wantErr(t, err, ref, target)
+	assertNoLeak(t, "error", err.Error(), leaks...)
+	if !strings.Contains(err.Error(), text) {
+		t.Errorf("error %q does not say %q", show(err), text)
+	}
+}
+
 func wantErr(t testing.TB, err error, ref string, targets ...error) {
 	t.Helper()
 	if err == nil {

@@ -109,14 +109,7 @@ func TestValsErrorsNeverQuoteTheData(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			_, err := r.Resolve(t.Context(), tc.in)
-			wantErr(t, err, tc.wantRef, tc.want)
-			if err == nil {
-				return
-			}
-			assertNoLeak(t, "error", err.Error(), leaks...)
-			if !strings.Contains(err.Error(), tc.wantText) {
-				t.Errorf("error %q does not say %q", show(err), tc.wantText)
-			}
+			wantSafeErr(t, err, tc.wantRef, tc.want, tc.wantText, leaks)
 		})
 	}
 }
@@ -330,14 +323,7 @@ func TestValsVault(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := r.Resolve(t.Context(), tc.in)
-			wantErr(t, err, tc.wantRef, tc.want)
-			if err == nil {
-				return
-			}
-			assertNoLeak(t, "error", err.Error(), leaks...)
-			if !strings.Contains(err.Error(), tc.wantText) {
-				t.Errorf("error %q does not say %q", show(err), tc.wantText)
-			}
+			wantSafeErr(t, err, tc.wantRef, tc.want, tc.wantText, leaks)
 		})
 	}
 }

@@ -154,23 +154,10 @@ func render(ctx context.Context, out io.Writer, dir, task string, kvs []string, 
 	if err != nil {
 		return err
 	}
-	masked, err := json.MarshalIndent(ws.Redactor().Value(toJSONValue(rec)), "", "  ")
+	masked, err := json.MarshalIndent(ws.Redactor().Value(rec), "", "  ")
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "%s\n", masked)
 	return nil
-}
-
-// toJSONValue turns a record into the JSON-shaped value a redactor walks.
-func toJSONValue(v any) any {
-	data, err := json.Marshal(v)
-	if err != nil {
-		return nil
-	}
-	var out any
-	if err := json.Unmarshal(data, &out); err != nil {
-		return nil
-	}
-	return out
 }
