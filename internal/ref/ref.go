@@ -1,13 +1,19 @@
-// Package ref knows the syntax of vals references (ref+SCHEME://PATH#FRAGMENT?QUERY+)
-// without importing vals, so that the light packages (redact, render) and the
-// heavy one (secrets) agree on what a reference is.
+// Package ref is the one parser of vals references in this module:
+// ref+SCHEME://PATH?QUERY#FRAGMENT, ended by a "+", white space or the end
+// of the text. It does not import vals, so that the light packages (redact,
+// render) and the heavy ones (secrets, loader) agree on what a reference is
+// without linking vals.
 //
-// The pattern is vals' own (pkg/expansion.DefaultRefRegexp): a reference starts
-// with "ref+" (or "secretref+"), has a scheme and "://", and ends at a "+",
-// whitespace, a newline or the end of the string; it never ends on '"' or ','.
+// The syntax is vals' own (pkg/expansion.DefaultRefRegexp): a reference
+// starts with "ref+" (or "secretref+"), has a scheme and "://", and ends at
+// a "+", a space, a newline or the end of the string; it never ends on '"'
+// or ','. A reference may hold another one ("ref+echo://ref+envsubst://$X/y"):
+// vals resolves the inner one first. [FindAll] returns the references as vals
+// sees them at the top level, [All] also those that start inside another.
 package ref
 
 import (
+	"net/url"
 	"regexp"
 	"strings"
 )
@@ -16,25 +22,31 @@ import (
 // "secretref"), group 3 the reference without its prefix and closing "+".
 var pattern = regexp.MustCompile(`((secret)?ref)\+([^\+:]*://[^\+\n ]+[^\+\n ",])\+?`)
 
+// Span is one reference inside a string.
+type Span struct {
+	// Start and End are the byte range of the reference, [Start, End),
+	// including its "ref+" or "secretref+" prefix and its closing "+".
+	Start, End int
+	// Ref is the reference without prefix and closing "+", as vals'
+	// providers see it: "vault://secret/data/api?address=...#token".
+	Ref string
+}
+
+// Scheme returns the reference's scheme as written ("vault").
+func (s Span) Scheme() string { return Scheme(s.Ref) }
+
 // Contains reports whether s holds at least one reference.
 func Contains(s string) bool {
-	// The cheap test first: most strings handed to a resolver hold no reference.
+	// The cheap test first: most strings hold no reference.
 	if !strings.Contains(s, "ref+") {
 		return false
 	}
 	return pattern.MatchString(s)
 }
 
-// Span is the byte range [Start, End) of one reference inside a string,
-// including its "ref+" prefix and its closing "+" when present.
-type Span struct {
-	Start, End int
-	// Ref is the reference without prefix and closing "+", as vals' providers
-	// see it: "vault://secret/data/api?address=...#token".
-	Ref string
-}
-
-// FindAll returns every reference in s, left to right.
+// FindAll returns the references of s as vals reads it at the top level,
+// left to right. A reference nested in another is part of the outer one's
+// text here; see [All].
 func FindAll(s string) []Span {
 	if !strings.Contains(s, "ref+") {
 		return nil
@@ -47,10 +59,76 @@ func FindAll(s string) []Span {
 	return spans
 }
 
-// Scheme returns the scheme of a reference ("vault" for "vault://..." or
-// "ref+vault://..."), or "" when it has none.
+// First returns the reference that starts exactly at the beginning of s, if
+// one does.
+func First(s string) (Span, bool) {
+	m := pattern.FindStringSubmatchIndex(s)
+	if m == nil || m[0] != 0 {
+		return Span{}, false
+	}
+	return Span{Start: 0, End: m[1], Ref: s[m[6]:m[7]]}, true
+}
+
+// Prefix is where a "ref+" or "secretref+" prefix stands in a string.
+type Prefix struct {
+	Start int // at "secretref+" or "ref+"
+	End   int // just after the "+"
+}
+
+// Prefixes returns every "ref+" and "secretref+" prefix of s, left to right,
+// as vals' nesting scan finds them.
+func Prefixes(s string) []Prefix {
+	var out []Prefix
+	for off := 0; ; {
+		i := strings.Index(s[off:], "ref+")
+		if i < 0 {
+			return out
+		}
+		start := off + i
+		if start >= len("secret") && s[start-len("secret"):start] == "secret" {
+			start -= len("secret")
+		}
+		out = append(out, Prefix{Start: start, End: off + i + len("ref+")})
+		off += i + len("ref+")
+	}
+}
+
+// All returns every reference that starts at a prefix of s: the top-level
+// ones [FindAll] returns and those nested inside them, each read from its own
+// prefix, in the order of their start. A check that must hold for every
+// reference vals could resolve from s (an allowed scheme, a reference the
+// author wrote) runs over All.
+func All(s string) []Span {
+	var out []Span
+	for _, p := range Prefixes(s) {
+		if sp, ok := First(s[p.Start:]); ok {
+			sp.Start += p.Start
+			sp.End += p.Start
+			out = append(out, sp)
+		}
+	}
+	return out
+}
+
+// Nested reports whether the prefix at index i of ps (i ≥ 1) is nested in
+// the reference before it, as vals decides it: no space, newline, tab,
+// quote or comma between the two prefixes.
+func Nested(s string, ps []Prefix, i int) bool {
+	return i >= 1 && !strings.ContainsAny(s[ps[i-1].End:ps[i].Start], " \n\r\t\",")
+}
+
+// HasNesting reports cheaply whether s may hold a nested reference: vals
+// only looks for one when s has two prefixes or more.
+func HasNesting(s string) bool {
+	i := strings.Index(s, "ref+")
+	return i >= 0 && strings.Contains(s[i+len("ref+"):], "ref+")
+}
+
+// Scheme returns the scheme of a reference, with or without its prefix
+// ("vault" for "vault://...", "ref+vault://..." and "secretref+vault://..."),
+// as written, or "" when it has none.
 func Scheme(r string) string {
-	r = strings.TrimPrefix(strings.TrimPrefix(r, "secret"), "ref+")
+	r = trimPrefix(r)
 	scheme, _, ok := strings.Cut(r, "://")
 	if !ok {
 		return ""
@@ -58,26 +136,101 @@ func Scheme(r string) string {
 	return scheme
 }
 
-// Safe returns the reference in a form fit for an error message or a log
-// line: its query string is removed, because vals passes credentials in
-// queries (vault's "secret_id=", "token="). The fragment is kept: it is a
-// path into the secret, not a value.
+// trimPrefix removes a leading "secretref+" or "ref+".
+func trimPrefix(r string) string {
+	if rest, ok := strings.CutPrefix(r, "secretref+"); ok {
+		return rest
+	}
+	return strings.TrimPrefix(r, "ref+")
+}
+
+// Safe returns a reference (with or without its prefix) in a form fit for an
+// error message or a log line: its query is removed, because vals passes
+// credentials in queries (vault's "secret_id=", "token="), and so is any
+// userinfo ("user:password@" before the host, as httpjson takes it). The
+// fragment is kept: it is a path into the secret, not a value.
 //
 //	Safe("ref+vault://secret/api?address=http://v:8200&token=t#key") == "ref+vault://secret/api#key"
+//	Safe("ref+httpjson://deploy:pw@host/v1#/k") == "ref+httpjson://host/v1#/k"
 func Safe(r string) string {
-	q := strings.IndexByte(r, '?')
+	head, rest := "", r
+	if i := strings.Index(r, "://"); i >= 0 {
+		head, rest = r[:i+len("://")], r[i+len("://"):]
+	}
+	// Userinfo ends at the last '@' of the authority, which ends at the
+	// first '/', '?' or '#'.
+	auth := rest
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		auth = rest[:i]
+	}
+	if at := strings.LastIndexByte(auth, '@'); at >= 0 {
+		rest = rest[at+1:]
+	}
+	q := strings.IndexByte(rest, '?')
 	if q < 0 {
-		return r
+		return head + rest
 	}
 	// vals accepts the fragment either before or after the query.
-	rest := r[q:]
 	frag := ""
-	if h := strings.IndexByte(rest, '#'); h >= 0 {
-		frag = rest[h:]
+	if h := strings.IndexByte(rest[q:], '#'); h >= 0 {
+		frag = rest[q+h:]
 	}
-	head := r[:q]
-	if strings.Contains(head, "#") {
+	if strings.Contains(rest[:q], "#") {
 		frag = ""
 	}
-	return head + frag
+	return head + rest[:q] + frag
+}
+
+// Parts is a reference taken apart the way vals takes it apart before it
+// asks a provider (vals.go, Runtime.prepare).
+type Parts struct {
+	Scheme string
+	// Path is what vals hands the provider: the host and the path joined
+	// with "/" ("file://a/b.yaml" → "a/b.yaml", "file:///etc/x" → "/etc/x").
+	Path string
+	// Query holds the provider's parameters (vault's address=, sops'
+	// format=, …).
+	Query url.Values
+	// Fragment is the key path into the secret, without "#" and without a
+	// leading "/" ("#/db/password" → "db/password").
+	Fragment string
+}
+
+// Parse takes a reference (with or without its prefix) apart as vals does,
+// including its treatment of an AWS ARN right after "://".
+func Parse(r string) (Parts, error) {
+	key := trimPrefix(r)
+	arn := ""
+	if i := strings.Index(key, "://"); i >= 0 {
+		after := key[i+len("://"):]
+		if strings.HasPrefix(after, "arn:aws:") || strings.HasPrefix(after, "arn:aws-") {
+			end := len(after)
+			if j := strings.IndexAny(after, "?#"); j >= 0 {
+				end = j
+			}
+			arn = after[:end]
+			key = key[:i+len("://")] + "/" + arn + after[end:]
+		}
+	}
+	u, err := url.Parse(key)
+	if err != nil {
+		return Parts{}, err
+	}
+	host := u.Host
+	if arn != "" {
+		host, u.Path = arn, ""
+	}
+	var components []string
+	if host != "" {
+		components = append(components, host)
+	}
+	p := strings.TrimPrefix(u.Path, "#")
+	if host != "" {
+		p = strings.TrimPrefix(p, "/")
+	}
+	if p != "" {
+		components = append(components, p)
+	}
+	frag := strings.TrimPrefix(strings.TrimPrefix(u.Fragment, "#"), "/")
+	return Parts{Scheme: u.Scheme, Path: strings.Join(components, "/"), Query: u.Query(), Fragment: frag}, nil
 }

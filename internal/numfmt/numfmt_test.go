@@ -1,0 +1,77 @@
+package numfmt
+
+import (
+	"encoding/json"
+	"math"
+	"testing"
+)
+
+func TestJSONMatchesEncodingJSON(t *testing.T) {
+	t.Parallel()
+	for _, f := range []float64{0, 1, -1, 1.5, 12345678, 1e-7, 1e-6, 1e20, 1e21, 123456789.125, -0.000001234, math.MaxFloat64, math.SmallestNonzeroFloat64} {
+		want, err := json.Marshal(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := JSON(f, 64); got != string(want) {
+			t.Errorf("JSON(%v) = %s, encoding/json writes %s", f, got, want)
+		}
+		f32 := float32(f)
+		if math.IsInf(float64(f32), 0) {
+			continue
+		}
+		want32, _ := json.Marshal(f32)
+		if got := JSON(float64(f32), 32); got != string(want32) {
+			t.Errorf("JSON(float32 %v) = %s, encoding/json writes %s", f32, got, want32)
+		}
+	}
+}
+
+func TestTeraAsRyu(t *testing.T) {
+	t.Parallel()
+	// Expected texts are those of ryu's pretty format, which serde_json (and
+	// so Tera) prints.
+	tests := []struct {
+		f    float64
+		want string
+	}{
+		{0, "0.0"},
+		{math.Copysign(0, -1), "-0.0"},
+		{3, "3.0"},
+		{1.5, "1.5"},
+		{-2.25, "-2.25"},
+		{12345678, "12345678.0"},
+		{0.001, "0.001"},
+		{0.00001, "0.00001"},
+		{0.000001, "1e-6"},
+		{1e-7, "1e-7"},
+		{1.5e-7, "1.5e-7"},
+		{1e15, "1000000000000000.0"},
+		{1e16, "1e16"},
+		{1.25e16, "1.25e16"},
+		{123.456, "123.456"},
+		{1.5e300, "1.5e300"},
+	}
+	for _, tt := range tests {
+		if got := Tera(tt.f); got != tt.want {
+			t.Errorf("Tera(%v) = %q, want %q", tt.f, got, tt.want)
+		}
+	}
+}
+
+func TestFormsAreDistinct(t *testing.T) {
+	t.Parallel()
+	got := Forms(12345678, 64)
+	want := []string{"12345678", "1.2345678e+07", "12345678.0"}
+	if len(got) != len(want) {
+		t.Fatalf("Forms = %q, want %q", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("Forms = %q, want %q", got, want)
+		}
+	}
+	if got := Forms(1.5, 64); len(got) != 1 {
+		t.Errorf("Forms(1.5) = %q, want one form", got)
+	}
+}
