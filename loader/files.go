@@ -106,4 +106,3 @@ func readLimited(fsys fs.FS, p string, max int64) ([]byte, error) {
 	}
 	return data, nil
 }
-
