@@ -26,7 +26,7 @@ func FuzzLoad(f *testing.F) {
 			"s.sops.yaml": {Data: data},
 			"ok.sops.yml": {Data: enc},
 		}
-		ws, err := loader.Load(t.Context(), fsys, loader.WithAgeIdentities(id), loader.WithLimits(loader.Limits{MaxNodes: 10_000}))
+		ws, err := loader.Load(t.Context(), fsys, loader.WithAgeIdentities(id), limit(func(l *loader.Limits) { l.MaxNodes = 10_000 }))
 		if err != nil {
 			assertNoLeak(t, "error", err.Error(), "fuzz-secret-value")
 			return

@@ -8,6 +8,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/hushflow/hushflow/internal/sopsenc"
+	"github.com/hushflow/hushflow/loader"
 )
 
 // newAgeKey returns a fresh age identity (secret key text) and its recipient.
@@ -65,4 +66,11 @@ func assertNoLeak(t testing.TB, what, text string, secrets ...string) {
 			t.Errorf("%s leaks secret #%d", what, i)
 		}
 	}
+}
+
+// limit returns WithLimits of DefaultLimits changed by set.
+func limit(set func(*loader.Limits)) loader.Option {
+	l := loader.DefaultLimits()
+	set(&l)
+	return loader.WithLimits(l)
 }

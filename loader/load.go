@@ -17,20 +17,22 @@ import (
 // which files it reads and how it merges them. The error, if any, joins one
 // [*FileError] a bad file.
 func Load(ctx context.Context, fsys fs.FS, opts ...Option) (*Workspace, error) {
-	var cfg config
-	for _, o := range opts {
-		o(&cfg)
+	cfg, err := newConfig(opts)
+	if err != nil {
+		return nil, err
 	}
-	cfg.limits = cfg.limits.withDefaults()
 	svcs, err := keyServices(cfg.ageIdentities)
 	if err != nil {
 		return nil, fmt.Errorf("loader: %w", err)
 	}
-	paths, err := findFiles(ctx, fsys, cfg.limits)
+	found, err := findFiles(ctx, fsys, cfg)
 	if err != nil {
 		return nil, err
 	}
-	files, err := readFiles(ctx, fsys, paths, cfg.limits)
+	if len(found.paths) == 0 {
+		return nil, emptyError(found)
+	}
+	files, err := readFiles(ctx, fsys, found.paths, cfg.limits)
 	if err != nil {
 		return nil, err
 	}
@@ -57,12 +59,12 @@ func Load(ctx context.Context, fsys fs.FS, opts ...Option) (*Workspace, error) {
 	if len(problems) > 0 && !cfg.skipBadFiles {
 		return nil, errors.Join(problems...)
 	}
-	w.warnings = problems
+	w.warnings = append(found.skipped, problems...)
 	w.doc = m.document()
 
 	rr := cfg.renderer
 	if rr == nil {
-		if rr, err = newRenderer(&cfg); err != nil {
+		if rr, err = newRenderer(cfg); err != nil {
 			return nil, err
 		}
 	}
@@ -73,6 +75,34 @@ func Load(ctx context.Context, fsys fs.FS, opts ...Option) (*Workspace, error) {
 	rr.redactor.Add(w.secrets...)
 	w.secretSection, w.renderer = rendered, rr
 	return w, nil
+}
+
+// newConfig applies opts over the defaults and validates the result.
+func newConfig(opts []Option) (*config, error) {
+	cfg := &config{limits: DefaultLimits()}
+	for _, o := range opts {
+		o(cfg)
+	}
+	if err := cfg.limits.validate(); err != nil {
+		return nil, err
+	}
+	if err := validatePatterns("WithInclude", cfg.include); err != nil {
+		return nil, err
+	}
+	if err := validatePatterns("WithExclude", cfg.exclude); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// emptyError says that a workspace holds no workflow file, and where the
+// loader looked.
+func emptyError(f *found) error {
+	where := "the workspace root"
+	if f.dir != "." {
+		where = "the workspace's " + f.dir + " directory"
+	}
+	return fmt.Errorf("loader: %w: no *.yaml or *.yml file in %s", ErrEmpty, where)
 }
 
 // LoadDir loads the workspace in the directory dir. Every file is opened

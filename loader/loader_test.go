@@ -212,11 +212,11 @@ func TestLoadErrors(t *testing.T) {
 			"b.yaml": {Data: []byte("hooks: [1]\n")},
 		}, nil, []error{loader.ErrDuplicate}, "b.yaml", "hooks", nil},
 		{"file too large", fstest.MapFS{"a.yaml": {Data: []byte("a: " + strings.Repeat("x", 100) + "\n")}},
-			[]loader.Option{loader.WithLimits(loader.Limits{MaxFileSize: 50})}, []error{loader.ErrLimit}, "a.yaml", "", []string{"MaxFileSize"}},
+			[]loader.Option{limit(func(l *loader.Limits) { l.MaxFileSize = 50 })}, []error{loader.ErrLimit}, "a.yaml", "", []string{"MaxFileSize"}},
 		{"too many files", fstest.MapFS{"a.yaml": {Data: []byte("a: 1\n")}, "b.yaml": {Data: []byte("b: 1\n")}, "c.yaml": {Data: []byte("c: 1\n")}},
-			[]loader.Option{loader.WithLimits(loader.Limits{MaxFiles: 2})}, []error{loader.ErrLimit}, "c.yaml", "", []string{"MaxFiles"}},
+			[]loader.Option{limit(func(l *loader.Limits) { l.MaxFiles = 2 })}, []error{loader.ErrLimit}, "c.yaml", "", []string{"MaxFiles"}},
 		{"too deep", fstest.MapFS{"a/b/c/d.yaml": {Data: []byte("a: 1\n")}},
-			[]loader.Option{loader.WithLimits(loader.Limits{MaxDepth: 2})}, []error{loader.ErrLimit}, "a/b/c", "", []string{"MaxDepth"}},
+			[]loader.Option{limit(func(l *loader.Limits) { l.MaxDepth = 2 })}, []error{loader.ErrLimit}, "a/b/c", "", []string{"MaxDepth"}},
 		{"billion laughs", fstest.MapFS{"a.yaml": {Data: []byte(billionLaughs)}}, nil, []error{loader.ErrLimit}, "a.yaml", "", []string{"MaxNodes"}},
 	}
 	for _, tt := range tests {

@@ -1,17 +1,22 @@
 package loader
 
 import (
+	"fmt"
+
+	"github.com/bmatcuk/doublestar/v4"
+
 	"github.com/hushflow/hushflow/redact"
 	"github.com/hushflow/hushflow/render"
 )
 
-// Limits bound the resources one load may use. A zero field takes its value
-// from [DefaultLimits]. Exceeding a limit is an [ErrLimit] error that names
-// the limit.
+// Limits bound the resources one load may use. Start from [DefaultLimits]
+// and change what you need: every field must be positive. Exceeding a limit
+// is an [ErrLimit] error that names the limit.
 type Limits struct {
-	MaxFileSize int64 // bytes in one file
-	MaxFiles    int   // YAML files in the workspace
-	MaxDepth    int   // directory levels below the root
+	MaxFileSize  int64 // bytes in one file
+	MaxTotalSize int64 // bytes in all the files of the workspace
+	MaxFiles     int   // YAML files in the workspace
+	MaxDepth     int   // directory levels below the root
 	// MaxNodes bounds the YAML nodes of one file, counted with every alias
 	// expanded where it is used: a "billion laughs" file fails fast and small.
 	MaxNodes int
@@ -19,32 +24,32 @@ type Limits struct {
 
 // DefaultLimits returns the limits used where none are set: generous for
 // workflow files, and small enough that a hostile file cannot exhaust a
-// server (4 MiB a file, 10,000 files, 16 directory levels, 1,000,000 nodes
-// a file).
+// server (4 MiB a file, 32 MiB in all, 10,000 files, 16 directory levels,
+// 1,000,000 nodes a file).
 func DefaultLimits() Limits {
 	return Limits{
-		MaxFileSize: 4 << 20,
-		MaxFiles:    10_000,
-		MaxDepth:    16,
-		MaxNodes:    1_000_000,
+		MaxFileSize:  4 << 20,
+		MaxTotalSize: 32 << 20,
+		MaxFiles:     10_000,
+		MaxDepth:     16,
+		MaxNodes:     1_000_000,
 	}
 }
 
-func (l Limits) withDefaults() Limits {
-	d := DefaultLimits()
-	if l.MaxFileSize <= 0 {
-		l.MaxFileSize = d.MaxFileSize
+// validate names the first field that is not positive.
+func (l Limits) validate() error {
+	for _, f := range []struct {
+		name string
+		v    int64
+	}{
+		{"MaxFileSize", l.MaxFileSize}, {"MaxTotalSize", l.MaxTotalSize}, {"MaxFiles", int64(l.MaxFiles)},
+		{"MaxDepth", int64(l.MaxDepth)}, {"MaxNodes", int64(l.MaxNodes)},
+	} {
+		if f.v <= 0 {
+			return fmt.Errorf("loader: WithLimits: %s is %d, it must be positive (start from DefaultLimits)", f.name, f.v)
+		}
 	}
-	if l.MaxFiles <= 0 {
-		l.MaxFiles = d.MaxFiles
-	}
-	if l.MaxDepth <= 0 {
-		l.MaxDepth = d.MaxDepth
-	}
-	if l.MaxNodes <= 0 {
-		l.MaxNodes = d.MaxNodes
-	}
-	return l
+	return nil
 }
 
 // An Option configures a load.
@@ -53,6 +58,8 @@ type Option func(*config)
 type config struct {
 	ageIdentities []string
 	limits        Limits
+	include       []string // doublestar patterns; none means every YAML file
+	exclude       []string
 	skipBadFiles  bool
 	resolver      render.Resolver
 	redactor      *redact.Redactor
@@ -68,9 +75,36 @@ func WithAgeIdentities(keys ...string) Option {
 	return func(c *config) { c.ageIdentities = append(c.ageIdentities, keys...) }
 }
 
-// WithLimits replaces [DefaultLimits]; zero fields keep their default.
+// WithLimits replaces [DefaultLimits]. Every field must be positive: start
+// from DefaultLimits and change what you need.
 func WithLimits(l Limits) Option {
 	return func(c *config) { c.limits = l }
+}
+
+// WithInclude loads only the YAML files whose path matches one of the
+// patterns. Patterns are doublestar globs ("**/*.yaml", "tasks/*.yml")
+// matched against the slash-separated path relative to the directory the
+// workflow files are read from (the root, or its .workflows directory).
+func WithInclude(patterns ...string) Option {
+	return func(c *config) { c.include = append(c.include, patterns...) }
+}
+
+// WithExclude leaves out the files, and the directories with everything
+// below them, whose path matches one of the patterns (doublestar globs, as
+// for [WithInclude]): a folder of data that ref+file:// references read, say
+// ("data", "**/fixtures"). Exclusion wins over inclusion.
+func WithExclude(patterns ...string) Option {
+	return func(c *config) { c.exclude = append(c.exclude, patterns...) }
+}
+
+// validatePatterns names the first pattern that is not a valid glob.
+func validatePatterns(option string, patterns []string) error {
+	for _, p := range patterns {
+		if !doublestar.ValidatePattern(p) {
+			return fmt.Errorf("loader: %s: %q is not a valid pattern", option, p)
+		}
+	}
+	return nil
 }
 
 // WithSkipBadFiles makes a bad file (one that does not parse, decrypt or

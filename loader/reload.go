@@ -48,11 +48,11 @@ func NewDirReloader(ctx context.Context, dir string, opts ...Option) (*Reloader,
 }
 
 func newReloader(ctx context.Context, dir string, open func() (fs.FS, func(), error), opts []Option) (*Reloader, error) {
-	var cfg config
-	for _, o := range opts {
-		o(&cfg)
+	cfg, err := newConfig(opts)
+	if err != nil {
+		return nil, err
 	}
-	rr, err := newRenderer(&cfg)
+	rr, err := newRenderer(cfg)
 	if err != nil {
 		return nil, err
 	}
