@@ -60,7 +60,7 @@ func Load(ctx context.Context, fsys fs.FS, opts ...Option) (*Workspace, error) {
 		return nil, errors.Join(problems...)
 	}
 	w.warnings = append(found.skipped, problems...)
-	w.doc = m.document()
+	w.doc, w.origin = m.document(), m.origin
 
 	rr := cfg.renderer
 	if rr == nil {

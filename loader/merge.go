@@ -11,6 +11,9 @@ import (
 type merger struct {
 	top     *yaml.Node          // the merged top-level mapping
 	entries map[string]*section // by top-level key
+	// origin names the file each entry came from: the value of a top-level
+	// scalar, of a mapping's entry, or an item of a top-level list.
+	origin map[*yaml.Node]string
 }
 
 // section is one top-level key of the merged document.
@@ -22,7 +25,7 @@ type section struct {
 }
 
 func newMerger() *merger {
-	return &merger{top: &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}, entries: map[string]*section{}}
+	return &merger{top: &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}, entries: map[string]*section{}, origin: map[*yaml.Node]string{}}
 }
 
 // add merges a file's documents, or none of them: a file that conflicts with
@@ -136,10 +139,16 @@ func (m *merger) apply(file string, key, val *yaml.Node) {
 	case yaml.MappingNode:
 		for j := 0; j+1 < len(val.Content); j += 2 {
 			s.names[val.Content[j].Value] = file
+			m.origin[val.Content[j+1]] = file
 		}
 		s.value.Content = append(s.value.Content, val.Content...)
 	case yaml.SequenceNode:
+		for _, item := range val.Content {
+			m.origin[item] = file
+		}
 		s.value.Content = append(s.value.Content, val.Content...)
+	default:
+		m.origin[s.value] = s.file
 	}
 }
 

@@ -2,9 +2,7 @@ package loader
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
-	"regexp"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -27,6 +25,7 @@ type Workspace struct {
 	secrets  []string
 	seen     map[string]struct{}
 	masked   map[*yaml.Node]struct{} // leaves that were encrypted at rest
+	origin   map[*yaml.Node]string   // the file each top-level entry came from
 	warnings []error
 
 	secretSection map[string]any // the secrets: section, rendered
@@ -61,29 +60,6 @@ func (w *Workspace) SecretValues() []string { return append([]string(nil), w.sec
 // Warnings returns the bad files that [WithSkipBadFiles] left out, each a
 // [*FileError].
 func (w *Workspace) Warnings() []error { return append([]error(nil), w.warnings...) }
-
-// Decode decodes the merged document into v, as [yaml.Node.Decode] does:
-// use yaml struct tags on your own types. A decoding error never quotes a
-// value.
-func (w *Workspace) Decode(v any) error {
-	err := w.doc.Decode(v)
-	if err == nil {
-		return nil
-	}
-	var te *yaml.TypeError
-	if errors.As(err, &te) {
-		msgs := make([]string, len(te.Errors))
-		for i, m := range te.Errors {
-			msgs[i] = quotedValue.ReplaceAllString(m, "cannot unmarshal $1 "+Mask+" into")
-		}
-		return fmt.Errorf("loader: decode: %w", &yaml.TypeError{Errors: msgs})
-	}
-	return fmt.Errorf("loader: decode: %w", err)
-}
-
-// quotedValue matches the part of a yaml.v3 type error that quotes the value
-// ("cannot unmarshal !!str `S3CRET` into int"); it may be a decrypted secret.
-var quotedValue = regexp.MustCompile("cannot unmarshal (\\S+) `.*` into")
 
 // MaskedYAML returns the merged document as YAML with every leaf that was
 // encrypted at rest replaced by [Mask], every other scalar passed through
