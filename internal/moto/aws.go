@@ -94,11 +94,3 @@ func (s *Server) CreateKMSKey(ctx context.Context, description string) (string, 
 	}
 	return aws.ToString(out.KeyMetadata.Arn), nil
 }
-
-// DisableKMSKey disables a KMS key: decrypting with it fails from then on.
-func (s *Server) DisableKMSKey(ctx context.Context, arn string) error {
-	if _, err := kms.NewFromConfig(s.Config()).DisableKey(ctx, &kms.DisableKeyInput{KeyId: aws.String(arn)}); err != nil {
-		return fmt.Errorf("moto: disable KMS key: %w", err)
-	}
-	return nil
-}
