@@ -2,16 +2,9 @@ package loader
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io/fs"
-	"path/filepath"
-	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
-
-	"github.com/fsnotify/fsnotify"
 )
 
 // A Reloader holds the current workspace for concurrent readers and
@@ -96,96 +89,4 @@ func (r *Reloader) Refresh(ctx context.Context) error {
 		p.Purge()
 	}
 	return r.Reload(ctx)
-}
-
-// WatchConfig configures [Reloader.Watch].
-type WatchConfig struct {
-	// Debounce is how long the files must stay quiet after a change before
-	// the reload starts (an editor writes a file in several steps). Default
-	// 200ms.
-	Debounce time.Duration
-	// Poll, if positive, also reloads at this interval, whatever the
-	// notifications say: for file systems without notifications, and to
-	// pick up rotated secrets as their TTL expires.
-	Poll time.Duration
-	// OnReload, if set, is told the result of every reload Watch starts.
-	OnReload func(error)
-}
-
-// Watch reloads on changes until ctx is done, then returns ctx's error. For
-// a Reloader made by [NewDirReloader] it follows file-system notifications
-// (fsnotify) below the directory; otherwise, or in addition, it polls every
-// cfg.Poll. A failed reload keeps the last good workspace, as Reload does.
-func (r *Reloader) Watch(ctx context.Context, cfg WatchConfig) error {
-	if cfg.Debounce <= 0 {
-		cfg.Debounce = 200 * time.Millisecond
-	}
-	if r.dir == "" && cfg.Poll <= 0 {
-		return errors.New("loader: Watch needs a Poll interval for a workspace that is not a directory")
-	}
-	var events <-chan fsnotify.Event
-	var watchErrs <-chan error
-	var w *fsnotify.Watcher
-	if r.dir != "" {
-		var err error
-		if w, err = fsnotify.NewWatcher(); err != nil {
-			return fmt.Errorf("loader: watch: %w", err)
-		}
-		defer w.Close()
-		if err := addTree(w, r.dir); err != nil {
-			return fmt.Errorf("loader: watch: %w", err)
-		}
-		events, watchErrs = w.Events, w.Errors
-	}
-	var poll <-chan time.Time
-	if cfg.Poll > 0 {
-		t := time.NewTicker(cfg.Poll)
-		defer t.Stop()
-		poll = t.C
-	}
-	debounce := time.NewTimer(time.Hour)
-	debounce.Stop()
-	reload := func() {
-		err := r.Reload(ctx)
-		if cfg.OnReload != nil && ctx.Err() == nil {
-			cfg.OnReload(err)
-		}
-	}
-	for {
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case ev := <-events:
-			if ev.Has(fsnotify.Create) {
-				// A new directory must be watched too; a file is ignored here.
-				_ = addTree(w, ev.Name)
-			}
-			debounce.Reset(cfg.Debounce)
-		case err := <-watchErrs:
-			if cfg.OnReload != nil {
-				cfg.OnReload(fmt.Errorf("loader: watch: %w", err))
-			}
-		case <-debounce.C:
-			reload()
-		case <-poll:
-			reload()
-		}
-	}
-}
-
-// addTree watches dir and every directory below it that the loader would
-// enter (dot-directories are not).
-func addTree(w *fsnotify.Watcher, dir string) error {
-	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if !d.IsDir() {
-			return nil
-		}
-		if p != dir && strings.HasPrefix(d.Name(), ".") {
-			return filepath.SkipDir
-		}
-		return w.Add(p)
-	})
 }
