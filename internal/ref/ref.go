@@ -47,16 +47,102 @@ func Contains(s string) bool {
 // FindAll returns the references of s as vals reads it at the top level,
 // left to right. A reference nested in another is part of the outer one's
 // text here; see [All].
+//
+// It finds what pattern.FindAllStringSubmatchIndex finds over the whole of
+// s, but runs the regexp only on a window around each "ref+" (from its
+// "secret", if any, to where a reference starting there must end): the
+// regexp has no literal prefix to skip ahead with and crawls through long
+// text at a few MB/s, and redact looks for references in every log line.
 func FindAll(s string) []Span {
 	if !strings.Contains(s, "ref+") {
 		return nil
 	}
-	idx := pattern.FindAllStringSubmatchIndex(s, -1)
-	spans := make([]Span, 0, len(idx))
-	for _, m := range idx {
-		spans = append(spans, Span{Start: m[0], End: m[1], Ref: s[m[6]:m[7]]})
+	var spans []Span
+	for from := 0; ; {
+		k := strings.Index(s[from:], "ref+")
+		if k < 0 {
+			return spans
+		}
+		k += from
+		start := k
+		if k-len("secret") >= from && s[k-len("secret"):k] == "secret" {
+			start = k - len("secret")
+		}
+		end := windowEnd(s, k+len("ref+"))
+		from = k + len("ref+")
+		for _, m := range pattern.FindAllStringSubmatchIndex(s[start:end], -1) {
+			spans = append(spans, Span{Start: start + m[0], End: start + m[1], Ref: s[start+m[6] : start+m[7]]})
+			from = max(from, start+m[1])
+		}
 	}
-	return spans
+}
+
+// windowEnd returns where a reference whose scheme starts at i must end at
+// the latest: the scheme ends at the first ':' (a '+' first means no
+// reference), the path at the first '+' (included), space or newline.
+func windowEnd(s string, i int) int {
+	colon := strings.IndexAny(s[i:], "+:")
+	if colon < 0 || s[i+colon] == '+' {
+		return i
+	}
+	path := i + colon + 1
+	n, ok := End(s[path:])
+	if !ok {
+		return len(s)
+	}
+	return path + n
+}
+
+// End returns how much of s, text that continues the path of a reference,
+// still belongs to that reference: up to a space or a newline, or up to and
+// including a closing "+". ok is false when nothing in s ends the reference
+// (more text could still extend it).
+func End(s string) (n int, ok bool) {
+	i := strings.IndexAny(s, "+ \n")
+	if i < 0 {
+		return len(s), false
+	}
+	if s[i] == '+' {
+		i++ // the closing '+' belongs to the reference
+	}
+	return i, true
+}
+
+// Open returns where the last reference prefix of s starts ("ref+" or
+// "secretref+", as [Prefixes] finds it) when text appended to s could still
+// make a reference start there, or -1: nothing after that prefix is a '+', a
+// space or a newline yet. A stream masker holds such a tail back until the
+// reference ends.
+//
+// vals lets a scheme hold spaces and newlines; Open does not wait past them,
+// so a stream cut inside such a scheme may let the reference through.
+func Open(s string) int {
+	ps := lastPrefix(s)
+	if ps.End == 0 {
+		return -1
+	}
+	if strings.ContainsAny(s[ps.End:], "+ \n") {
+		return -1
+	}
+	return ps.Start
+}
+
+// lastPrefix returns the last prefix of s, or the zero Prefix.
+func lastPrefix(s string) Prefix {
+	i := strings.LastIndex(s, "ref+")
+	if i < 0 {
+		return Prefix{}
+	}
+	return prefixAt(s, i)
+}
+
+// prefixAt returns the prefix whose "ref+" starts at i.
+func prefixAt(s string, i int) Prefix {
+	start := i
+	if start >= len("secret") && s[start-len("secret"):start] == "secret" {
+		start -= len("secret")
+	}
+	return Prefix{Start: start, End: i + len("ref+")}
 }
 
 // First returns the reference that starts exactly at the beginning of s, if
@@ -84,11 +170,7 @@ func Prefixes(s string) []Prefix {
 		if i < 0 {
 			return out
 		}
-		start := off + i
-		if start >= len("secret") && s[start-len("secret"):start] == "secret" {
-			start -= len("secret")
-		}
-		out = append(out, Prefix{Start: start, End: off + i + len("ref+")})
+		out = append(out, prefixAt(s, off+i))
 		off += i + len("ref+")
 	}
 }
@@ -194,6 +276,13 @@ type Parts struct {
 	// Fragment is the key path into the secret, without "#" and without a
 	// leading "/" ("#/db/password" → "db/password").
 	Fragment string
+	// Userinfo is what stands before an "@" in the authority
+	// ("deploy:PASSWORD" in "httpjson://deploy:PASSWORD@host/x"), as written,
+	// still percent-encoded; "" when there is none. It is a credential.
+	Userinfo string
+	// RawQuery is the query as written, without "?" and still
+	// percent-encoded. Query holds the decoded values.
+	RawQuery string
 }
 
 // Parse takes a reference (with or without its prefix) apart as vals does,
@@ -232,5 +321,24 @@ func Parse(r string) (Parts, error) {
 		components = append(components, p)
 	}
 	frag := strings.TrimPrefix(strings.TrimPrefix(u.Fragment, "#"), "/")
-	return Parts{Scheme: u.Scheme, Path: strings.Join(components, "/"), Query: u.Query(), Fragment: frag}, nil
+	return Parts{Scheme: u.Scheme, Path: strings.Join(components, "/"), Query: u.Query(), Fragment: frag,
+		Userinfo: userinfo(key), RawQuery: u.RawQuery}, nil
+}
+
+// userinfo returns the userinfo of a reference without its prefix, as
+// written: what stands before the last '@' of the authority, which ends at
+// the first '/', '?' or '#' after "://" (the split Safe makes).
+func userinfo(key string) string {
+	i := strings.Index(key, "://")
+	if i < 0 {
+		return ""
+	}
+	auth := key[i+len("://"):]
+	if j := strings.IndexAny(auth, "/?#"); j >= 0 {
+		auth = auth[:j]
+	}
+	if at := strings.LastIndexByte(auth, '@'); at >= 0 {
+		return auth[:at]
+	}
+	return ""
 }
