@@ -185,9 +185,7 @@ func TestWatchReloadsOnChange(t *testing.T) {
 	// The watcher starts asynchronously: write until a reload is seen.
 	deadline := time.After(20 * time.Second)
 	for version := 2; ; version++ {
-		if err := os.WriteFile(file, []byte(fmt.Sprintf("version: %d\n", version)), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		writeAtomic(t, file, fmt.Sprintf("version: %d\n", version))
 		select {
 		case err := <-reloaded:
 			if err != nil {

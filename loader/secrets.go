@@ -2,7 +2,6 @@ package loader
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -14,9 +13,6 @@ import (
 	"github.com/hushflow/hushflow/render"
 	"github.com/hushflow/hushflow/secrets"
 )
-
-// ErrSecret: an entry of the secrets: section failed to render or resolve.
-var ErrSecret = errors.New("secret does not resolve")
 
 // maxSecretsInFlight bounds the secrets: entries rendered at once; the
 // resolver bounds the backend calls on its own.
@@ -125,16 +121,16 @@ func (rt *renderer) renderSecrets(ctx context.Context, m *merger) (map[string]an
 		})
 	}
 	wg.Wait()
-	var errs []error
+	var failed []*FileError
 	for _, r := range results {
 		if r.err != nil {
-			errs = append(errs, &FileError{Path: sec.names[r.name], Key: "secrets." + r.name, Err: fmt.Errorf("%w: %w", ErrSecret, r.err)})
+			failed = append(failed, &FileError{Path: sec.names[r.name], Key: "secrets." + r.name, Err: fmt.Errorf("%w: %w", ErrSecret, r.err)})
 			continue
 		}
 		out[r.name] = r.value
 	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+	if len(failed) > 0 {
+		return nil, &SecretsError{Failures: failed}
 	}
 	return out, nil
 }

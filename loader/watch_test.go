@@ -12,35 +12,63 @@ import (
 )
 
 // watchVersion starts Watch on r (notifications only, no Poll) and returns
-// a function that waits until the workspace's version: field is want.
-func watchVersion(t *testing.T, r *loader.Reloader) func(want int) {
+// a function that reports whether the workspace's version: field reaches
+// want within d.
+func watchVersion(t *testing.T, r *loader.Reloader) func(want int, d time.Duration) bool {
 	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	go func() { done <- r.Watch(ctx, loader.WatchConfig{Debounce: 20 * time.Millisecond}) }()
 	t.Cleanup(func() { cancel(); <-done })
-	return func(want int) {
+	return func(want int, d time.Duration) bool {
 		t.Helper()
-		deadline := time.Now().Add(20 * time.Second)
-		for time.Now().Before(deadline) {
+		for deadline := time.Now().Add(d); ; time.Sleep(10 * time.Millisecond) {
 			var v struct {
 				Version int `yaml:"version"`
 			}
 			if err := r.Workspace().Decode(&v); err == nil && v.Version == want {
-				return
+				return true
 			}
-			time.Sleep(20 * time.Millisecond)
+			if time.Now().After(deadline) {
+				return false
+			}
 		}
-		t.Fatalf("the workspace never reached version %d", want)
 	}
 }
 
+// untilSeen repeats change (with versions from next on) until the watcher
+// reloads one of them: Watch starts asynchronously, and a change made
+// before it watches is not seen. It returns the version seen.
+func untilSeen(t *testing.T, reached func(int, time.Duration) bool, next int, change func(v int)) int {
+	t.Helper()
+	for v := next; v < next+100; v++ {
+		change(v)
+		if reached(v, 300*time.Millisecond) {
+			return v
+		}
+	}
+	t.Fatal("the watcher never saw a change")
+	return 0
+}
+
+// writeVersion writes dir/a.yaml as editors and git do, through a
+// temporary file renamed into place, so that no reload sees it half
+// written.
 func writeVersion(t *testing.T, dir string, v int) {
 	t.Helper()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "a.yaml"), []byte(fmt.Sprintf("version: %d\n", v)), 0o600); err != nil {
+	writeAtomic(t, filepath.Join(dir, "a.yaml"), fmt.Sprintf("version: %d\n", v))
+}
+
+func writeAtomic(t *testing.T, name, content string) {
+	t.Helper()
+	tmp := name + ".tmp"
+	if err := os.WriteFile(tmp, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, name); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -60,11 +88,8 @@ func TestWatchFollowsASwappedSymlink(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitFor := watchVersion(t, r)
-	waitFor(1)
-	for v := 2; v <= 3; v++ {
-		// The watcher starts asynchronously; a swap before it watches is
-		// not seen, so swap until it is (each swap is a new revision).
+	reached := watchVersion(t, r)
+	swap := func(v int) {
 		rev := filepath.Join(base, fmt.Sprintf("rev%d", v))
 		writeVersion(t, rev, v)
 		tmp := filepath.Join(base, "workspace.tmp")
@@ -74,11 +99,18 @@ func TestWatchFollowsASwappedSymlink(t *testing.T) {
 		if err := os.Rename(tmp, root); err != nil {
 			t.Fatal(err)
 		}
-		waitFor(v)
 	}
-	// A change inside the new target is seen too: its tree is watched now.
-	writeVersion(t, filepath.Join(base, "rev3"), 4)
-	waitFor(4)
+	v := untilSeen(t, reached, 2, swap)
+	// Now that it watches, every swap is seen, and so is a change inside the
+	// new target, whose tree is watched now.
+	swap(v + 1)
+	if !reached(v+1, 20*time.Second) {
+		t.Fatalf("the swap to version %d was not seen", v+1)
+	}
+	writeVersion(t, filepath.Join(base, fmt.Sprintf("rev%d", v+1)), v+2)
+	if !reached(v+2, 20*time.Second) {
+		t.Fatal("a change inside the new target was not seen")
+	}
 }
 
 func TestWatchFollowsARecreatedRoot(t *testing.T) {
@@ -89,21 +121,22 @@ func TestWatchFollowsARecreatedRoot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitFor := watchVersion(t, r)
-	time.Sleep(100 * time.Millisecond) // let the watcher start
+	reached := watchVersion(t, r)
+	v := untilSeen(t, reached, 2, func(v int) { writeVersion(t, root, v) })
 	if err := os.RemoveAll(root); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(100 * time.Millisecond)
 	// While the root is gone the last good workspace keeps serving.
-	var v struct {
-		Version int `yaml:"version"`
+	if !reached(v, 0) {
+		t.Fatalf("with the root gone the workspace is not version %d any more", v)
 	}
-	if err := r.Workspace().Decode(&v); err != nil || v.Version != 1 {
-		t.Fatalf("with the root gone the workspace is version %d (%v), want 1", v.Version, err)
+	writeVersion(t, root, v+1)
+	if !reached(v+1, 20*time.Second) {
+		t.Fatal("the recreated root was not reloaded")
 	}
-	writeVersion(t, root, 2)
-	waitFor(2)
-	writeVersion(t, root, 3) // the recreated tree is watched
-	waitFor(3)
+	writeVersion(t, root, v+2) // the recreated tree is watched
+	if !reached(v+2, 20*time.Second) {
+		t.Fatal("a change inside the recreated root was not seen")
+	}
 }
