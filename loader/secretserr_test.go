@@ -1,0 +1,54 @@
+package loader_test
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/hushflow/hushflow/loader"
+	"github.com/hushflow/hushflow/secrets"
+)
+
+// TestFailedSecretsAreGroupedByCause: with a backend down, every entry fails
+// for the same reason; the error says so once, not once per entry.
+func TestFailedSecretsAreGroupedByCause(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString("secrets:\n")
+	const n = 40
+	for i := range n {
+		fmt.Fprintf(&b, "  KEY_%02d: \"{{ 'ref+fake://gone-%02d' | vals }}\"\n", i, i)
+	}
+	b.WriteString("  TYPO: \"{{ secret.NOPE }}\"\n")
+	fsys := fstest.MapFS{"a.yaml": {Data: []byte(b.String())}}
+	_, err := loader.Load(t.Context(), fsys, loader.WithResolver(newFakeResolver(t, &fakeBackend{})))
+	var se *loader.SecretsError
+	if !errors.As(err, &se) {
+		t.Fatalf("err = %v, want a *SecretsError", err)
+	}
+	if len(se.Failures) != n+1 {
+		t.Errorf("%d failures, want %d", len(se.Failures), n+1)
+	}
+	if !errors.Is(err, loader.ErrSecret) || !errors.Is(err, secrets.ErrNotFound) {
+		t.Errorf("errors.Is does not reach ErrSecret and ErrNotFound through %v", err)
+	}
+	var fe *loader.FileError
+	if !errors.As(err, &fe) || fe.Path != "a.yaml" {
+		t.Errorf("errors.As does not reach a *FileError for a.yaml")
+	}
+	msg := err.Error()
+	lines := strings.Split(msg, "\n")
+	if len(lines) != 3 {
+		t.Fatalf("want a heading and one line per cause (2), got %d lines:\n%s", len(lines), msg)
+	}
+	for _, want := range []string{"41 entries", "secrets.KEY_00 (ref+fake://gone-00)", "and 37 more", "secret not found", "secrets.TYPO"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error does not say %q:\n%s", want, msg)
+		}
+	}
+	if len(msg) > 600 {
+		t.Errorf("the error is %d bytes for %d failures; grouping should keep it short:\n%s", len(msg), n+1, msg)
+	}
+}
