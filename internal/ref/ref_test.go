@@ -158,3 +158,24 @@ func TestParseAsVals(t *testing.T) {
 		}
 	}
 }
+
+func TestParseKeepsCredentialsAsWritten(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, userinfo, rawQuery string }{
+		{"ref+httpjson://deploy:P%40SS@host/v1#/k", "deploy:P%40SS", ""},
+		{"ref+httpjson://TOKEN@host", "TOKEN", ""},
+		{"ref+echo://a/b@c", "", ""}, // '@' in the path is not userinfo
+		{"ref+vault://secret/api?api_key=Hunter2%2BXyz9&x=1#k", "", "api_key=Hunter2%2BXyz9&x=1"},
+		{"ref+file://a.yaml", "", ""},
+	}
+	for _, tt := range tests {
+		p, err := Parse(tt.in)
+		if err != nil {
+			t.Errorf("Parse(%q): %v", tt.in, err)
+			continue
+		}
+		if p.Userinfo != tt.userinfo || p.RawQuery != tt.rawQuery {
+			t.Errorf("Parse(%q): Userinfo %q RawQuery %q, want %q and %q", tt.in, p.Userinfo, p.RawQuery, tt.userinfo, tt.rawQuery)
+		}
+	}
+}
