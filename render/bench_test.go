@@ -66,7 +66,7 @@ func BenchmarkRenderStep(b *testing.B) {
 		opts []render.Option
 	}{
 		{"cached", nil},
-		{"source", []render.Option{render.WithCacheSize(1)}},
+		{"source", []render.Option{render.WithCacheBytes(1)}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			e := newEngine(b, newResolver(), bc.opts...)

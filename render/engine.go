@@ -10,7 +10,6 @@ import (
 	"sync/atomic"
 
 	"github.com/flosch/pongo2/v6"
-	lru "github.com/hashicorp/golang-lru/v2"
 )
 
 // Resolver resolves the vals references in s (a string holding at least one
@@ -23,62 +22,20 @@ type Resolver interface {
 	Resolve(ctx context.Context, s string) (string, error)
 }
 
-// Defaults of the options.
-const (
-	DefaultCacheSize       = 1024     // parsed templates kept
-	DefaultMaxTemplateSize = 64 << 10 // bytes
-	DefaultMaxDepth        = 64       // levels of maps and lists in RenderValue
-)
-
-type options struct {
-	cacheSize, maxTemplateSize, maxDepth int
-}
-
-// An Option configures an Engine.
-type Option func(*options) error
-
-// WithCacheSize sets how many parsed templates the engine keeps, least
-// recently used first out. n must be at least 1.
-func WithCacheSize(n int) Option {
-	return func(o *options) error {
-		if n < 1 {
-			return fmt.Errorf("render: cache size %d: must be at least 1", n)
-		}
-		o.cacheSize = n
-		return nil
-	}
-}
-
-// WithMaxTemplateSize sets the largest template, in bytes, the engine parses.
-// A longer one fails with ErrTooLarge. Strings without template syntax are
-// not templates and have no limit.
-func WithMaxTemplateSize(n int) Option {
-	return func(o *options) error {
-		if n < 1 {
-			return fmt.Errorf("render: template size limit %d: must be at least 1", n)
-		}
-		o.maxTemplateSize = n
-		return nil
-	}
-}
-
-// WithMaxDepth sets how deeply RenderValue descends into nested maps and
-// lists before failing with ErrTooLarge.
-func WithMaxDepth(n int) Option {
-	return func(o *options) error {
-		if n < 1 {
-			return fmt.Errorf("render: depth limit %d: must be at least 1", n)
-		}
-		o.maxDepth = n
-		return nil
-	}
+// Secrets is the set of values the engine treats as secret: Knows says
+// whether a value is one, Add teaches it new ones. *redact.Redactor is one.
+// It must be safe for concurrent use.
+type Secrets interface {
+	Knows(value string) bool
+	Add(values ...string)
 }
 
 // Engine renders templates with one Resolver. It is safe for concurrent use;
 // engines with different resolvers may render side by side in one process.
 type Engine struct {
 	resolver Resolver
-	opts     options
+	cfg      *config
+	dataRefs map[string]bool
 
 	// mu guards set: pongo2's TemplateSet.FromString writes to the set
 	// without a lock. Only parsing takes it; rendering a cached template
@@ -86,7 +43,7 @@ type Engine struct {
 	mu  sync.Mutex
 	set *pongo2.TemplateSet
 
-	cache  *lru.Cache[string, *compiled]
+	cache  *templateCache
 	parses atomic.Int64 // templates parsed (read by tests)
 }
 
@@ -95,57 +52,54 @@ type compiled struct {
 	tpl  *pongo2.Template
 	plan *plan
 	err  *Error // a template that does not compile is cached with its error
+	size int    // estimated bytes held
 }
 
-// Tags and filters a workflow template has no use for and that would break
-// the engine's promises: include, import, extends, block and ssi read files
-// or need other templates; cycle and ifchanged keep state in the parsed
-// template, which concurrent renders share; lorem and stringformat can be
-// made to produce gigabytes ({% lorem 999999999 %}, "%999999999d", and "%*d"
-// takes its width from the data). Banning is per template set, so pongo2's
-// global state is left alone.
-var (
-	bannedTags    = []string{"include", "import", "extends", "block", "ssi", "cycle", "ifchanged", "lorem"}
-	bannedFilters = []string{"stringformat"}
-)
-
 // New returns an engine whose | vals filter resolves references with r.
-//
-// It fails with ErrFilterConflict when pongo2's global filter named vals is
-// not this package's: the host registered its own before this package was
-// initialised, or replaced this package's.
+// It fails when an option's argument is wrong, naming the option, and with
+// ErrFilterConflict when pongo2's global filter map holds a filter of the
+// name this package registers that is not this package's.
 func New(r Resolver, opts ...Option) (*Engine, error) {
 	if r == nil {
 		return nil, errors.New("render: New needs a Resolver")
 	}
-	o := options{cacheSize: DefaultCacheSize, maxTemplateSize: DefaultMaxTemplateSize, maxDepth: DefaultMaxDepth}
+	cfg := newConfig()
 	for _, opt := range opts {
-		if err := opt(&o); err != nil {
-			return nil, err
-		}
+		opt(cfg)
+	}
+	if err := cfg.validate(); err != nil {
+		return nil, err
 	}
 	set, err := newTemplateSet()
 	if err != nil {
 		return nil, err
 	}
-	cache, err := lru.New[string, *compiled](o.cacheSize)
-	if err != nil {
-		return nil, fmt.Errorf("render: %w", err)
+	e := &Engine{resolver: r, cfg: cfg, set: set, cache: newTemplateCache(cfg.cacheBytes.n)}
+	if len(cfg.dataSchemes) > 0 {
+		e.dataRefs = map[string]bool{}
+		for _, s := range cfg.dataSchemes {
+			e.dataRefs[s] = true
+		}
 	}
-	e := &Engine{resolver: r, opts: o, set: set, cache: cache}
-
-	// Make sure the vals filter templates bind to is this package's: a host
-	// may have registered its own before this package's init ran, or
-	// replaced this package's with pongo2.ReplaceFilter.
-	probe := e.parse(`{{ "" | vals }}`)
-	if probe.err != nil {
-		return nil, ErrFilterConflict
-	}
-	c := newCall(context.Background(), r, nil)
-	if _, _, err := c.execute(probe, false); err != nil || c.valsCalls != 1 {
-		return nil, ErrFilterConflict
+	if err := e.probe(); err != nil {
+		return nil, err
 	}
 	return e, nil
+}
+
+// probe renders a template with a filter, to make sure the filter pongo2
+// binds is this package's: a host may have registered one of that name
+// before this package's init ran, or replaced it with pongo2.ReplaceFilter.
+func (e *Engine) probe() error {
+	t := e.parse(`{{ "" | upper }}`)
+	if t.err != nil {
+		return ErrFilterConflict
+	}
+	b := newBinding(context.Background(), e, nil)
+	if _, _, err := b.execute(t, false); err != nil || b.filterCalls != 1 {
+		return ErrFilterConflict
+	}
+	return nil
 }
 
 // Render renders tmpl with vars and returns the text. A string without
@@ -164,42 +118,44 @@ func (e *Engine) Render(ctx context.Context, tmpl string, vars map[string]any) (
 	if err != nil {
 		return "", err
 	}
-	s, _, err := newCall(ctx, e.resolver, vars).execute(t, false)
+	b := newBinding(ctx, e, vars)
+	defer b.finish()
+	s, _, err := b.execute(t, false)
 	return s, err
 }
 
-// hasSyntax reports whether s opens a tag, an expression or a comment.
-func hasSyntax(s string) bool {
-	for i := strings.IndexByte(s, '{'); i >= 0 && i+1 < len(s); {
-		switch s[i+1] {
-		case '{', '%', '#':
-			return true
-		}
-		j := strings.IndexByte(s[i+1:], '{')
-		if j < 0 {
-			return false
-		}
-		i += 1 + j
+// Check parses tmpl without rendering it and returns the error Render
+// would report for its syntax (an *Error of kind ErrParse or ErrTooLarge),
+// or nil. A string without template syntax is not a template: nil. The
+// parsed template is cached, so checking every template of a workspace at
+// load makes its first renders cheaper.
+func (e *Engine) Check(tmpl string) error {
+	if !hasSyntax(tmpl) {
+		return nil
 	}
-	return false
+	_, err := e.compile(tmpl)
+	return err
 }
+
+// hasSyntax reports whether s opens a tag, an expression or a comment.
+func hasSyntax(s string) bool { return nextOpen(s, 0) >= 0 }
 
 // compile returns the parsed template for src, from the cache when it is there.
 func (e *Engine) compile(src string) (*compiled, error) {
-	if t, ok := e.cache.Get(src); ok {
+	if t, ok := e.cache.get(src); ok {
 		return t.result()
 	}
-	if len(src) > e.opts.maxTemplateSize {
+	if len(src) > e.cfg.maxTemplateSize.n {
 		return nil, &Error{Kind: ErrTooLarge,
-			Detail: fmt.Sprintf("the template is %d bytes, the limit is %d", len(src), e.opts.maxTemplateSize)}
+			Detail: fmt.Sprintf("the template is %d bytes, the limit is %d", len(src), e.cfg.maxTemplateSize.n)}
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if t, ok := e.cache.Get(src); ok { // parsed while this call waited
+	if t, ok := e.cache.get(src); ok { // parsed while this call waited
 		return t.result()
 	}
 	t := e.parse(src)
-	e.cache.Add(src, t)
+	e.cache.add(src, t)
 	return t.result()
 }
 
@@ -210,113 +166,63 @@ func (t *compiled) result() (*compiled, error) {
 	return t, nil
 }
 
-// parse parses src twice: as written, so that syntax errors point at the
-// template as written and the rewrite only ever sees valid templates; then
-// rewritten (see planRewrite). The caller holds e.mu, except in New.
+// parse parses src with this package's parser, checks it, and has pongo2
+// parse the template emitted from it (emit.go). The caller holds e.mu,
+// except in New.
 func (e *Engine) parse(src string) (t *compiled) {
 	e.parses.Add(1)
 	defer func() {
 		if r := recover(); r != nil {
-			t = &compiled{err: &Error{Kind: ErrParse, Detail: "pongo2 panicked while parsing"}}
+			t = &compiled{err: &Error{Kind: ErrParse, Detail: "pongo2 panicked while parsing"}, size: len(src)}
 		}
 	}()
-	if i := strings.IndexByte(src, 0x01); i >= 0 {
-		// pongo2's lexer takes U+0001 for the end of input and drops the rest.
-		line, col := newLineIndex(src).position(i)
-		return &compiled{err: &Error{Kind: ErrParse, Line: line, Column: col,
-			Detail: "the control character U+0001 is not allowed"}}
+	nodes, err := parseTemplate(src, e.cfg.maxDepth.n)
+	if err == nil {
+		err = validate(src, nodes)
 	}
-	tags := scanTags(src)
-	if off := hangsPongo2(tags); off >= 0 {
-		line, col := newLineIndex(src).position(off)
-		return &compiled{err: &Error{Kind: ErrParse, Line: line, Column: col,
-			Detail: "endcomment takes no arguments"}}
-	}
-	if _, err := e.set.FromString(src); err != nil {
-		return &compiled{err: parseError(err, nil)}
-	}
-	p, err := planRewrite(src, tags)
 	if err != nil {
-		var re *Error
-		errors.As(err, &re)
-		return &compiled{err: re}
+		var pe *Error
+		if !errors.As(err, &pe) {
+			pe = &Error{Kind: ErrParse}
+		}
+		return &compiled{err: pe, size: len(src)}
 	}
-	tpl, err := e.set.FromString(p.apply(src))
+	out, p := emit(src, nodes, newFlow(nodes))
+	tpl, err := e.set.FromString(out)
 	if err != nil {
-		return &compiled{err: parseError(err, p)}
+		return &compiled{err: parseError(err, p), size: len(src)}
 	}
-	return &compiled{tpl: tpl, plan: p}
+	return &compiled{tpl: tpl, plan: p, size: estimateSize(src, out)}
 }
 
-// parseError turns pongo2's parse error into an *Error, its position mapped
-// back to the template as written when p is the rewrite that was parsed.
+// estimateSize guesses what a parsed template holds in memory: pongo2's
+// tokens and nodes take about 40 bytes per byte of the emitted template
+// (measured with BenchmarkParseMemory), plus the plan.
+func estimateSize(src, emitted string) int { return 40*len(emitted) + 8*len(src) + 4096 }
+
+// parseError turns pongo2's parse error of the emitted template into an
+// *Error placed in the template as written. The parser and the checks
+// accept only what pongo2 parses, so this is a bug of this package's when
+// it happens; the message says so without quoting anything.
 func parseError(err error, p *plan) *Error {
-	e := &Error{Kind: ErrParse}
+	e := &Error{Kind: ErrParse, Detail: "pongo2 refused the template as the engine rewrote it"}
 	var perr *pongo2.Error
-	if !errors.As(err, &perr) {
-		return e
-	}
-	e.Line, e.Column = perr.Line, perr.Column
-	if p != nil {
-		e.Line, e.Column = p.original(e.Line, e.Column)
-	}
-	if perr.OrigError != nil {
-		e.Detail = parseDetail(perr.OrigError.Error())
+	if errors.As(err, &perr) {
+		e.Line, e.Column = p.original(perr.Line, perr.Column)
 	}
 	return e
 }
 
-// execute runs t for the call. With capture set it also returns the value of
-// the template's one expression.
-func (c *call) execute(t *compiled, capture bool) (out string, value any, err error) {
-	c.tpl, c.capture, c.value, c.failure, c.failurePos = t, capture, nil, nil, nil
-	defer func() {
-		if r := recover(); r != nil {
-			if c.inResolver {
-				panic(r) // the resolver's own panic is not ours to hide
-			}
-			out, value, err = "", nil, &Error{Kind: ErrExec, Detail: "pongo2 panicked"}
-		}
-	}()
-	if t.plan.tagless {
-		if e := c.checkAll(); e != nil {
-			return "", nil, e
-		}
-	}
-	s, execErr := t.tpl.Execute(c.pctx)
-	if c.failure != nil {
-		return "", nil, c.failureError(execErr)
-	}
-	if execErr != nil {
-		var perr *pongo2.Error
-		if !errors.As(execErr, &perr) {
-			return "", nil, &Error{Kind: ErrExec}
-		}
-		e := execError(perr)
-		e.Line, e.Column = t.plan.original(e.Line, e.Column)
-		e.Detail = scrub(e.Detail, c.resolved, c.vars, t.plan.literals)
-		return "", nil, e
-	}
-	return s, c.value, nil
-}
+// Tags and filters are banned per template set, so pongo2's global state is
+// left alone. The parser refuses these tags already (parse.go); the ban is
+// a second fence.
+var bannedTags = []string{"include", "import", "extends", "block", "ssi", "cycle", "ifchanged", "lorem",
+	"firstof", "autoescape", "spaceless", "now", "widthratio", "templatetag", "ifequal", "ifnotequal"}
 
-// failureError completes the call's recorded failure with a position when it
-// has none: the one pongo2 stamped on the error the filter returned, else the
-// one of the error pongo2 returned.
-func (c *call) failureError(execErr error) *Error {
-	e := *c.failure
-	if e.Line > 0 {
-		return &e
-	}
-	line, col := 0, 0
-	if c.failurePos != nil && c.failurePos.Line > 0 {
-		line, col = c.failurePos.Line, c.failurePos.Column
-	} else if perr := (*pongo2.Error)(nil); errors.As(execErr, &perr) {
-		pos := execError(perr)
-		line, col = pos.Line, pos.Column
-	}
-	e.Line, e.Column = c.tpl.plan.original(line, col)
-	return &e
+// bannedFilters are pongo2 filters templates may not use, with the reason.
+var bannedFilters = map[string]string{
+	"stringformat": "its format can ask for any width, or take it from the data",
+	"random":       "a render must give the same output twice",
 }
 
 // newTemplateSet returns a pongo2 template set of the engine's own: no
@@ -328,7 +234,7 @@ func newTemplateSet() (*pongo2.TemplateSet, error) {
 			return nil, fmt.Errorf("render: %w", err)
 		}
 	}
-	for _, filter := range bannedFilters {
+	for filter := range bannedFilters {
 		if err := set.BanFilter(filter); err != nil {
 			return nil, fmt.Errorf("render: %w", err)
 		}
@@ -343,3 +249,33 @@ var errNoFiles = errors.New("render: templates cannot read files")
 
 func (noFiles) Abs(_, name string) string     { return name }
 func (noFiles) Get(string) (io.Reader, error) { return nil, errNoFiles }
+
+// reservedPrefix starts every name the engine adds to templates; templates
+// may not use such names themselves.
+const reservedPrefix = "__hushflow"
+
+// Names of the functions the emitted template calls (binding.go), and of
+// the one filter this package registers in pongo2.
+const (
+	outName     = "__hushflow_out"
+	checkName   = "__hushflow_check"
+	seqName     = "__hushflow_seq"
+	iterName    = "__hushflow_iter"
+	callName    = "__hushflow_call"
+	argsName    = "__hushflow_a"
+	catName     = "__hushflow_cat"
+	testName    = "__hushflow_test"
+	definedName = "__hushflow_defined"
+	litName     = "__hushflow_lit"
+	idName      = "__hushflow_id"
+	absentName  = "__hushflow_absent"
+	filterName  = "__hushflow_f"
+)
+
+func init() {
+	// The only change this package makes to pongo2's global state. If the
+	// host registered this name first, New reports ErrFilterConflict.
+	_ = pongo2.RegisterFilter(filterName, dispatchFilter)
+}
+
+var _ = strings.Contains

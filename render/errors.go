@@ -23,21 +23,28 @@ var (
 	// ErrExec: pongo2 failed while executing the template (a filter given
 	// the wrong type, a call of something that is not a function, ...).
 	ErrExec = errors.New("execution failed")
-	// ErrTooLarge: a template is longer than the engine's limit, or a value
-	// given to RenderValue is nested deeper than the limit.
+	// ErrTooLarge: a template is longer than the engine's limit, a value
+	// given to RenderValue is nested deeper than the limit, or a render went
+	// over one of its budgets (output, iterations, macro depth).
 	ErrTooLarge = errors.New("over the limit")
+	// ErrUntrusted: | vals was given a reference that holds data (a
+	// variable's value) instead of the template's own text, or data that
+	// would change a reference's query, fragment or count; see
+	// WithDataReferences. Name lists the variables read, never their values.
+	ErrUntrusted = errors.New("untrusted reference")
 )
 
 // ErrFilterConflict is returned by New when pongo2's global filter map holds
-// a filter named vals that is not this package's (the host registered its own).
-var ErrFilterConflict = errors.New("render: pongo2 already has a filter named vals that is not hushflow's")
+// a filter of the reserved name this package registers (__hushflow_f) that
+// is not this package's: the host registered or replaced it.
+var ErrFilterConflict = errors.New("render: pongo2's filter " + filterName + " is not hushflow's")
 
 // Error is a failure of a template. Its message names the place (the value
 // path for RenderValue, the line and column) and the variable or reference,
 // never a value: not what a variable holds, not what a reference resolves to,
 // not a string literal of the template.
 type Error struct {
-	Kind error // ErrParse, ErrUndefined, ErrResolve, ErrExec or ErrTooLarge
+	Kind error // ErrParse, ErrUndefined, ErrResolve, ErrUntrusted, ErrExec or ErrTooLarge
 
 	// Path is where in the value given to RenderValue the template sits, as
 	// in "env.DB_PASSWORD" or "args[2]"; empty for Render.

@@ -28,6 +28,11 @@ func (e *Engine) RenderValue(ctx context.Context, v any, vars map[string]any) (a
 		return nil, err
 	}
 	w := &walker{engine: e, ctx: ctx, vars: vars}
+	defer func() {
+		if w.call != nil {
+			w.call.finish()
+		}
+	}()
 	return w.walk(v, 0)
 }
 
@@ -35,14 +40,14 @@ type walker struct {
 	engine *Engine
 	ctx    context.Context
 	vars   map[string]any
-	call   *call // made at the first template, shared by the rest
-	path   []any // map keys (string) and list indexes (int) down to the current value
+	call   *binding // made at the first template, shared by the rest
+	path   []any    // map keys (string) and list indexes (int) down to the current value
 }
 
 func (w *walker) walk(v any, depth int) (any, error) {
-	if depth > w.engine.opts.maxDepth {
+	if depth > w.engine.cfg.maxDepth.n {
 		return nil, &Error{Kind: ErrTooLarge, Path: w.pathString(),
-			Detail: fmt.Sprintf("the value is nested deeper than %d levels", w.engine.opts.maxDepth)}
+			Detail: fmt.Sprintf("the value is nested deeper than %d levels", w.engine.cfg.maxDepth.n)}
 	}
 	switch x := v.(type) {
 	case string:
@@ -101,8 +106,8 @@ func (w *walker) walk(v any, depth int) (any, error) {
 
 // render renders one string; structured allows a map or list result.
 func (w *walker) render(s string, structured bool) (any, error) {
-	if !hasSyntax(s) {
-		return s, nil
+	if !hasSyntax(s) || w.engine.cfg.secrets != nil && w.engine.cfg.secrets.Knows(s) {
+		return s, nil // a known secret is data, never a template
 	}
 	if err := w.ctx.Err(); err != nil {
 		return nil, err
@@ -112,7 +117,7 @@ func (w *walker) render(s string, structured bool) (any, error) {
 		return nil, w.placed(err)
 	}
 	if w.call == nil {
-		w.call = newCall(w.ctx, w.engine.resolver, w.vars)
+		w.call = newBinding(w.ctx, w.engine, w.vars)
 	}
 	capture := structured && t.plan.single
 	text, value, err := w.call.execute(t, capture)
@@ -122,7 +127,7 @@ func (w *walker) render(s string, structured bool) (any, error) {
 	if capture {
 		switch reflect.ValueOf(value).Kind() {
 		case reflect.Map, reflect.Slice, reflect.Array:
-			return deepCopy(value, w.engine.opts.maxDepth), nil
+			return deepCopy(value, w.engine.cfg.maxDepth.n), nil
 		}
 	}
 	return text, nil

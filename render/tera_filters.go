@@ -1,0 +1,291 @@
+package render
+
+import (
+	"math"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/flosch/pongo2/v6"
+
+	"github.com/hushflow/hushflow/internal/numfmt"
+)
+
+// Tera's filters that pongo2 lacks or spells otherwise, written after
+// Tera 1.20's documentation and behaviour (Strøm's version). Each bounds
+// the size of what it builds before it builds it.
+
+// teraDefault is Tera's default(value=...): the value when the input is not
+// defined. Unlike Django's default, an empty string, 0 or false is kept.
+// The emitter passes whether the input is defined as a second argument.
+func teraDefault(_ *binding, _ *filterSite, in *pongo2.Value, args []*pongo2.Value) (*pongo2.Value, *Error) {
+	if len(args) > 1 && args[1].IsBool() && !args[1].Bool() {
+		return args[0], nil
+	}
+	return in, nil
+}
+
+func listOf(v *pongo2.Value) (reflect.Value, bool) {
+	rv := reflect.ValueOf(v.Interface())
+	if rv.Kind() != reflect.Slice && rv.Kind() != reflect.Array {
+		return rv, false
+	}
+	return rv, true
+}
+
+// joinFilter joins a list's items as they print, with sep between them.
+func joinFilter(b *binding, _ *filterSite, in *pongo2.Value, args []*pongo2.Value) (*pongo2.Value, *Error) {
+	rv, ok := listOf(in)
+	if !ok {
+		return in, nil
+	}
+	sep := argText(args, 0, "")
+	parts := make([]string, rv.Len())
+	size := len(sep) * max(rv.Len()-1, 0)
+	for i := range parts {
+		parts[i] = textOf(rv.Index(i).Interface())
+		size += len(parts[i])
+	}
+	if limit := b.engine.cfg.maxOutput.n; size > limit {
+		return nil, tooLong(limit)
+	}
+	return pongo2.AsValue(strings.Join(parts, sep)), nil
+}
+
+func tooLong(limit int) *Error {
+	return &Error{Kind: ErrTooLarge, Detail: "a filter would make a string over " + strconv.Itoa(limit) + " bytes (WithMaxOutput)"}
+}
+
+func splitFilter(b *binding, _ *filterSite, in *pongo2.Value, args []*pongo2.Value) (*pongo2.Value, *Error) {
+	s, pat := text(in), argText(args, 0, "")
+	n := strings.Count(s, pat) + 1
+	if pat == "" {
+		n = utf8.RuneCountInString(s)
+	}
+	if limit := b.engine.cfg.maxOutput.n; 16*n > limit {
+		return nil, tooLong(limit)
+	}
+	return pongo2.AsValue(strings.Split(s, pat)), nil
+}
+
+func replaceFilter(b *binding, _ *filterSite, in *pongo2.Value, args []*pongo2.Value) (*pongo2.Value, *Error) {
+	s, from, to := text(in), argText(args, 0, ""), argText(args, 1, "")
+	n := strings.Count(s, from)
+	if size := len(s) + n*(len(to)-len(from)); size > b.engine.cfg.maxOutput.n {
+		return nil, tooLong(b.engine.cfg.maxOutput.n)
+	}
+	return pongo2.AsValue(strings.ReplaceAll(s, from, to)), nil
+}
+
+// truncateFilter is Tera's truncate(length=255, end="…"). Tera counts
+// grapheme clusters; this counts code points, which is the same for text
+// without combining marks.
+func truncateFilter(_ *binding, _ *filterSite, in *pongo2.Value, args []*pongo2.Value) (*pongo2.Value, *Error) {
+	s := text(in)
+	length := 255
+	if argPresent(args, 0) {
+		if !args[0].IsInteger() || args[0].Integer() < 0 {
+			return nil, badArg("truncate: length must be a whole number of at least 0")
+		}
+		length = args[0].Integer()
+	}
+	end := argText(args, 1, "…")
+	if utf8.RuneCountInString(s) <= length {
+		return pongo2.AsValue(s), nil
+	}
+	r := []rune(s)
+	return pongo2.AsValue(string(r[:length]) + end), nil
+}
+
+// roundFilter is Tera's round(method="common", precision=0): half away from
+// zero, ceil or floor, to precision decimals; the result is a float.
+func roundFilter(_ *binding, _ *filterSite, in *pongo2.Value, args []*pongo2.Value) (*pongo2.Value, *Error) {
+	if !in.IsNumber() {
+		return nil, badArg("round: the input must be a number")
+	}
+	precision := 0
+	if argPresent(args, 1) {
+		if !args[1].IsInteger() || args[1].Integer() < 0 || args[1].Integer() > 20 {
+			return nil, badArg("round: precision must be a whole number from 0 to 20")
+		}
+		precision = args[1].Integer()
+	}
+	f, m := in.Float(), math.Pow(10, float64(precision))
+	switch method := argText(args, 0, "common"); method {
+	case "common":
+		f = math.Round(f*m) / m
+	case "ceil":
+		f = math.Ceil(f*m) / m
+	case "floor":
+		f = math.Floor(f*m) / m
+	default:
+		return nil, badArg("round: method must be common, ceil or floor")
+	}
+	return pongo2.AsValue(f), nil
+}
+
+func trimFilter(_ *binding, fs *filterSite, in *pongo2.Value, _ []*pongo2.Value) (*pongo2.Value, *Error) {
+	s := text(in)
+	switch fs.name {
+	case "trim_start":
+		s = strings.TrimLeftFunc(s, unicode.IsSpace)
+	case "trim_end":
+		s = strings.TrimRightFunc(s, unicode.IsSpace)
+	default:
+		s = strings.TrimFunc(s, unicode.IsSpace)
+	}
+	return pongo2.AsValue(s), nil
+}
+
+func capitalizeFilter(_ *binding, _ *filterSite, in *pongo2.Value, _ []*pongo2.Value) (*pongo2.Value, *Error) {
+	s := text(in)
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return pongo2.AsValue(""), nil
+	}
+	return pongo2.AsValue(string(unicode.ToUpper(r)) + strings.ToLower(s[n:])), nil
+}
+
+// jsonEncodeFilter is Tera's json_encode(pretty=false), which is
+// serde_json's output: keys in order, floats always with a fraction or an
+// exponent (3.0, 1e-7), no HTML escaping.
+func jsonEncodeFilter(b *binding, _ *filterSite, in *pongo2.Value, args []*pongo2.Value) (*pongo2.Value, *Error) {
+	pretty := argPresent(args, 0) && args[0].IsTrue()
+	var sb strings.Builder
+	if !writeJSON(&sb, in.Interface(), pretty, 0, b.engine.cfg.maxDepth.n, b.engine.cfg.maxOutput.n) {
+		return nil, &Error{Kind: ErrTooLarge, Detail: "json_encode: the value is too large or nested too deeply"}
+	}
+	return pongo2.AsValue(sb.String()), nil
+}
+
+// writeJSON writes v as serde_json does; it returns false past depth
+// levels or limit bytes.
+func writeJSON(sb *strings.Builder, v any, pretty bool, depth, maxDepth, limit int) bool {
+	if depth > maxDepth || sb.Len() > limit {
+		return false
+	}
+	if pv, ok := v.(*pongo2.Value); ok {
+		v = pv.Interface()
+	}
+	switch x := v.(type) {
+	case nil:
+		sb.WriteString("null")
+	case string:
+		writeJSONString(sb, x)
+	case bool:
+		sb.WriteString(strconv.FormatBool(x))
+	case float64:
+		writeJSONFloat(sb, x)
+	case float32:
+		writeJSONFloat(sb, float64(x))
+	default:
+		return writeJSONComposite(sb, v, pretty, depth, maxDepth, limit)
+	}
+	return true
+}
+
+func writeJSONFloat(sb *strings.Builder, f float64) {
+	if math.IsInf(f, 0) || math.IsNaN(f) {
+		sb.WriteString("null")
+		return
+	}
+	sb.WriteString(numfmt.Tera(f))
+}
+
+func writeJSONComposite(sb *strings.Builder, v any, pretty bool, depth, maxDepth, limit int) bool {
+	rv := reflect.ValueOf(v)
+	indent := func(d int) {
+		if pretty {
+			sb.WriteByte('\n')
+			sb.WriteString(strings.Repeat("  ", d))
+		}
+	}
+	switch rv.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		sb.WriteString(strconv.FormatInt(rv.Int(), 10))
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		sb.WriteString(strconv.FormatUint(rv.Uint(), 10))
+	case reflect.Slice, reflect.Array:
+		sb.WriteByte('[')
+		for i := 0; i < rv.Len(); i++ {
+			if i > 0 {
+				sb.WriteByte(',')
+			}
+			indent(depth + 1)
+			if !writeJSON(sb, rv.Index(i).Interface(), pretty, depth+1, maxDepth, limit) {
+				return false
+			}
+		}
+		if rv.Len() > 0 {
+			indent(depth)
+		}
+		sb.WriteByte(']')
+	case reflect.Map:
+		keys := make([]string, 0, rv.Len())
+		byKey := map[string]reflect.Value{}
+		for it := rv.MapRange(); it.Next(); {
+			k := textOf(it.Key().Interface())
+			keys = append(keys, k)
+			byKey[k] = it.Value()
+		}
+		slices.Sort(keys)
+		sb.WriteByte('{')
+		for i, k := range keys {
+			if i > 0 {
+				sb.WriteByte(',')
+			}
+			indent(depth + 1)
+			writeJSONString(sb, k)
+			sb.WriteByte(':')
+			if pretty {
+				sb.WriteByte(' ')
+			}
+			if !writeJSON(sb, byKey[k].Interface(), pretty, depth+1, maxDepth, limit) {
+				return false
+			}
+		}
+		if len(keys) > 0 {
+			indent(depth)
+		}
+		sb.WriteByte('}')
+	default:
+		writeJSONString(sb, textOf(v))
+	}
+	return true
+}
+
+// writeJSONString quotes s as serde_json does: only the quote, the
+// backslash and control characters are escaped.
+func writeJSONString(sb *strings.Builder, s string) {
+	sb.WriteByte('"')
+	for _, r := range s {
+		switch r {
+		case '"':
+			sb.WriteString(`\"`)
+		case '\\':
+			sb.WriteString(`\\`)
+		case '\n':
+			sb.WriteString(`\n`)
+		case '\r':
+			sb.WriteString(`\r`)
+		case '\t':
+			sb.WriteString(`\t`)
+		case '\b':
+			sb.WriteString(`\b`)
+		case '\f':
+			sb.WriteString(`\f`)
+		default:
+			if r < 0x20 {
+				sb.WriteString(`\u00`)
+				sb.WriteByte("0123456789abcdef"[r>>4])
+				sb.WriteByte("0123456789abcdef"[r&0xf])
+			} else {
+				sb.WriteRune(r)
+			}
+		}
+	}
+	sb.WriteByte('"')
+}
