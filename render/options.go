@@ -108,9 +108,9 @@ func WithSecrets(s Secrets) Option {
 // input, step outputs, any variable) for the schemes named ("vault",
 // "awsssm"). Even then, the query of such a reference (vals' address=,
 // token_env=, role_arn=, region=, ...: where a provider connects and which
-// credential it sends) must stand in the template's own text, and data can
-// add neither a fragment nor a second reference. See "References" in the
-// package documentation.
+// credential it sends) must stand in the template's own text, data cannot
+// add a second reference, and references of other schemes stay refused.
+// See "References" in the package documentation.
 func WithDataReferences(schemes ...string) Option {
 	return func(c *config) {
 		c.dataSet = true

@@ -27,8 +27,9 @@ import (
 // A reference (every one ref.All finds, nested ones included) that holds a
 // byte of data is refused with ErrUntrusted, unless the engine opted in
 // for its scheme with WithDataReferences; even then no data byte may stand
-// in its query or fragment, or be a '?', '#', '+' or white space (so data
-// can add neither a query, a fragment nor a second reference). Provenance
+// in its query, or be a '?', '+' or white space (so data can add neither a
+// query nor a second reference), nor a '#' that would turn the query the
+// template wrote into a fragment. Provenance
 // is by position, never by comparing text: data equal to a reference the
 // author wrote elsewhere is still data.
 
@@ -262,18 +263,23 @@ func (b *binding) untrusted(s string, sp ref.Span, p provenance) string {
 	if !b.engine.dataRefs[strings.ToLower(ref.Scheme(sp.Ref))] {
 		return "it holds data (a variable's value), and its scheme is not one WithDataReferences allows"
 	}
-	body := s[sp.Start:sp.End]
-	params := ref.ParamsStart(body) // where the query or the fragment begins
-	for i := sp.Start; i < sp.End; i++ {
+	// The reference without its prefix and closing "+", as vals reads it.
+	start := sp.Start + strings.Index(s[sp.Start:sp.End], sp.Ref)
+	query := ref.QueryStart(sp.Ref)
+	for i := start; i < start+len(sp.Ref); i++ {
 		if !p.isData(i) {
 			continue
 		}
-		if i-sp.Start >= params {
-			return "data stands in its query or fragment, which only the template's text may write"
+		if i-start >= query {
+			return "data stands in its query, which only the template's text may write"
 		}
 		switch s[i] {
-		case '?', '#', '+', ' ', '\t', '\n', '\r':
-			return "data would add a query, a fragment or another reference to it"
+		case '?', '+', ' ', '\t', '\n', '\r':
+			return "data would add a query or another reference to it"
+		case '#':
+			if query < len(sp.Ref) {
+				return "data would turn its query into a fragment"
+			}
 		}
 	}
 	return ""

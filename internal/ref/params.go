@@ -2,14 +2,13 @@ package ref
 
 import "strings"
 
-// ParamsStart returns the offset in r (a reference, with or without its
-// prefix) where its parameters begin: its query ("?address=...") or its
-// fragment ("#key"), whichever comes first (vals accepts them in either
-// order), or len(r) when it has neither. What stands there on chooses
-// where a provider connects, which credential it sends and which key it
-// returns.
-func ParamsStart(r string) int {
-	if i := strings.IndexAny(r, "?#"); i >= 0 {
+// QueryStart returns the offset in r (a reference, with or without its
+// prefix) of the "?" that begins its query, or len(r) when it has none.
+// The query holds the provider's parameters (vault's address=, token_env=,
+// aws' region=, role_arn=, profile=, ...): where the provider connects and
+// which credential it sends.
+func QueryStart(r string) int {
+	if i := strings.IndexByte(r, '?'); i >= 0 {
 		return i
 	}
 	return len(r)
