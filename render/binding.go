@@ -53,6 +53,7 @@ func newBinding(ctx context.Context, e *Engine, vars map[string]any) *binding {
 	pctx[definedName] = b.defined
 	pctx[litName] = b.lit
 	pctx[idName] = identity
+	pctx[plusName] = b.plus
 	pctx[absentName] = absent
 	b.pctx = pctx
 	return b

@@ -162,6 +162,7 @@ func (e *emitter) text(s string) {
 		e.w("{{ ", litName, "(", strconv.Itoa(e.lit(s)), ") }}")
 		return
 	}
+	e.p.textBytes += len(s)
 	e.w(s)
 }
 
@@ -324,6 +325,17 @@ func (e *emitter) expr(x expr) {
 
 func (e *emitter) binary(v *binaryExpr) {
 	e.mark(v.off)
+	if v.op == "+" {
+		// pongo2's + joins strings without a bound: the engine's own does
+		// the same within WithMaxOutput.
+		e.p.plus = append(e.p.plus, e.site(v.off))
+		e.w(plusName, "(", strconv.Itoa(len(e.p.plus)-1), ", ")
+		e.expr(v.l)
+		e.w(", ")
+		e.expr(v.r)
+		e.w(")")
+		return
+	}
 	op := v.op
 	if op == "notin" {
 		e.w("not (")

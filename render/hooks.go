@@ -176,6 +176,22 @@ func (b *binding) cat(n int, items ...*pongo2.Value) (*pongo2.Value, error) {
 	return pongo2.AsValue(strings.Join(parts, "")), nil
 }
 
+// plus is pongo2's +: strings join (within WithMaxOutput), numbers add, as
+// floats when either is one.
+func (b *binding) plus(n int, l, r *pongo2.Value) (*pongo2.Value, error) {
+	switch {
+	case l.IsString() || r.IsString():
+		ls, rs := text(l), text(r)
+		if limit := b.engine.cfg.maxOutput.n; len(ls)+len(rs) > limit {
+			return nil, b.tooLarge(b.x.t.plan.plus[n], "a string would be longer than %d bytes (WithMaxOutput)", limit)
+		}
+		return pongo2.AsValue(ls + rs), nil
+	case l.IsFloat() || r.IsFloat():
+		return pongo2.AsValue(l.Float() + r.Float()), nil
+	}
+	return pongo2.AsValue(l.Integer() + r.Integer()), nil
+}
+
 // lit returns text n of the plan's table.
 func (b *binding) lit(n int) *pongo2.Value { return pongo2.AsSafeValue(b.x.t.plan.lits[n]) }
 

@@ -11,6 +11,7 @@ type plan struct {
 	tests   []testSite
 	loops   []loopSite
 	blocks  []blockSite
+	plus    []site
 	lits    []string // texts pongo2 cannot hold in its own syntax
 
 	// literals are the template's string literals, kept out of error details.
@@ -22,6 +23,8 @@ type plan struct {
 	// with only the call's variables in scope, and are checked all at once
 	// before execution.
 	tagless bool
+
+	textBytes int // plain text of the emitted template, which pongo2 keeps as it is
 
 	srcmap  []srcMark // offsets in the emitted template → in the template as written
 	lines   lineIndex // of the template as written
