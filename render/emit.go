@@ -421,27 +421,44 @@ func (e *emitter) literal(v *litExpr) {
 var pongoKeywords = map[string]bool{"in": true, "and": true, "or": true, "not": true, "true": true, "false": true, "as": true, "export": true}
 
 func (e *emitter) path(v *pathExpr) {
-	e.w(v.root)
-	for _, s := range v.steps {
+	// pongo2 ends a variable at its first subscript: a subscript followed
+	// by more steps is wrapped in the identity function, after which
+	// pongo2 reads on.
+	var cur strings.Builder
+	cur.WriteString(v.root)
+	for i, s := range v.steps {
+		sub := ""
 		switch s.kind {
 		case stepAttr:
-			if pongoKeywords[s.name] || !isIdentifier(s.name) {
-				if strings.ContainsAny(s.name, "\n\r\x01\\\"") {
-					e.w("[", litName, "(", strconv.Itoa(e.lit(s.name)), ")]")
-				} else {
-					e.w(`["`, s.name, `"]`)
-				}
-			} else {
-				e.w(".", s.name)
+			switch {
+			case !pongoKeywords[s.name] && isIdentifier(s.name):
+				cur.WriteString("." + s.name)
+				continue
+			case strings.ContainsAny(s.name, "\n\r\x01\\\""):
+				sub = litName + "(" + strconv.Itoa(e.lit(s.name)) + ")"
+			default:
+				sub = `"` + s.name + `"`
 			}
 		case stepIndex:
-			e.w(".", strconv.Itoa(s.index))
+			cur.WriteString("." + strconv.Itoa(s.index))
+			continue
 		case stepSub:
-			e.w("[")
+			// Written aside; its source marks would be out of order.
+			saved, marks := e.b, len(e.p.srcmap)
+			e.b = strings.Builder{}
 			e.expr(s.sub)
-			e.w("]")
+			sub = e.b.String()
+			e.b = saved
+			e.p.srcmap = e.p.srcmap[:marks]
+		}
+		cur.WriteString("[" + sub + "]")
+		if i < len(v.steps)-1 {
+			inner := cur.String()
+			cur.Reset()
+			cur.WriteString(idName + "(" + inner + ")")
 		}
 	}
+	e.w(cur.String())
 }
 
 func isIdentifier(s string) bool {

@@ -42,7 +42,8 @@ func fuzzVars() map[string]any {
 	}
 }
 
-// FuzzRender: arbitrary template text never panics, never returns an error
+// FuzzRender: arbitrary template text never panics, never crashes the
+// process, stays within the render's budgets, never returns an error
 // holding a secret value (resolved or from the variables), returns only
 // *render.Error errors, and renders the same way twice (the second time from
 // the cache).
@@ -59,10 +60,20 @@ func FuzzRender(f *testing.F) {
 		"{{ x|vals:'a' }}", "{% include 'x' %}", "{{ input.s|date:secret.A }}", "{{ secret.A|truncatechars:secret.A }}",
 		"{{ input.m|stringformat:secret.A }}", "{{ secret.QUOTE()|upper }}", "{{- input.n -}}", "{# {{ #}",
 		"{% comment %}{{\xe2a) }}{% endcomment ", "{% comment %}{% endcomment x %}", "{",
+		// Tera's syntax and the budgets.
+		"{{ input.l | join(sep=', ') }}", "{{ input.m | json_encode(pretty=true) }}", "{{ 'a' ~ input.s ~ secret.A | upper }}",
+		"{% for x in input.l %}{{ loop.index }}{% if loop.last %}!{% endif %}{% endfor %}", "{{ input.s is defined }}",
+		"{% raw %}{{ x }}{% endraw %}", "{{ input.s | replace(from='e', to=secret.A) }}", "{{ input.f | round(precision=1) }}",
+		"{{ input.s | truncate(length=2) }}", "{{ input.s | split(pat='') }}", "{{ self::m() }}", "{% macro m() %}{{ m() }}{% endmacro %}",
+		`{{ "\\"|addslashes|addslashes|addslashes|addslashes|addslashes|addslashes|addslashes|addslashes|addslashes|addslashes }}`,
+		"{% for a in 'x'|ljust:300|make_list %}{% for b in 'x'|ljust:300|make_list %}{% endfor %}{% endfor %}",
+		"{% with v=input.s %}{% with v=v+v %}{% with v=v+v %}{{ v }}{% endwith %}{% endwith %}{% endwith %}",
+		"{% filter vals %}ref+vault://x/{{ input.s }}#k{% endfilter %}", "{{ input.ref ~ '' | vals }}",
 	} {
 		f.Add(seed)
 	}
-	e, err := render.New(fuzzResolver{}, render.WithMaxTemplateSize(4096))
+	e, err := render.New(fuzzResolver{}, render.WithMaxTemplateSize(4096), render.WithMaxOutput(1<<20),
+		render.WithMaxIterations(20000), render.WithSecrets(newSecrets("var-"+fuzzMark+"-a")))
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -70,6 +81,9 @@ func FuzzRender(f *testing.F) {
 		vars := fuzzVars()
 		ctx := context.Background()
 		out1, err1 := e.Render(ctx, tmpl, vars)
+		if len(out1) > 1<<20+4096 {
+			t.Errorf("the output is %d bytes, over the budget", len(out1))
+		}
 		out2, err2 := e.Render(ctx, tmpl, vars)
 		if out1 != out2 || errString(err1) != errString(err2) {
 			t.Errorf("two renders differ (error %v, then %v)", err1 != nil, err2 != nil)
