@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+
+	"github.com/hushflow/hushflow/internal/sopsdec"
 )
 
 // Sentinel errors, for [errors.Is]. A [*FileError] wraps one or more of them.
@@ -12,21 +14,29 @@ var (
 	// file (the top level is not a mapping).
 	ErrParse = errors.New("invalid YAML")
 	// ErrDecrypt wraps every decryption failure: ErrNotEncrypted, ErrNoKey,
-	// ErrIntegrity and sops metadata that cannot be read.
-	ErrDecrypt = errors.New("cannot decrypt")
-	// ErrNotEncrypted: a *.sops.yaml file carries no sops metadata.
-	ErrNotEncrypted = errors.New("sops file is not encrypted")
+	// ErrIntegrity, and sops files sops itself cannot read.
+	ErrDecrypt = sopsdec.ErrDecrypt
+	// ErrNotEncrypted: a *.sops.yaml file carries no sops metadata and no
+	// sops-encrypted value.
+	ErrNotEncrypted = sopsdec.ErrNotEncrypted
 	// ErrNoKey: none of the keys available can decrypt the file's data key.
-	ErrNoKey = errors.New("no key can decrypt the file")
-	// ErrIntegrity: the file fails sops' integrity checks (a value or the
-	// MAC was altered, list items were swapped).
-	ErrIntegrity = errors.New("sops integrity check failed")
+	// The error names every key of the file (age recipient, PGP
+	// fingerprint, KMS ARN, …) and why it failed; errors.As finds a
+	// *sopsdec.KeyError in it.
+	ErrNoKey = sopsdec.ErrNoKey
+	// ErrIntegrity: the file fails sops' integrity checks: a value or the
+	// MAC was altered, list items were swapped, the MAC is missing, the
+	// sops metadata cannot be read, or a file holds sops-encrypted values
+	// without sops metadata (whatever its name).
+	ErrIntegrity = sopsdec.ErrIntegrity
 	// ErrDuplicate: an entry or a top-level scalar is defined twice.
 	ErrDuplicate = errors.New("defined twice")
 	// ErrLimit: a resource limit was exceeded (see [Limits]).
 	ErrLimit = errors.New("limit exceeded")
-	// ErrBadKey: an identity handed in with [WithAgeIdentities] does not parse.
-	ErrBadKey = errors.New("invalid age identity")
+	// ErrBadKey: an identity handed in with [WithAgeIdentities] does not
+	// parse. The error says which one (by position, and line) and why,
+	// never its text.
+	ErrBadKey = sopsdec.ErrBadKey
 )
 
 // FileError is a problem with one file of the workspace.

@@ -11,6 +11,8 @@ import (
 
 	"github.com/getsops/sops/v3/keyservice"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/hushflow/hushflow/internal/sopsdec"
 )
 
 // Load reads the workspace rooted at fsys. See the package documentation for
@@ -159,33 +161,19 @@ func parseFile(f *file, lim Limits, svcs []keyservice.KeyServiceClient) error {
 	if err != nil {
 		return &FileError{Path: f.path, Err: err}
 	}
-	encrypted := hasSopsMetadata(docs)
-	if !encrypted && isSopsName(path.Base(f.path)) {
-		return &FileError{Path: f.path, Err: fmt.Errorf("%w: %w", ErrDecrypt, ErrNotEncrypted)}
-	}
-	if !encrypted {
+	// A file that carries sops metadata or sops-encrypted values is
+	// decrypted whatever its name: it never loads as plaintext.
+	if !isSopsName(path.Base(f.path)) && !sopsdec.Detect(docs) {
 		f.docs = docs
 		return validateShape(f)
 	}
-	values, keyPath, err := decryptSops(f.data, svcs)
+	// TODO(lead): the load's ctx, once parseFile is given it.
+	pt, err := sopsdec.Decrypt(context.TODO(), f.data, sopsdec.YAML, keysOf(svcs))
 	if err != nil {
-		return &FileError{Path: f.path, Key: keyPath, Err: err}
+		return sopsFileError(f.path, err)
 	}
-	for _, doc := range docs {
-		err := fillDecrypted(doc, false, &values, func(n *yaml.Node) {
-			f.marked = append(f.marked, n)
-			if n.Value != "" {
-				f.secrets = append(f.secrets, n.Value)
-			}
-		})
-		if err != nil {
-			return &FileError{Path: f.path, Err: err}
-		}
-	}
-	if len(values) != 0 {
-		return &FileError{Path: f.path, Err: errShape}
-	}
-	f.docs, f.encrypted = docs, true
+	f.docs, f.encrypted = pt.Docs, true
+	f.marked, f.secrets = encryptedLeaves(pt)
 	return validateShape(f)
 }
 

@@ -3,134 +3,104 @@ package loader
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
-	"strings"
-	"time"
 
-	"filippo.io/age"
-	"github.com/getsops/sops/v3"
-	"github.com/getsops/sops/v3/aes"
-	sopsage "github.com/getsops/sops/v3/age"
-	sopsconfig "github.com/getsops/sops/v3/config"
 	"github.com/getsops/sops/v3/keyservice"
 	"github.com/getsops/sops/v3/logging"
-	sopsyaml "github.com/getsops/sops/v3/stores/yaml"
+	"go.yaml.in/yaml/v3"
+	"google.golang.org/grpc"
+
+	"github.com/hushflow/hushflow/internal/sopsdec"
 )
+
+// Decryption itself lives in internal/sopsdec, shared with sops://
+// references; this file only hands the loader's keys to it.
 
 func init() {
 	// sops logs through package-level logrus loggers that write to stderr.
-	// A library must not write to its host's stderr; every sops package this
-	// one links has registered its logger by now (imports initialise first).
+	// sopsdec silences those it links; this silences the rest the loader's
+	// binary links (vals' sops provider), which have all registered their
+	// loggers by now (imports initialise first).
 	for _, l := range logging.Loggers {
 		l.SetOutput(io.Discard)
 	}
 }
 
-// keyServices returns the sops key services a load decrypts with: only the
-// identities handed in, when there are any, otherwise sops' local key service,
-// which reads keys from the environment as the sops program does.
-func keyServices(identities []string) ([]keyservice.KeyServiceClient, error) {
+// loadKeys returns the keys a load decrypts with: only the identities
+// handed in, when there are any, otherwise the environment's, as the sops
+// program would use them.
+func loadKeys(identities []string) (sopsdec.Keys, error) {
 	if len(identities) == 0 {
-		return []keyservice.KeyServiceClient{keyservice.NewLocalClient()}, nil
+		return sopsdec.EnvironmentKeys(), nil
 	}
-	ids, err := age.ParseIdentities(strings.NewReader(strings.Join(identities, "\n")))
-	if err != nil {
-		// age's message may quote part of the key: say only that it failed.
-		return nil, ErrBadKey
-	}
-	return []keyservice.KeyServiceClient{
-		keyservice.NewCustomLocalClient(ageOnlyKeyService{ids: sopsage.ParsedIdentities(ids)}),
-	}, nil
+	return sopsdec.AgeKeys(identities...)
 }
 
-// ageOnlyKeyService decrypts sops data keys with the age identities it was
-// given and refuses every other kind of key, so that keys handed in as
-// values are the only keys tried.
-type ageOnlyKeyService struct {
-	ids sopsage.ParsedIdentities
-}
-
-func (s ageOnlyKeyService) Decrypt(_ context.Context, req *keyservice.DecryptRequest) (*keyservice.DecryptResponse, error) {
-	k, ok := req.GetKey().GetKeyType().(*keyservice.Key_AgeKey)
-	if !ok {
-		return nil, errors.New("only the age identities handed in are tried")
-	}
-	mk := &sopsage.MasterKey{Recipient: k.AgeKey.GetRecipient(), EncryptedKey: string(req.GetCiphertext())}
-	s.ids.ApplyToMasterKey(mk)
-	plain, err := mk.Decrypt()
+// keyServices returns the load's keys in the form Load and parseAll still
+// pass them on in: a one-element slice holding them.
+//
+// TODO(lead): pass sopsdec.Keys from Load to parseFile (with the load's
+// ctx) and delete keyServices, keysCarrier and keysOf.
+func keyServices(identities []string) ([]keyservice.KeyServiceClient, error) {
+	keys, err := loadKeys(identities)
 	if err != nil {
 		return nil, err
 	}
-	return &keyservice.DecryptResponse{Plaintext: plain}, nil
+	return []keyservice.KeyServiceClient{keysCarrier{keys: keys}}, nil
 }
 
-func (ageOnlyKeyService) Encrypt(context.Context, *keyservice.EncryptRequest) (*keyservice.EncryptResponse, error) {
-	return nil, errors.New("the loader does not encrypt")
+// keysCarrier carries sopsdec.Keys through a []keyservice.KeyServiceClient.
+// It is never used as a key service.
+type keysCarrier struct{ keys sopsdec.Keys }
+
+var errCarrier = errors.New("loader: keysCarrier is not a key service")
+
+func (keysCarrier) Decrypt(context.Context, *keyservice.DecryptRequest, ...grpc.CallOption) (*keyservice.DecryptResponse, error) {
+	return nil, errCarrier
 }
 
-// decryptSops decrypts one sops YAML file with the real sops code, checks its
-// MAC, and returns the plaintext of its encrypted values in document order
-// (comments aside). A failure is returned as an error that wraps ErrDecrypt
-// and one of ErrNoKey or ErrIntegrity, with the key path where one is known.
-// sops' own messages are never passed on when they may hold plaintext.
-func decryptSops(data []byte, svcs []keyservice.KeyServiceClient) (values []any, keyPath string, err error) {
-	store := sopsyaml.NewStore(&sopsconfig.YAMLStoreConfig{})
-	tree, err := store.LoadEncryptedFile(data)
-	if err != nil {
-		if errors.Is(err, sops.MetadataNotFound) {
-			return nil, "", fmt.Errorf("%w: %w", ErrDecrypt, ErrNotEncrypted)
+func (keysCarrier) Encrypt(context.Context, *keyservice.EncryptRequest, ...grpc.CallOption) (*keyservice.EncryptResponse, error) {
+	return nil, errCarrier
+}
+
+// keysOf returns the keys keyServices put in svcs (no key at all if none).
+func keysOf(svcs []keyservice.KeyServiceClient) sopsdec.Keys {
+	for _, s := range svcs {
+		if c, ok := s.(keysCarrier); ok {
+			return c.keys
 		}
-		// Errors here are about the metadata block, which holds no plaintext.
-		return nil, "sops", fmt.Errorf("%w: invalid sops metadata: %v", ErrDecrypt, err)
 	}
-	dataKey, err := tree.Metadata.GetDataKeyWithKeyServices(svcs, nil)
-	if err != nil {
-		// The message lists the keys tried and why each failed: no plaintext.
-		return nil, "", fmt.Errorf("%w: %w: %v", ErrDecrypt, ErrNoKey, oneLine(err.Error()))
-	}
-	cipher := &recordingCipher{Cipher: aes.NewCipher()}
-	mac, err := tree.Decrypt(dataKey, cipher)
-	if err != nil {
-		// sops' message may quote the value (a value on an encrypted path that
-		// was replaced with plaintext): keep only where it happened.
-		return nil, cipher.failedPath, fmt.Errorf("%w: %w: a value does not decrypt", ErrDecrypt, ErrIntegrity)
-	}
-	storedMAC, err := cipher.Cipher.Decrypt(tree.Metadata.MessageAuthenticationCode, dataKey, tree.Metadata.LastModified.Format(time.RFC3339))
-	if err != nil {
-		return nil, "sops.mac", fmt.Errorf("%w: %w: the MAC does not decrypt", ErrDecrypt, ErrIntegrity)
-	}
-	if storedMAC != mac {
-		return nil, "sops.mac", fmt.Errorf("%w: %w: the MAC does not match the content", ErrDecrypt, ErrIntegrity)
-	}
-	return cipher.values, "", nil
+	return sopsdec.Keys{}
 }
 
-// recordingCipher is sops' cipher, watched: it keeps the plaintext of every
-// encrypted value in the order sops' tree walk decrypts them (document
-// order), so the loader can put them into its own parse of the file instead
-// of having sops emit YAML to parse again; and it remembers the path of a
-// value that fails, so that an integrity error can name it without quoting
-// sops' message (which may contain the value).
-type recordingCipher struct {
-	aes.Cipher
-	values     []any
-	failedPath string
+// sopsFileError turns a decryption error into the file's error, with the
+// key path and line sopsdec located it at.
+func sopsFileError(p string, err error) error {
+	fe := &FileError{Path: p, Err: err}
+	var de *sopsdec.Error
+	if errors.As(err, &de) {
+		fe.Key, fe.Line, fe.Err = de.Key, de.Line, de.Err
+	}
+	return fe
 }
 
-func (c *recordingCipher) Decrypt(ciphertext string, key []byte, additionalData string) (any, error) {
-	v, err := c.Cipher.Decrypt(ciphertext, key, additionalData)
-	if err != nil {
-		// sops authenticates each value with its path "a:b:c:" as additional data.
-		c.failedPath = strings.ReplaceAll(strings.TrimSuffix(additionalData, ":"), ":", ".")
-		return v, err
+// encryptedLeaves lists, in document order, the nodes of a decrypted file
+// that were encrypted at rest, and their non-empty values.
+func encryptedLeaves(pt *sopsdec.Plaintext) (nodes []*yaml.Node, values []string) {
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if pt.Encrypted[n] {
+			nodes = append(nodes, n)
+			if n.Value != "" {
+				values = append(values, n.Value)
+			}
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
 	}
-	if _, comment := v.(sops.Comment); !comment && strings.HasPrefix(ciphertext, sopsEncryptedPrefix) {
-		c.values = append(c.values, v)
+	for _, d := range pt.Docs {
+		walk(d)
 	}
-	return v, nil
-}
-
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
+	return nodes, values
 }

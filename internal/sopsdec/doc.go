@@ -1,0 +1,41 @@
+// Package sopsdec decrypts sops files in process, with the real sops code,
+// for the loader and for sops:// references.
+//
+// Where to begin: build the keys once, with [AgeKeys] (identities handed in
+// as values, the only keys tried), [PGPKeys] (armored PGP secret keys) or
+// [EnvironmentKeys] (whatever the sops program would use), then call
+// [Decrypt] for each file. It returns the plaintext as go.yaml.in/yaml/v3
+// documents, and the set of scalar nodes that were encrypted at rest.
+//
+// # The contract
+//
+//   - The plaintext is what `sops -d` (and sops' own Go API, decrypt.Data)
+//     gives for the same file: same structure, same scalar types; the "sops"
+//     metadata and every comment are left out. A scalar that was left in the
+//     clear keeps the text it was written with (a date stays 2024-01-01)
+//     unless `sops -d` would change its meaning (a cleartext 3.0 comes out
+//     as sops prints it, 3). Nodes carry the line and column of the file.
+//   - Errors wrap [ErrDecrypt] and one of [ErrNotEncrypted], [ErrNoKey],
+//     [ErrIntegrity] (tests with errors.Is); [ErrBadKey] comes from the key
+//     constructors. A *[Error] says where in the file; a *[KeyError] lists
+//     every key of the file, what kind it is, and why it did not decrypt.
+//     No error holds a decrypted value or a secret key: sops' own messages
+//     are passed on only where they cannot (key diagnostics), and then with
+//     anything that looks like a secret key cut out.
+//   - Nothing here reads the environment except the keys of
+//     [EnvironmentKeys], when Decrypt uses them. sops' loggers are silenced:
+//     a library does not write to its host's stderr.
+//   - [Keys] and [Decrypt] are safe for concurrent use.
+//
+// # How the plaintext is rebuilt
+//
+// sops decrypts its own tree of the file (tree.Decrypt, then the MAC check,
+// exactly as decrypt.Data does). Instead of having sops emit YAML and
+// parsing it again, Decrypt builds yaml.Nodes from sops' decrypted tree, the
+// way sops' emitter does, taking positions from its own parse of the same
+// bytes. A leaf was encrypted at rest when sops' decryption changed it:
+// comparing each leaf before and after needs no assumption about sops'
+// encryption rules (unencrypted_suffix, encrypted_regex, comment rules, …),
+// about comments (which sops keeps inside lists as items of the tree) or
+// about cleartext values that happen to look like ciphertext.
+package sopsdec

@@ -1,0 +1,143 @@
+package sopsdec_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hushflow/hushflow/internal/sopsdec"
+	"github.com/hushflow/hushflow/internal/sopsenc"
+	"github.com/hushflow/hushflow/internal/testkit"
+)
+
+// TestAgeKeysErrors: a bad identity is named by position and reason, never
+// quoted.
+func TestAgeKeysErrors(t *testing.T) {
+	t.Parallel()
+	id, rcpt := newAgeKey(t)
+	id2, _ := newAgeKey(t)
+	typo := id[:30] + string(rune(id[30]^1)) + id[31:] // one character off: the checksum fails
+	if typo[30] == '1' || !strings.ContainsRune("QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L", rune(typo[30])) {
+		typo = id[:30] + "Q" + id[31:]
+		if typo == id {
+			typo = id[:30] + "P" + id[31:]
+		}
+	}
+	tests := []struct {
+		name string
+		ids  []string
+		want string // in the message
+	}{
+		{"none", nil, "no age identity given"},
+		{"empty string", []string{id, ""}, "age identity 2 is empty"},
+		{"blank", []string{" \n\t"}, "age identity 1 is empty"},
+		{"only comments", []string{"# created: 2024\n# public key: " + rcpt + "\n"}, "age identity 1 holds no key"},
+		{"public key instead of the secret key", []string{rcpt}, "age identity 1 is an age public key"},
+		{"key file with the recipient line uncommented", []string{"# created\n" + rcpt + "\n" + id}, "age identity 1, line 2 is an age public key"},
+		{"typo", []string{id2, typo}, "age identity 2 does not match its own checksum"},
+		{"cut short", []string{id[:60]}, "is 60 characters long; an age secret key has 74"},
+		{"two keys run together", []string{id + id2}, "a character an age key never has"},
+		{"mixed case", []string{id[:20] + strings.ToLower(id[20:])}, "mixes upper and lower case"},
+		{"lower case", []string{strings.ToLower(id)}, "is in lower case"},
+		{"SSH public key", []string{"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGsecretlookingbits user@host"}, "SSH public key"},
+		{"PEM block", []string{"-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----"}, "PEM block"},
+		{"plugin", []string{"AGE-PLUGIN-YUBIKEY-1QQQQQQ"}, "plugin"},
+		{"something else", []string{"hunter2-not-a-key"}, "is not an age secret key"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := sopsdec.AgeKeys(tt.ids...)
+			if !errors.Is(err, sopsdec.ErrBadKey) {
+				t.Fatalf("err = %v, want ErrBadKey", err)
+			}
+			msg := err.Error()
+			testkit.AssertNoLeak(t, "error", msg, append(tt.ids, id, id2, typo, id[:60], "hunter2", "secretlookingbits", "b3BlbnNzaC1rZXktdjEAAAAA", "YUBIKEY-1QQQQQQ")...)
+			if !strings.Contains(msg, tt.want) {
+				t.Errorf("error %q does not say %q", testkit.Hide(msg, tt.ids...), tt.want)
+			}
+		})
+	}
+}
+
+func TestAgeKeysAccepts(t *testing.T) {
+	t.Parallel()
+	id, _ := newAgeKey(t)
+	id2, _ := newAgeKey(t)
+	tests := []struct {
+		name string
+		ids  []string
+	}{
+		{"one", []string{id}},
+		{"age-keygen file", []string{"# created: 2024-01-01T00:00:00Z\n# public key: age1xyz\n" + id + "\n"}},
+		{"CRLF and spaces", []string{"  " + id + " \r\n"}},
+		{"two on a line, as SOPS_AGE_KEY allows", []string{id + " " + id2}},
+		{"several arguments", []string{id, id2}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if _, err := sopsdec.AgeKeys(tt.ids...); err != nil {
+				t.Errorf("AgeKeys: %s", testkit.Hide(err.Error(), tt.ids...))
+			}
+		})
+	}
+}
+
+// TestKeyErrorsSayWhy: key failures keep sops' diagnostics, key by key,
+// without secrets, instead of "0 successful groups required, got 0".
+// Not parallel: the environment cases set sops' variables.
+func TestKeyErrorsSayWhy(t *testing.T) {
+	id, rcpt := newAgeKey(t)
+	otherID, _ := newAgeKey(t)
+	enc := encrypt(t, "k: key-error-secret\n", sopsenc.Rules{}, rcpt)
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "no-such-keys.txt")
+	wrongFile := filepath.Join(dir, "wrong-keys.txt")
+	if err := os.WriteFile(wrongFile, []byte(otherID+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		env  map[string]string
+		keys sopsdec.Keys
+		want []string
+	}{
+		{"wrong key handed in", nil, ageKeys(t, otherID), []string{"age recipient " + rcpt, "none of the 1 age identity handed in is this recipient's"}},
+		{"two wrong keys handed in", nil, ageKeys(t, otherID, otherID), []string{"none of the 2 age identities"}},
+		{"no key at all", nil, sopsdec.Keys{}, []string{"age recipient " + rcpt, "not tried"}},
+		{"nothing in the environment", nil, sopsdec.EnvironmentKeys(), []string{"age recipient " + rcpt, "from the environment", "failed to load age identities", "SOPS_AGE_KEY_FILE"}},
+		{"missing key file", map[string]string{"SOPS_AGE_KEY_FILE": missing}, sopsdec.EnvironmentKeys(), []string{"age recipient " + rcpt, missing, "no such file"}},
+		{"wrong key in the key file", map[string]string{"SOPS_AGE_KEY_FILE": wrongFile}, sopsdec.EnvironmentKeys(), []string{"age recipient " + rcpt, "did not match any of the recipients"}},
+		{"wrong key in SOPS_AGE_KEY", map[string]string{"SOPS_AGE_KEY": otherID}, sopsdec.EnvironmentKeys(), []string{"age recipient " + rcpt, "did not match any of the recipients"}},
+		{"bad key in SOPS_AGE_KEY", map[string]string{"SOPS_AGE_KEY": otherID[:50]}, sopsdec.EnvironmentKeys(), []string{"age recipient " + rcpt, "SOPS_AGE_KEY"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			isolateSopsEnv(t)
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
+			_, err := sopsdec.Decrypt(t.Context(), enc, sopsdec.YAML, tt.keys)
+			if !errors.Is(err, sopsdec.ErrNoKey) || !errors.Is(err, sopsdec.ErrDecrypt) {
+				t.Fatalf("err = %v, want ErrNoKey", err)
+			}
+			var ke *sopsdec.KeyError
+			if !errors.As(err, &ke) || len(ke.Attempts) != 1 || ke.Attempts[0].Kind != "age" || ke.Attempts[0].ID != rcpt {
+				t.Errorf("KeyError = %+v, want one age attempt for %s", ke, rcpt)
+			}
+			msg := err.Error()
+			testkit.AssertNoLeak(t, "error", msg, "key-error-secret", id, otherID, otherID[:50])
+			for _, w := range tt.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("error %q does not say %q", testkit.Hide(msg, id, otherID), w)
+				}
+			}
+			if strings.Contains(msg, "successful groups required") {
+				t.Errorf("error %q is sops' summary, not the diagnostics", msg)
+			}
+		})
+	}
+}
