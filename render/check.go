@@ -55,10 +55,17 @@ func (v *validator) fail(off int, format string, args ...any) {
 }
 
 func (v *validator) reserved(off int, name string) {
-	if strings.HasPrefix(name, reservedPrefix) {
+	switch {
+	case strings.HasPrefix(name, reservedPrefix):
 		v.fail(off, "names starting with %s are reserved", reservedPrefix)
+	case keywords[name]:
+		v.fail(off, "%s is a keyword and cannot be a name", name)
 	}
 }
+
+// keywords cannot name variables, macros or arguments (pongo2's and Tera's).
+var keywords = map[string]bool{"in": true, "and": true, "or": true, "not": true, "is": true, "true": true,
+	"false": true, "True": true, "False": true, "as": true, "export": true}
 
 // names checks the names a node binds.
 func (v *validator) names(n node) {
@@ -220,28 +227,7 @@ func (v *validator) test(t *testExpr) {
 // ends the process. A macro's name read without a call counts as a call:
 // pongo2 calls a function it finds in a variable.
 func (v *validator) recursion() {
-	calls := map[string][]string{}
-	for name, m := range v.macros {
-		var callees []string
-		for _, e := range bodyExprs(m.body) {
-			walkExpr(e, func(e expr) {
-				switch x := e.(type) {
-				case *callExpr:
-					callees = append(callees, x.name)
-				case *pathExpr:
-					callees = append(callees, x.root)
-				}
-			})
-		}
-		for _, p := range m.params {
-			walkExpr(p.val, func(e expr) {
-				if c, ok := e.(*callExpr); ok {
-					callees = append(callees, c.name)
-				}
-			})
-		}
-		calls[name] = callees
-	}
+	calls := v.callGraph()
 	state := map[string]int{} // 1: on the path, 2: done
 	var visit func(name string, path []string) bool
 	visit = func(name string, path []string) bool {
@@ -269,6 +255,30 @@ func (v *validator) recursion() {
 			return
 		}
 	}
+}
+
+// callGraph returns the macros each macro may call.
+func (v *validator) callGraph() map[string][]string {
+	calls := map[string][]string{}
+	for name, m := range v.macros {
+		var callees []string
+		exprs := bodyExprs(m.body)
+		for _, p := range m.params {
+			exprs = append(exprs, p.val)
+		}
+		for _, e := range exprs {
+			walkExpr(e, func(e expr) {
+				switch x := e.(type) {
+				case *callExpr:
+					callees = append(callees, x.name)
+				case *pathExpr:
+					callees = append(callees, x.root)
+				}
+			})
+		}
+		calls[name] = callees
+	}
+	return calls
 }
 
 // bodyExprs lists every expression in nodes.

@@ -1,118 +1,155 @@
 // Package render renders workflow templates (step inputs, an action's env:,
-// cmd: and script:, hook inputs) with pongo2 v6, Django's template syntax in
-// Go, and a vals filter that resolves "ref+" secret references:
+// cmd: and script:, hook inputs) and resolves the "ref+" secret references
+// they pass to the vals filter.
 //
-//	e, err := render.New(resolver) // resolver: anything with Resolve(ctx, s)
+// Begin with [New], which takes the Resolver that resolves references (the
+// secrets package has the vals-backed one), [Engine.Render] for one
+// template and [Engine.RenderValue] for every string of a step's input:
+//
+//	e, err := render.New(resolver, render.WithSecrets(redactor))
 //	cmd, err := e.Render(ctx, "deploy --token {{ secret.API_TOKEN }}", vars)
 //	pw, err := e.Render(ctx, "{{ 'ref+awsssm:///prod/db/password' | vals }}", nil)
 //
-// render does not import sops or vals: the vals-backed Resolver lives in the
-// secrets package and is handed in by the caller.
+// [Engine.Check] parses a template without rendering it, for load-time
+// validation. render does not import sops or vals.
 //
-// # The rules
+// # Syntax
 //
-//   - Expressions are pongo2's: single- and double-quoted strings, filters
-//     that chain ({{ name | vals | upper }}), {% if %}, {% for %}, {% set %},
-//     {% with %}, {% macro %}, {% filter %}.
-//   - | vals sends a string holding a reference to the engine's Resolver, with
-//     the context of the Render call. A string without a reference, and any
-//     value that is not a string (42, true, null, a map), comes back as it
-//     was. A failed resolution fails the render with ErrResolve.
+// Templates are written in pongo2's Django syntax or in Tera's (the syntax
+// of Strøm, whose workspaces hushflow loads), or a mix of both:
+//
+//   - {{ expr }}, {% if %}/{% elif %}/{% else %}, {% for k, v in x %} with
+//     {% empty %}, {% set %}, {% with %}, {% macro %}, {% filter %},
+//     {% raw %} and {% verbatim %}, {# comments #} (over several lines too),
+//     and "-" markers that trim white space ({{- x -}}, {%- if -%}, {#- -#}).
+//   - Filters as pongo2 writes them (x|default:"y") and as Tera does
+//     (x | default(value="y"), join(sep=", "), split(pat=","),
+//     truncate(length=10, end="…"), replace(from="a", to="b"),
+//     round(method="ceil", precision=2), json_encode(pretty=true), trim,
+//     trim_start, trim_end, capitalize), pongo2's other filters, and vals.
+//     Django's default replaces any false value ("", 0); Tera's only an
+//     undefined one, as in Tera.
+//   - Tera's "a ~ b" joins texts (a filter after it applies to the whole);
+//     "x is defined", "is not defined", "is undefined" and the tests none,
+//     string, number, odd, even, iterable, object, divisibleby(n),
+//     starting_with(s), ending_with(s), containing(x); "not in";
+//     loop.index, loop.index0, loop.first and loop.last in a {% for %}
+//     (pongo2's forloop.Counter too); macros called as m(a) or
+//     self::m(arg=a).
+//   - "not" binds looser than a comparison ("not a == b" is "not (a == b)"),
+//     as in Tera and Django. A filter after a value applies to that value
+//     ("a + b | f" is "a + (b | f)"), as in pongo2.
+//   - String literals take single, double or back quotes, may hold
+//     newlines, and keep a backslash as it is except before their quote or
+//     another backslash ("\n" is a backslash and an n, as in Tera).
+//   - Refused with a message naming the construct: include, import,
+//     extends, block, ssi (templates read no files), cycle and ifchanged
+//     (state shared by concurrent renders), lorem, firstof, spaceless,
+//     autoescape, now, widthratio, templatetag, ifequal, ifnotequal, break,
+//     continue, set_global, list literals, Tera's global functions
+//     (range, now, get_env, ...), method calls, macros of other templates,
+//     a macro that calls itself, and the filters stringformat and random.
+//
+// # Values
+//
 //   - Nothing is HTML-escaped: "a && b > out.txt" renders as written.
-//   - An output expression that reads a variable that does not exist fails
-//     with ErrUndefined and the variable's name ({{ secret.DB_PASWORD }}),
-//     where pongo2 would print an empty string. A variable that is present
-//     with a null value is not undefined. {{ x | default:"y" }} and
-//     {% if x %} say that x is optional. Tags ({% if %}, {% for %}) are not
-//     checked, only what {{ }} prints.
-//   - Printed values read as in YAML and JSON: true and false (not pongo2's
-//     True and False), 1.5 (not 1.500000), maps and lists as JSON. Conditions
-//     see the real values, so {% if flag %} works.
+//   - An output that reads a variable that does not exist fails with
+//     ErrUndefined and the variable's name ({{ secret.DB_PASWORD }}), where
+//     pongo2 would print an empty string. A variable present with a null
+//     value is not undefined. A default filter, "is defined" and
+//     {% if x %} say that x is optional; tags are not checked, only what
+//     {{ }} prints.
+//   - Values print as Tera prints them: true and false, numbers as Rust
+//     prints them (1.5, 3 for 3.0, 0.0000001, no exponent), null as
+//     nothing. Maps and lists print as JSON, where Tera prints [a, b] and
+//     [object]: a command or a JSON consumer needs what JSON keeps.
+//     json_encode writes what Tera's does (3.0 stays 3.0).
+//   - A {% for k, v %} over a map goes through its keys in order, as Tera
+//     does; a one-variable loop over a map too.
 //   - A variable whose name is not an identifier (a step called say-hello)
 //     is left out of the template's context, and does not break templates
 //     that do not use it; {{ say-hello.output }} reads "say" minus
 //     "hello.output" and fails as undefined, with a hint. Name steps with
-//     underscores.
-//   - The tags include, import, extends, block and ssi (files, other
-//     templates) and cycle and ifchanged (they keep state in the parsed
-//     template, which concurrent renders share) are not available.
+//     underscores, as Strøm does.
 //
-// # Limits for many tenants
+// # References
 //
-// A template must not be able to stop or exhaust the process that renders it:
+// | vals resolves a reference only if it stands in the template's own text:
+// its string literals and plain text, as the author wrote them. Every
+// variable (input.*, a step's output, hook.*, each.*, a loop variable over
+// them, a name set from them) is data, and data is never turned into a
+// reference: a reference that holds a byte of data is refused with
+// ErrUntrusted before anything is resolved. The engine knows which bytes
+// came from where by following each value from the literal or variable it
+// was made of (trust.go), never by comparing texts, so data equal to a
+// reference the template writes elsewhere is still data. Data that stands
+// beside a reference ({{ input.env ~ ' ref+echo://x' | vals }}) does not
+// stop it, and a string of data without a reference passes through
+// unchanged, as a number or a map does.
 //
-//   - Templates longer than WithMaxTemplateSize, and values nested deeper
-//     than WithMaxDepth, fail with ErrTooLarge.
-//   - Filters whose argument sets the length of their result (center, ljust,
-//     rjust, floatformat) take it only as a literal of the template, from
-//     -1000 to 1000: {{ x|ljust:999999999 }} is a syntax error. The lorem tag
-//     and the stringformat filter (whose format can ask for any width, or
-//     take it from the data) are not available.
-//   - pongo2 v6 loops forever on "{% endcomment" followed by anything but
-//     "%}"; such templates are refused before pongo2 sees them, as are
-//     templates holding U+0001, where pongo2's lexer silently stops reading.
-//   - pongo2 cannot be interrupted, but every {{ }} checks the call's
-//     context first, so a template looping over large data stops at the
-//     caller's deadline (an ErrExec wrapping the context's error).
-//   - A panic inside pongo2 (it has a few, on odd templates) is an ErrExec.
-//     A panic of the Resolver is the caller's and is not recovered.
+// [WithDataReferences] opts in, per scheme, to references built from data.
+// Even then the query of such a reference (where the provider connects and
+// which credential it sends: address=, token_env=, role_arn=, region=, any
+// parameter) must be the template's own text, and data can add no second
+// reference.
 //
-// # How the vals filter finds the engine's resolver
+// # Derived secrets
 //
-// pongo2 keeps filters in one global map, binds a template's filters when it
-// parses it, and calls a filter with its input and one parameter, without the
-// execution context. A filter cannot tell which engine or which call it runs
-// for, and changing the map after start-up races with every other user of
-// pongo2 in the process.
+// With [WithSecrets], what a template derives from a secret is a secret
+// too: an output that uses | vals, or reads a variable whose value (or a
+// string inside it) the Secrets set knows, directly or through a name the
+// template set from one, a loop over one or a macro called with one, is
+// taught to the set before Render returns, whatever it did to the secret
+// ({{ secret.PW|addslashes }}, ~, {% filter upper %}, a macro). The taint
+// follows the value, not the text: {{ input.env }} is never taught.
+// Booleans and numbers are not taught ("true", or a secret's length, would
+// mask every such value). A string of RenderValue's input that the set
+// knows is data: it comes back as it is, never parsed or quoted.
 //
-// So this package registers a single vals filter, once, in its init function,
-// and never touches pongo2's global state again. Each template is rewritten
-// before pongo2 parses it: "| vals" becomes "| vals:__hushflow", and each
-// Render call puts its own state under the name __hushflow in the pongo2
-// context it executes the template with. pongo2 evaluates a filter's
-// parameter in the execution context, so the filter receives the call's
-// state (the engine's Resolver and the call's context.Context) as its
-// parameter. Two engines with different resolvers, or two calls with
-// different deadlines, never see each other's; the filter's result is an
-// ordinary value, so | vals chains with other filters.
+// # Limits
 //
-// The same rewrite routes every {{ expression }} through two functions of the
-// call's state: one, run before the expression, checks that the variables it
-// reads exist (pongo2 has no strict mode); the other formats the value. The
-// template is also wrapped in {% autoescape off %}, which switches escaping
-// off in the template's execution context instead of through pongo2's global
-// SetAutoescape. Names starting with __hushflow are reserved.
+// A template cannot stop or exhaust the process that renders it. Each
+// limit has an option; past it the call fails with ErrTooLarge, naming
+// the option:
 //
-// Other constraints of pongo2 the engine works around: TemplateSet.FromString
-// writes to its set without a lock, so each engine parses in a set of its own
-// under a mutex (a host's pongo2.FromString and DefaultSet are never used);
-// pongo2 rejects a whole context when one key is not an identifier, and its
-// message quotes the values, so such keys are left out; pongo2's error
-// messages may quote values, so they are never passed on as they are.
+//   - WithMaxTemplateSize: the bytes of one template.
+//   - WithMaxDepth: nesting of tags and expressions, of macro calls, and
+//     of RenderValue's maps and lists. A macro that calls itself, directly
+//     or through others, is refused when the template is parsed.
+//   - WithMaxIterations: loop iterations and macro calls of one call.
+//   - WithMaxOutput: the text one call prints, and any string a filter,
+//   - or ~ takes or makes (checked before the filters that multiply
+//     sizes, like join and replace, build their result).
+//   - WithCacheBytes: the memory of the cached parsed templates.
 //
-// New checks, by rendering a probe, that templates bind this package's vals
-// filter, and fails with ErrFilterConflict if the host registered a filter of
-// that name first or replaced this one. A host's own pongo2 templates that use
-// | vals get an error, not a resolution.
+// Every loop iteration, macro call and output checks the call's context,
+// so a render stops at the caller's deadline (an ErrExec wrapping the
+// context's error). Filters whose argument sets the size of their result
+// (center, ljust, rjust, floatformat) take it only as a literal from -1000
+// to 1000. A panic inside pongo2 is an ErrExec; a panic of the Resolver is
+// the caller's and is not recovered.
 //
 // # Errors
 //
-// Every error of Render and RenderValue is an *Error whose Kind is ErrParse,
-// ErrUndefined, ErrResolve, ErrExec or ErrTooLarge (errors.Is works with
-// each), except the context's own error, returned as it is when the context
-// is done before a template starts. An *Error comes with the line and column in the template, the variable or the
-// reference (without its query, where vals passes credentials), and for
-// RenderValue the path to the string in the value. It never holds a value:
-// not a variable's, not a resolved secret, not a string literal of the
-// template. The Resolver's own error is wrapped (errors.Is reaches
+// Every error of Render, RenderValue and Check is an *Error whose Kind is
+// ErrParse, ErrUndefined, ErrResolve, ErrUntrusted, ErrExec or ErrTooLarge
+// (errors.Is works with each), except the context's own error, returned as
+// it is when the context is done before a template starts. An *Error
+// comes with the line and column in the template, the variable or the
+// reference (without its query and userinfo, where vals passes
+// credentials, and never one built from data), and for RenderValue the
+// path to the string in the value. It never holds a value: not a
+// variable's, not a resolved secret, not a string literal of the template.
+// The Resolver's own error is wrapped (errors.Is reaches
 // context.DeadlineExceeded through it) and must be free of values itself.
 //
-// # Cache
+// # Concurrency and the cache
 //
-// Parsed templates are kept in a least-recently-used cache keyed by the
-// template's text (WithCacheSize); rendering a cached template does not parse
-// it again, and parsing happens under the engine's mutex while cached renders
-// run in parallel. Templates that fail to parse are cached with their error.
-// A template without {% %} tags (most of them) has its variables checked all
-// at once before it runs, which is cheaper than a check per {{ }}.
+// An Engine is safe for concurrent use, and engines with different
+// resolvers render side by side: each call's state reaches pongo2 through
+// the context it executes with, never through pongo2's global state (how,
+// see emit.go). Parsed templates are kept in a least-recently-used cache
+// keyed by the template's text and bounded in bytes; cached renders run in
+// parallel, parsing takes the engine's mutex. Templates that fail to parse
+// are cached with their error.
 package render

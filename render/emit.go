@@ -110,22 +110,7 @@ func (e *emitter) node(n node) {
 		e.output(x)
 	case *ifNode:
 		e.mark(x.off)
-		for i, b := range x.branches {
-			switch {
-			case i == 0:
-				e.w("{% if ")
-				e.expr(b.cond)
-				e.w(" %}")
-			case b.cond != nil:
-				e.w("{% elif ")
-				e.expr(b.cond)
-				e.w(" %}")
-			default:
-				e.w("{% else %}")
-			}
-			e.nodes(b.body)
-		}
-		e.w("{% endif %}")
+		e.ifTag(x)
 	case *forNode:
 		e.mark(x.off)
 		e.loop(x)
@@ -151,6 +136,25 @@ func (e *emitter) node(n node) {
 		e.mark(x.off)
 		e.block(x)
 	}
+}
+
+func (e *emitter) ifTag(x *ifNode) {
+	for i, b := range x.branches {
+		switch {
+		case i == 0:
+			e.w("{% if ")
+			e.expr(b.cond)
+			e.w(" %}")
+		case b.cond != nil:
+			e.w("{% elif ")
+			e.expr(b.cond)
+			e.w(" %}")
+		default:
+			e.w("{% else %}")
+		}
+		e.nodes(b.body)
+	}
+	e.w("{% endif %}")
 }
 
 // text writes plain text, through the table of texts when pongo2's lexer

@@ -101,24 +101,41 @@ func lex(src string) ([]segment, error) {
 			}
 			segs = append(segs, seg)
 			pos = seg.end
-			if seg.kind == segTag && len(seg.toks) == 1 && seg.toks[0].kind == tokIdent {
-				if re := rawEnd[seg.toks[0].val]; re != nil {
-					loc := re.FindStringIndex(src[pos:])
-					if loc == nil {
-						return nil, fail(i, "{% "+seg.toks[0].val+" %} is not closed")
-					}
-					raw := segment{kind: segRaw, start: pos, end: pos + loc[0], text: src[pos : pos+loc[0]]}
-					closing, err := lexTag(src, pos+loc[0], fail)
-					if err != nil {
-						return nil, err
-					}
-					segs = append(segs, raw, closing)
-					pos = closing.end
+			if raw, ok := rawBlock(seg); ok {
+				more, end, err := lexRaw(src, pos, raw, fail, i)
+				if err != nil {
+					return nil, err
 				}
+				segs = append(segs, more...)
+				pos = end
 			}
 		}
 	}
 	return segs, nil
+}
+
+// rawBlock reports whether seg opens a block whose content is text:
+// {% raw %}, {% verbatim %} or {% comment %}.
+func rawBlock(seg segment) (string, bool) {
+	if seg.kind != segTag || len(seg.toks) != 1 || seg.toks[0].kind != tokIdent || rawEnd[seg.toks[0].val] == nil {
+		return "", false
+	}
+	return seg.toks[0].val, true
+}
+
+// lexRaw reads the content of a raw block that starts at pos and the tag
+// that closes it.
+func lexRaw(src string, pos int, name string, fail func(int, string) error, open int) ([]segment, int, error) {
+	loc := rawEnd[name].FindStringIndex(src[pos:])
+	if loc == nil {
+		return nil, 0, fail(open, "{% "+name+" %} is not closed")
+	}
+	raw := segment{kind: segRaw, start: pos, end: pos + loc[0], text: src[pos : pos+loc[0]]}
+	closing, err := lexTag(src, pos+loc[0], fail)
+	if err != nil {
+		return nil, 0, err
+	}
+	return []segment{raw, closing}, closing.end, nil
 }
 
 // nextOpen returns the offset of the next "{{", "{%" or "{#" at or after pos.

@@ -244,6 +244,33 @@ func (p *parser) ifTag(s *segment, args []token) (node, error) {
 }
 
 func (p *parser) forTag(s *segment, args []token) (node, error) {
+	n, err := p.forHeader(s, args)
+	if err != nil {
+		return nil, err
+	}
+	p.loops++
+	defer func() { p.loops-- }()
+	body, end, endArgs, err := p.body(s, "empty", "else", "endfor")
+	if err != nil {
+		return nil, err
+	}
+	n.body = body
+	if end != "endfor" {
+		if err := p.noArgs(end, endArgs); err != nil {
+			return nil, err
+		}
+		p.loops--
+		n.empty, end, endArgs, err = p.body(s, "endfor")
+		p.loops++
+		if err != nil {
+			return nil, err
+		}
+	}
+	return n, p.noArgs(end, endArgs)
+}
+
+// forHeader parses "k[, v] in expr [reversed] [sorted]".
+func (p *parser) forHeader(s *segment, args []token) (*forNode, error) {
 	n := &forNode{off: s.start}
 	i := 0
 	ident := func() (string, error) {
@@ -268,39 +295,18 @@ func (p *parser) forTag(s *segment, args []token) (node, error) {
 	}
 	rest := args[i+1:]
 	for len(rest) > 0 && rest[len(rest)-1].kind == tokIdent {
-		switch rest[len(rest)-1].val {
-		case "reversed":
+		last := rest[len(rest)-1].val
+		if last == "reversed" {
 			n.reversed = true
-		case "sorted":
+		} else if last == "sorted" {
 			n.sorted = true
-		default:
-			goto parsed
+		} else {
+			break
 		}
 		rest = rest[:len(rest)-1]
 	}
-parsed:
-	if n.iter, err = p.exprOf(s, rest); err != nil {
-		return nil, err
-	}
-	p.loops++
-	defer func() { p.loops-- }()
-	body, end, endArgs, err := p.body(s, "empty", "else", "endfor")
-	if err != nil {
-		return nil, err
-	}
-	n.body = body
-	if end != "endfor" {
-		if err := p.noArgs(end, endArgs); err != nil {
-			return nil, err
-		}
-		p.loops--
-		n.empty, end, endArgs, err = p.body(s, "endfor")
-		p.loops++
-		if err != nil {
-			return nil, err
-		}
-	}
-	return n, p.noArgs(end, endArgs)
+	n.iter, err = p.exprOf(s, rest)
+	return n, err
 }
 
 func (p *parser) setTag(s *segment, args []token) (node, error) {
@@ -768,44 +774,14 @@ func (ep *exprParser) primary() (expr, error) {
 	case tokNumber:
 		return ep.number(t)
 	case tokSymbol:
-		switch t.val {
-		case "(":
-			x, err := ep.expr()
-			if err != nil {
-				return nil, err
-			}
-			if !ep.accept(")") {
-				return nil, ep.fail("')' expected")
-			}
-			return x, nil
-		case "[":
-			return nil, ep.p.errText(t.off, "list literals ([a, b]) are not supported")
-		case "-":
-			if ep.i < len(ep.toks) && ep.toks[ep.i].kind == tokNumber {
-				n, err := ep.number(ep.toks[ep.i])
-				ep.i++
-				if err != nil {
-					return nil, err
-				}
-				neg := n.(*litExpr)
-				switch v := neg.val.(type) {
-				case int:
-					neg.val = -v
-				case float64:
-					neg.val = -v
-				}
-				neg.off = t.off
-				return neg, nil
-			}
-		}
-		return nil, ep.p.errAt(t.off, "unexpected '%s'", t.val)
+		return ep.symbol(t)
 	}
 	switch t.val {
 	case "true", "True":
 		return &litExpr{off: t.off, val: true}, nil
 	case "false", "False":
 		return &litExpr{off: t.off, val: false}, nil
-	case "and", "or", "not", "in", "is":
+	case "and", "or", "not", "in", "is", "as", "export":
 		return nil, ep.p.errAt(t.off, "'%s' cannot stand here", t.val)
 	}
 	if ep.peek("::") {
@@ -815,6 +791,42 @@ func (ep *exprParser) primary() (expr, error) {
 		return ep.call(t, t.val)
 	}
 	return ep.path(t)
+}
+
+// symbol parses a value that starts with a symbol: a parenthesis or a
+// negative number.
+func (ep *exprParser) symbol(t token) (expr, error) {
+	switch t.val {
+	case "(":
+		x, err := ep.expr()
+		if err != nil {
+			return nil, err
+		}
+		if !ep.accept(")") {
+			return nil, ep.fail("')' expected")
+		}
+		return x, nil
+	case "[":
+		return nil, ep.p.errText(t.off, "list literals ([a, b]) are not supported")
+	case "-":
+		if ep.i < len(ep.toks) && ep.toks[ep.i].kind == tokNumber {
+			n, err := ep.number(ep.toks[ep.i])
+			ep.i++
+			if err != nil {
+				return nil, err
+			}
+			neg := n.(*litExpr)
+			switch v := neg.val.(type) {
+			case int:
+				neg.val = -v
+			case float64:
+				neg.val = -v
+			}
+			neg.off = t.off
+			return neg, nil
+		}
+	}
+	return nil, ep.p.errAt(t.off, "unexpected '%s'", t.val)
 }
 
 func (ep *exprParser) number(t token) (expr, error) {

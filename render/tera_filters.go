@@ -1,6 +1,7 @@
 package render
 
 import (
+	"maps"
 	"math"
 	"reflect"
 	"slices"
@@ -197,63 +198,63 @@ func writeJSONFloat(sb *strings.Builder, f float64) {
 
 func writeJSONComposite(sb *strings.Builder, v any, pretty bool, depth, maxDepth, limit int) bool {
 	rv := reflect.ValueOf(v)
-	indent := func(d int) {
-		if pretty {
-			sb.WriteByte('\n')
-			sb.WriteString(strings.Repeat("  ", d))
-		}
-	}
 	switch rv.Kind() {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		sb.WriteString(strconv.FormatInt(rv.Int(), 10))
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
 		sb.WriteString(strconv.FormatUint(rv.Uint(), 10))
 	case reflect.Slice, reflect.Array:
-		sb.WriteByte('[')
-		for i := 0; i < rv.Len(); i++ {
-			if i > 0 {
-				sb.WriteByte(',')
-			}
-			indent(depth + 1)
-			if !writeJSON(sb, rv.Index(i).Interface(), pretty, depth+1, maxDepth, limit) {
-				return false
-			}
+		items := make([]any, rv.Len())
+		for i := range items {
+			items[i] = rv.Index(i).Interface()
 		}
-		if rv.Len() > 0 {
-			indent(depth)
-		}
-		sb.WriteByte(']')
+		return writeJSONItems(sb, '[', ']', nil, items, pretty, depth, maxDepth, limit)
 	case reflect.Map:
-		keys := make([]string, 0, rv.Len())
-		byKey := map[string]reflect.Value{}
+		byKey := map[string]any{}
 		for it := rv.MapRange(); it.Next(); {
-			k := textOf(it.Key().Interface())
-			keys = append(keys, k)
-			byKey[k] = it.Value()
+			byKey[textOf(it.Key().Interface())] = it.Value().Interface()
 		}
-		slices.Sort(keys)
-		sb.WriteByte('{')
+		keys := slices.Sorted(maps.Keys(byKey))
+		items := make([]any, len(keys))
 		for i, k := range keys {
-			if i > 0 {
-				sb.WriteByte(',')
-			}
-			indent(depth + 1)
-			writeJSONString(sb, k)
+			items[i] = byKey[k]
+		}
+		return writeJSONItems(sb, '{', '}', keys, items, pretty, depth, maxDepth, limit)
+	default:
+		writeJSONString(sb, textOf(v))
+	}
+	return true
+}
+
+// writeJSONItems writes a list (keys nil) or an object.
+func writeJSONItems(sb *strings.Builder, open, close byte, keys []string, items []any, pretty bool, depth, maxDepth, limit int) bool {
+	indent := func(d int) {
+		if pretty {
+			sb.WriteByte('\n')
+			sb.WriteString(strings.Repeat("  ", d))
+		}
+	}
+	sb.WriteByte(open)
+	for i, item := range items {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		indent(depth + 1)
+		if keys != nil {
+			writeJSONString(sb, keys[i])
 			sb.WriteByte(':')
 			if pretty {
 				sb.WriteByte(' ')
 			}
-			if !writeJSON(sb, byKey[k].Interface(), pretty, depth+1, maxDepth, limit) {
-				return false
-			}
 		}
-		if len(keys) > 0 {
-			indent(depth)
+		if !writeJSON(sb, item, pretty, depth+1, maxDepth, limit) {
+			return false
 		}
-		sb.WriteByte('}')
-	default:
-		writeJSONString(sb, textOf(v))
 	}
+	if len(items) > 0 {
+		indent(depth)
+	}
+	sb.WriteByte(close)
 	return true
 }
 

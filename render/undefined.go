@@ -46,66 +46,70 @@ func (p *varPath) name(n int) string {
 // those it says are optional: the input of a default or default_if_none
 // filter, and what "is defined" tests. A path stops at a subscript.
 func requiredPaths(x expr, lines lineIndex) []varPath {
-	var paths []varPath
-	seen := map[string]bool{}
-	var visit func(e expr)
-	visit = func(e expr) {
-		switch v := e.(type) {
-		case *pathExpr:
-			p := varPath{root: v.root}
-			p.line, p.col = lines.position(v.off)
-			for _, s := range v.steps {
-				if s.kind == stepSub {
-					break
-				}
-				p.parts = append(p.parts, pathPart{key: s.name, index: s.index, isIndex: s.kind == stepIndex})
-			}
-			if k := p.name(len(p.parts)); !seen[k] {
-				seen[k] = true
-				paths = append(paths, p)
-			}
-			for _, s := range v.steps {
-				if s.sub != nil {
-					visit(s.sub)
-				}
-			}
-		case *filterExpr:
-			if v.name != "default" && v.name != "default_if_none" {
-				visit(v.in)
-			}
-			for _, a := range v.args {
-				visit(a)
-			}
-			for _, a := range v.kwargs {
-				visit(a.val)
-			}
-		case *testExpr:
-			if v.name != "defined" && v.name != "undefined" {
-				visit(v.x)
-			}
-			for _, a := range v.args {
-				visit(a)
-			}
-		case *callExpr:
-			for _, a := range v.args {
-				visit(a)
-			}
-			for _, a := range v.kwargs {
-				visit(a.val)
-			}
-		case *unaryExpr:
-			visit(v.x)
-		case *binaryExpr:
-			visit(v.l)
-			visit(v.r)
-		case *concatExpr:
-			for _, it := range v.items {
-				visit(it)
-			}
+	c := &pathCollector{lines: lines, seen: map[string]bool{}}
+	c.visit(x)
+	return c.paths
+}
+
+type pathCollector struct {
+	lines lineIndex
+	seen  map[string]bool
+	paths []varPath
+}
+
+func (c *pathCollector) visit(e expr) {
+	switch v := e.(type) {
+	case *pathExpr:
+		c.path(v)
+	case *filterExpr:
+		if v.name != "default" && v.name != "default_if_none" {
+			c.visit(v.in)
+		}
+		c.all(v.args, v.kwargs)
+	case *testExpr:
+		if v.name != "defined" && v.name != "undefined" {
+			c.visit(v.x)
+		}
+		c.all(v.args, nil)
+	case *callExpr:
+		c.all(v.args, v.kwargs)
+	case *unaryExpr:
+		c.visit(v.x)
+	case *binaryExpr:
+		c.visit(v.l)
+		c.visit(v.r)
+	case *concatExpr:
+		c.all(v.items, nil)
+	}
+}
+
+func (c *pathCollector) all(args []expr, kwargs []kwarg) {
+	for _, a := range args {
+		c.visit(a)
+	}
+	for _, a := range kwargs {
+		c.visit(a.val)
+	}
+}
+
+func (c *pathCollector) path(v *pathExpr) {
+	p := varPath{root: v.root}
+	p.line, p.col = c.lines.position(v.off)
+	for _, s := range v.steps {
+		if s.kind == stepSub {
+			break
+		}
+		p.parts = append(p.parts, pathPart{key: s.name, index: s.index, isIndex: s.kind == stepIndex})
+	}
+	if k := p.name(len(p.parts)); !c.seen[k] {
+		c.seen[k] = true
+		c.paths = append(c.paths, p)
+	}
+	for _, s := range v.steps {
+		if s.sub != nil {
+			c.visit(s.sub)
 		}
 	}
-	visit(x)
-	return paths
 }
 
 // checkPaths returns an ErrUndefined error for the first path that does not
@@ -229,6 +233,12 @@ func lookup(v any, part pathPart) (any, lookupResult) {
 		}
 		return nil, missing
 	}
+	return lookupReflect(v, part)
+}
+
+// lookupReflect is lookup for Go values other than what YAML and JSON
+// decode to.
+func lookupReflect(v any, part pathPart) (any, lookupResult) {
 	rv := reflect.ValueOf(v)
 	if !part.isIndex && rv.MethodByName(part.key).IsValid() {
 		return nil, opaque

@@ -54,54 +54,68 @@ func (w *walker) walk(v any, depth int) (any, error) {
 		return w.render(x, true)
 	case map[string]any:
 		out := make(map[string]any, len(x))
-		for _, k := range slices.Sorted(maps.Keys(x)) {
-			w.path = append(w.path, k)
-			r, err := w.walk(x[k], depth+1)
-			w.path = w.path[:len(w.path)-1]
-			if err != nil {
-				return nil, err
-			}
+		return result(out, walkMap(w, x, func(k string, e any) error {
+			r, err := w.walk(e, depth+1)
 			out[k] = r
-		}
-		return out, nil
+			return err
+		}))
 	case []any:
 		out := make([]any, len(x))
-		for i, e := range x {
-			w.path = append(w.path, i)
+		return result(out, walkList(w, x, func(i int, e any) error {
 			r, err := w.walk(e, depth+1)
-			w.path = w.path[:len(w.path)-1]
-			if err != nil {
-				return nil, err
-			}
 			out[i] = r
-		}
-		return out, nil
+			return err
+		}))
 	case map[string]string:
 		out := make(map[string]string, len(x))
-		for _, k := range slices.Sorted(maps.Keys(x)) {
-			w.path = append(w.path, k)
-			r, err := w.render(x[k], false)
-			w.path = w.path[:len(w.path)-1]
-			if err != nil {
-				return nil, err
-			}
-			out[k] = r.(string)
-		}
-		return out, nil
+		return result(out, walkMap(w, x, func(k, e string) error {
+			r, err := w.render(e, false)
+			out[k], _ = r.(string)
+			return err
+		}))
 	case []string:
 		out := make([]string, len(x))
-		for i, s := range x {
-			w.path = append(w.path, i)
-			r, err := w.render(s, false)
-			w.path = w.path[:len(w.path)-1]
-			if err != nil {
-				return nil, err
-			}
-			out[i] = r.(string)
-		}
-		return out, nil
+		return result(out, walkList(w, x, func(i int, e string) error {
+			r, err := w.render(e, false)
+			out[i], _ = r.(string)
+			return err
+		}))
 	}
 	return v, nil
+}
+
+// result is out, or nil with the error.
+func result(out any, err error) (any, error) {
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// walkMap calls fn for each entry of m in key order, with the key on the
+// walker's path.
+func walkMap[V any](w *walker, m map[string]V, fn func(string, V) error) error {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		w.path = append(w.path, k)
+		err := fn(k, m[k])
+		w.path = w.path[:len(w.path)-1]
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func walkList[V any](w *walker, l []V, fn func(int, V) error) error {
+	for i, e := range l {
+		w.path = append(w.path, i)
+		err := fn(i, e)
+		w.path = w.path[:len(w.path)-1]
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // render renders one string; structured allows a map or list result.
