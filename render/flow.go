@@ -249,12 +249,15 @@ func (f *flow) of(mode int, exprs ...expr) *reads {
 	return r
 }
 
-// authored reports whether e reads nothing but the template's own text.
+// authored reports whether e is made of nothing but the template's own
+// text: it reads no variable, and resolves no reference (a resolved value
+// is the backend's).
 func (f *flow) authored(e expr) bool {
 	if e == nil {
 		return true
 	}
-	return len(f.of(modeTrust, e).paths) == 0
+	r := f.of(modeTrust, e)
+	return len(r.paths) == 0 && !r.vals
 }
 
 // taint returns what exprs read that may make them secret: the call's

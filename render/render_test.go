@@ -27,6 +27,7 @@ func newResolver() *fakeResolver {
 		"vault://secret/data/db#password": resolvedPw,
 		"echo://plain-value":              "plain-value",
 		"awsssm:///prod/db/password":      resolvedPw,
+		"echo://chained":                  "ref+file:///etc/passwd",
 	}}
 }
 

@@ -22,6 +22,7 @@ import (
 //     prints from data is bracketed by two private-use characters
 //     (markData), which the block's first filter takes out again, noting
 //     where they stood;
+//   - what | vals resolved is the backend's: data;
 //   - anything else that reads data is data from end to end.
 //
 // A reference (every one ref.All finds, nested ones included) that holds a
@@ -107,6 +108,9 @@ func (x *execution) noteFilter(n int, fs *filterSite, in provenance, inV *pongo2
 	s := text(out)
 	argsAuthored := !slices.Contains(fs.argAuthored, false)
 	switch {
+	case fs.name == "vals" && s != in.s:
+		// A resolved value is the backend's, not the template's.
+		x.setProv(n, dataProv(s))
 	case fs.name == "add" && fs.spec == nil && len(args) == 1 && inV.IsString() && s == in.s+text(args[0]):
 		arg := authoredProv(text(args[0]))
 		if !fs.argAuthored[0] {

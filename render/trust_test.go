@@ -53,6 +53,10 @@ func TestUntrustedReferences(t *testing.T) {
 		"{{ input.msg | default(value='x') | vals }}",
 		"{{ input.msg | upper | lower | vals }}",
 		"{{ input.msg ~ '' | vals }}",
+		// A resolved value is the backend's, not the author's.
+		"{{ 'ref+echo://chained' | vals | vals }}",
+		"{% set p = 'ref+echo://chained' | vals %}{{ p | vals }}",
+		"{{ 'x ' ~ ('ref+echo://chained' | vals) | vals }}",
 	} {
 		t.Run(tmpl, func(t *testing.T) {
 			t.Parallel()
@@ -68,7 +72,7 @@ func TestUntrustedReferences(t *testing.T) {
 			if strings.Contains(tmpl, "macro") {
 				return // the macro's first call resolved a reference the template wrote
 			}
-			if n := r.calls.Load(); n > 1 || n == 1 && !strings.Contains(tmpl, "length") {
+			if n := r.calls.Load(); n > 1 || n == 1 && !strings.Contains(tmpl, "length") && !strings.Contains(tmpl, "chained") {
 				t.Errorf("the resolver was called %d times", n)
 			}
 		})
