@@ -335,7 +335,8 @@ func Vars(endpoint string) map[string]string {
 		"AWS_EC2_METADATA_SERVICE_ENDPOINT", "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE",
 		"AWS_CA_BUNDLE", "AWS_USE_FIPS_ENDPOINT", "AWS_USE_DUALSTACK_ENDPOINT",
 		"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "AWS_STS_REGIONAL_ENDPOINTS", "AWS_S3_US_EAST_1_REGIONAL_ENDPOINT",
-		"AWS_RETRY_MODE", "AWS_MAX_ATTEMPTS", "SOPS_KMS_ARN",
+		"AWS_RETRY_MODE", "AWS_MAX_ATTEMPTS", "AWS_REQUEST_CHECKSUM_CALCULATION", "AWS_RESPONSE_CHECKSUM_VALIDATION",
+		"SOPS_KMS_ARN",
 	} {
 		v[name] = ""
 	}
@@ -347,12 +348,46 @@ func Vars(endpoint string) map[string]string {
 	return v
 }
 
+// Services are the services whose endpoint VarsPerService names, by the
+// suffix of their AWS_ENDPOINT_URL_<SERVICE> variable.
+var Services = []string{"SSM", "SECRETS_MANAGER", "S3", "KMS", "STS"}
+
+// VarsPerService is Vars with the endpoint given to each of Services by its
+// own variable (AWS_ENDPOINT_URL_S3, …) and AWS_ENDPOINT_URL unset.
+//
+// ref+s3:// needs it: given AWS_ENDPOINT_URL, vals installs an endpoint
+// resolver of its own, with which the SDK addresses buckets
+// virtual-hosted style ("BUCKET.127.0.0.1:PORT"), a name that only DNS
+// could resolve (it asks the network's DNS server, and fails). With the
+// per-service variables the SDK's own endpoint rules apply: an IP address
+// endpoint gets path-style addressing ("127.0.0.1:PORT/BUCKET/KEY").
+func VarsPerService(endpoint string) map[string]string {
+	v := Vars(endpoint)
+	v["AWS_ENDPOINT_URL"] = ""
+	for _, s := range Services {
+		v["AWS_ENDPOINT_URL_"+s] = endpoint
+	}
+	return v
+}
+
+// SetenvPerService sets VarsPerService(endpoint) for the rest of t, as
+// Setenv does.
+func SetenvPerService(t testing.TB, endpoint string) {
+	t.Helper()
+	setenv(t, VarsPerService(endpoint))
+}
+
 // Setenv sets Vars(endpoint) for the rest of t, with t.Setenv: t cannot be
 // parallel, and the environment is restored when t ends. Point it at a
 // proxy in front of the server to test a slow or failing endpoint.
 func Setenv(t testing.TB, endpoint string) {
 	t.Helper()
-	for name, value := range Vars(endpoint) {
+	setenv(t, Vars(endpoint))
+}
+
+func setenv(t testing.TB, vars map[string]string) {
+	t.Helper()
+	for name, value := range vars {
 		t.Setenv(name, value) // records the old value for the restore
 		if value == "" {
 			os.Unsetenv(name)

@@ -91,6 +91,18 @@ func TestSetenvPointsTheSDKAtTheEndpointOnly(t *testing.T) {
 	}
 }
 
+func TestSetenvPerService(t *testing.T) {
+	moto.SetenvPerService(t, "http://127.0.0.1:1")
+	if _, ok := os.LookupEnv("AWS_ENDPOINT_URL"); ok {
+		t.Error("AWS_ENDPOINT_URL is set")
+	}
+	for _, s := range moto.Services {
+		if got := os.Getenv("AWS_ENDPOINT_URL_" + s); got != "http://127.0.0.1:1" {
+			t.Errorf("AWS_ENDPOINT_URL_%s = %q", s, got)
+		}
+	}
+}
+
 func TestStartHonoursContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
