@@ -55,9 +55,10 @@ func templateBytes(v any) int64 {
 	return 0
 }
 
-// BenchmarkRenderStep renders a typical step from the cache, and from source
-// (a cache of one template, which every one of the step's 12 templates
-// evicts, so each is parsed on every render).
+// BenchmarkRenderStep renders a typical step from the cache, from the cache
+// with a Secrets set (the taint checks and teaching the two derived
+// values), and from source (a cache too small for any template, so each of
+// the step's 12 templates is parsed on every render).
 func BenchmarkRenderStep(b *testing.B) {
 	step, vars := typicalStep(), typicalVars()
 	ctx := context.Background()
@@ -66,6 +67,7 @@ func BenchmarkRenderStep(b *testing.B) {
 		opts []render.Option
 	}{
 		{"cached", nil},
+		{"cached_secrets", []render.Option{render.WithSecrets(newSecrets(dbPassword, apiToken))}},
 		{"source", []render.Option{render.WithCacheBytes(1)}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {

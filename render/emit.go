@@ -73,6 +73,7 @@ func emit(src string, nodes []node, f *flow) (string, *plan) {
 			}
 		}
 	})
+	e.p.bound = f.boundNames()
 	e.nodes(nodes)
 	out := e.b.String()
 	e.p.emitted = newLineIndex(out)
@@ -179,10 +180,11 @@ func (e *emitter) output(x *outputNode) {
 	n := len(e.p.outputs)
 	x.id = n
 	e.p.outputs = append(e.p.outputs, outputSite{
-		site:  e.site(x.off),
-		paths: requiredPaths(x.x, e.p.lines),
-		taint: e.f.taint(x.x),
-		mark:  e.inVals > 0 && e.inMacro == 0 && !e.f.authored(x.x),
+		site:   e.site(x.off),
+		paths:  requiredPaths(x.x, e.p.lines),
+		taint:  e.f.taint(x.x),
+		inVals: e.inVals > 0 && e.inMacro == 0,
+		auth:   e.f.authOf(x.x),
 	})
 	id := strconv.Itoa(n)
 	check := "0"
@@ -516,7 +518,7 @@ func (e *emitter) concat(v *concatExpr) int {
 	e.p.cats = append(e.p.cats, catSite{site: e.site(v.off)})
 	e.mark(v.off)
 	e.w(catName, "(", strconv.Itoa(n))
-	authored := make([]bool, len(v.items))
+	authored := make([]auth, len(v.items))
 	itemCat := make([]int, len(v.items))
 	for i, it := range v.items {
 		e.w(", ")
@@ -526,10 +528,10 @@ func (e *emitter) concat(v *concatExpr) int {
 		} else {
 			e.expr(it)
 		}
-		authored[i] = e.f.authored(it)
+		authored[i] = e.f.authOf(it)
 	}
 	e.w(")")
-	e.p.cats[n].authored, e.p.cats[n].itemCat = authored, itemCat
+	e.p.cats[n].auth, e.p.cats[n].itemCat = authored, itemCat
 	return n
 }
 
@@ -582,7 +584,7 @@ func (e *emitter) chain(chain []*filterExpr, block int, base *chainBase) {
 			fs.spec = spec
 		}
 		if i == 0 && base != nil {
-			fs.inAuthored = e.f.authored(base.expr)
+			fs.inAuth = e.f.authOf(base.expr)
 			fs.inCat = base.cat
 			fs.readsInput = slices.Sorted(maps.Keys(e.f.of(modeTrust, base.expr).paths))
 		}
@@ -596,14 +598,14 @@ func (e *emitter) chain(chain []*filterExpr, block int, base *chainBase) {
 		e.mark(f.off)
 		e.w(filterName, ":", argsName, "(", strconv.Itoa(n))
 		args := e.filterArgs(f)
-		authored := make([]bool, len(args))
+		authored := make([]auth, len(args))
 		for j, a := range args {
 			e.w(", ")
 			e.expr(a)
-			authored[j] = e.f.authored(a)
+			authored[j] = e.f.authOf(a)
 		}
 		e.w(")")
-		e.p.filters[n].argAuthored = authored
+		e.p.filters[n].argAuth = authored
 		prev = n
 	}
 }

@@ -98,3 +98,72 @@ func ExampleEngine_RenderValue() {
 	// env: map[string]interface {}{"DB_PASSWORD":"demo-password"}
 	// retries: 2
 }
+
+func ExampleEngine_Check() {
+	e, _ := render.New(mapResolver{})
+	fmt.Println(e.Check("deploy {{ input.env | upper }}"))
+	fmt.Println(e.Check("plain text is not a template"))
+	fmt.Println(e.Check("deploy\n  {{ input.env | uper }}"))
+	fmt.Println(e.Check("{% include 'other.yaml' %}"))
+	// Output:
+	// <nil>
+	// <nil>
+	// render: line 2, column 18: syntax error: unknown filter "uper"
+	// render: line 1, column 4: syntax error: the {% include %} tag is not supported: templates cannot read other templates or files
+}
+
+// Strøm's templates are Tera's; they render beside pongo2's.
+func ExampleEngine_Render_tera() {
+	e, _ := render.New(mapResolver{})
+	vars := map[string]any{"input": map[string]any{"environments": []any{"dev", "prod"}, "name": "ada"}}
+	out, _ := e.Render(context.Background(),
+		`{{ input.environments | join(sep=", ") }} / {{ input.nick | default(value="anon") }} / {{ "hi " ~ input.name | upper }} / {% for e in input.environments %}{{ loop.index }}{% endfor %}`, vars)
+	fmt.Println(out)
+	// Output:
+	// dev, prod / anon / HI ADA / 12
+}
+
+// secretSet is a stand-in for *redact.Redactor.
+type secretSet map[string]bool
+
+func (s secretSet) Knows(v string) bool { return s[v] }
+func (s secretSet) Add(vs ...string) {
+	for _, v := range vs {
+		s[v] = true
+	}
+}
+
+// What a template derives from a secret is taught to the Secrets set, so a
+// redactor masks the escaped form too.
+func ExampleWithSecrets() {
+	secrets := secretSet{"it's-a-secret": true}
+	e, _ := render.New(mapResolver{}, render.WithSecrets(secrets))
+	vars := map[string]any{"secret": map[string]any{"PW": "it's-a-secret"}, "input": map[string]any{"env": "prod"}}
+	out, _ := e.Render(context.Background(), `psql --env {{ input.env }} "password='{{ secret.PW | addslashes }}'"`, vars)
+	fmt.Println(out)
+	fmt.Println(secrets[`it\'s-a-secret`], secrets["prod"])
+	// Output:
+	// psql --env prod "password='it\'s-a-secret'"
+	// true false
+}
+
+// Job input is data: a reference it holds is refused, not resolved.
+func ExampleWithDataReferences() {
+	r := mapResolver{"ref+vault://secret/data/billing#token": "demo-token"}
+	vars := map[string]any{"input": map[string]any{"app": "billing", "evil": "billing?address=http://attacker.example&"}}
+	tmpl := "{{ 'ref+vault://secret/data/' ~ input.app ~ '#token' | vals }}"
+
+	strict, _ := render.New(r)
+	_, err := strict.Render(context.Background(), tmpl, vars)
+	fmt.Println(errors.Is(err, render.ErrUntrusted))
+
+	open, _ := render.New(r, render.WithDataReferences("vault"))
+	out, _ := open.Render(context.Background(), tmpl, vars)
+	fmt.Println(out)
+	_, err = open.Render(context.Background(), "{{ 'ref+vault://secret/data/' ~ input.evil ~ '#token' | vals }}", vars)
+	fmt.Println(errors.Is(err, render.ErrUntrusted))
+	// Output:
+	// true
+	// demo-token
+	// true
+}

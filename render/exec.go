@@ -18,6 +18,10 @@ type execution struct {
 
 	inResolver bool // a panic while true is the resolver's own, not pongo2's
 
+	// shadowed: the call has a variable named like a name the template
+	// binds, so a value read through that name may be the call's (trust.go).
+	shadowed bool
+
 	// prov is the provenance of the value each filter site and
 	// concatenation last produced, where a later | vals needs it (trust.go).
 	prov      map[int]provenance
@@ -30,6 +34,11 @@ type execution struct {
 // of the template's one expression.
 func (b *binding) execute(t *compiled, capture bool) (out string, value any, err error) {
 	x := &execution{b: b, t: t, capture: capture}
+	for _, name := range t.plan.bound {
+		if _, ok := b.vars[name]; ok {
+			x.shadowed = true
+		}
+	}
 	prev := b.x
 	b.x = x
 	defer func() {

@@ -3,6 +3,7 @@ package render
 import (
 	"maps"
 	"slices"
+	"strings"
 )
 
 // This file is the static data flow of a template: which variables of the
@@ -73,8 +74,9 @@ type flow struct {
 }
 
 // The two modes differ on a name both bound by the template and given by
-// the call: taint counts both, authorship only the binding (the call's
-// variables are the engine's fixed names: input, secret, a step's name).
+// the call: taint counts both, authorship only the binding. Authorship
+// that rests on a binding holds only while the call has no variable of the
+// same name (an {% if %} may skip the binding): see auth.
 const (
 	modeTaint = iota
 	modeTrust
@@ -249,15 +251,38 @@ func (f *flow) of(mode int, exprs ...expr) *reads {
 	return r
 }
 
-// authored reports whether e is made of nothing but the template's own
-// text: it reads no variable, and resolves no reference (a resolved value
-// is the backend's).
-func (f *flow) authored(e expr) bool {
+// auth says whether a value is made of nothing but the template's own text.
+type auth uint8
+
+const (
+	authData    auth = iota // it reads a variable of the call, or resolves a reference (a resolved value is the backend's)
+	authLocal               // it reads names the template binds, from its own text: authored unless the call has a variable of such a name too
+	authLiteral             // it reads no variable at all
+)
+
+// authOf says how far e is the template's own text.
+func (f *flow) authOf(e expr) auth {
 	if e == nil {
-		return true
+		return authLiteral
 	}
-	r := f.of(modeTrust, e)
-	return len(r.paths) == 0 && !r.vals
+	if r := f.of(modeTaint, e); len(r.paths) == 0 && !r.vals {
+		return authLiteral
+	}
+	if r := f.of(modeTrust, e); len(r.paths) == 0 && !r.vals {
+		return authLocal
+	}
+	return authData
+}
+
+// boundNames lists the names the template binds, sorted.
+func (f *flow) boundNames() []string {
+	var out []string
+	for _, k := range slices.Sorted(maps.Keys(f.bound)) {
+		if !strings.HasPrefix(k, "macro:") {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // taint returns what exprs read that may make them secret: the call's

@@ -55,7 +55,7 @@ func (b *binding) out(n, _ int, v *pongo2.Value) (*pongo2.Value, error) {
 	if b.engine.cfg.secrets != nil && b.tainted(o.taint) {
 		b.derive(v.Interface(), s)
 	}
-	if o.mark {
+	if o.inVals && !x.trusts(o.auth) {
 		s = markData(s)
 	}
 	return pongo2.AsSafeValue(s), nil

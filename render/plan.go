@@ -14,6 +14,9 @@ type plan struct {
 	plus    []site
 	lits    []string // texts pongo2 cannot hold in its own syntax
 
+	// bound are the names the template binds; when the call has a variable
+	// of one of them, authorship that rests on bindings does not hold.
+	bound []string
 	// literals are the template's string literals, kept out of error details.
 	literals []string
 	// single: the template is one {{ expression }} and nothing else but
@@ -36,9 +39,10 @@ type site struct{ line, col int }
 
 type outputSite struct {
 	site
-	paths []varPath   // variables that must exist when the output is printed
-	taint taintSource // what may make its value secret
-	mark  bool        // inside a {% filter %} that resolves references, and not authored: mark as data
+	paths  []varPath   // variables that must exist when the output is printed
+	taint  taintSource // what may make its value secret
+	inVals bool        // inside a {% filter %} that resolves references: what it prints from data is marked (trust.go)
+	auth   auth
 }
 
 type filterSite struct {
@@ -55,11 +59,11 @@ type filterSite struct {
 	// first filter is the template's own text; the concatenation it is,
 	// if one (-1 otherwise); whether each argument is authored. track says
 	// a vals filter comes later in the chain, so provenance is kept.
-	inAuthored  bool
-	inCat       int
-	argAuthored []bool
-	track       bool
-	sized       bool // the filter may grow a string several times over (checked before it runs)
+	inAuth  auth
+	inCat   int
+	argAuth []auth
+	track   bool
+	sized   bool // the filter may grow a string several times over (checked before it runs)
 	// readsInput names the variables the chain's input reads, for errors.
 	readsInput []string
 }
@@ -71,9 +75,9 @@ type callSite struct {
 
 type catSite struct {
 	site
-	authored []bool
-	itemCat  []int // the concatenation an item is, or -1
-	track    bool
+	auth    []auth
+	itemCat []int // the concatenation an item is, or -1
+	track   bool
 }
 
 type testSite struct {

@@ -337,7 +337,7 @@ func TestResolveError(t *testing.T) {
 
 	// A reference held by a variable is named; one built while rendering
 	// may hold a value and is not.
-	vars := map[string]any{"r": "ref+vault://secret/data/missing#key", "secret": map[string]any{"PW": dbPassword}}
+	vars := map[string]any{"secret": map[string]any{"PW": dbPassword}}
 	_, err = e.Render(context.Background(), "{% set r = 'ref+vault://secret/data/missing#key' %}{{ r | vals }}", vars)
 	if !errors.As(err, &re) || re.Name != "ref+vault://secret/data/missing#key" {
 		t.Errorf("reference from a name the template set: err = %v, want it named", err)

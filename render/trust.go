@@ -34,6 +34,12 @@ import (
 // is by position, never by comparing text: data equal to a reference the
 // author wrote elsewhere is still data.
 
+// trusts reports whether a value of authorship a is the template's own
+// text in this execution.
+func (x *execution) trusts(a auth) bool {
+	return a == authLiteral || a == authLocal && !x.shadowed
+}
+
 // provenance says which bytes of s came from data.
 type provenance struct {
 	s    string
@@ -94,7 +100,7 @@ func (x *execution) inputProvenance(fs *filterSite, in *pongo2.Value) provenance
 		p, ok = x.blockProv[fs.block]
 	case fs.inCat >= 0:
 		p, ok = x.catProv[fs.inCat]
-	case fs.inAuthored:
+	case x.trusts(fs.inAuth):
 		return authoredProv(s)
 	}
 	if !ok || p.s != s {
@@ -106,14 +112,14 @@ func (x *execution) inputProvenance(fs *filterSite, in *pongo2.Value) provenance
 // noteFilter records where the output of filter site n came from.
 func (x *execution) noteFilter(n int, fs *filterSite, in provenance, inV *pongo2.Value, args []*pongo2.Value, out *pongo2.Value) {
 	s := text(out)
-	argsAuthored := !slices.Contains(fs.argAuthored, false)
+	argsAuthored := !slices.ContainsFunc(fs.argAuth, func(a auth) bool { return !x.trusts(a) })
 	switch {
 	case fs.name == "vals" && s != in.s:
 		// A resolved value is the backend's, not the template's.
 		x.setProv(n, dataProv(s))
 	case fs.name == "add" && fs.spec == nil && len(args) == 1 && inV.IsString() && s == in.s+text(args[0]):
 		arg := authoredProv(text(args[0]))
-		if !fs.argAuthored[0] {
+		if !x.trusts(fs.argAuth[0]) {
 			arg = dataProv(arg.s)
 		}
 		x.setProv(n, joinProv([]provenance{in, arg}))
@@ -143,7 +149,7 @@ func (x *execution) noteCat(n int, parts []string) {
 				continue
 			}
 			ps[i] = dataProv(s)
-		case c.authored[i]:
+		case x.trusts(c.auth[i]):
 			ps[i] = authoredProv(s)
 		default:
 			ps[i] = dataProv(s)

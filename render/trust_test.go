@@ -53,6 +53,10 @@ func TestUntrustedReferences(t *testing.T) {
 		"{{ input.msg | default(value='x') | vals }}",
 		"{{ input.msg | upper | lower | vals }}",
 		"{{ input.msg ~ '' | vals }}",
+		// A name the template binds does not make a variable of the call
+		// of that name the author's: the binding may not have run.
+		"{% if false %}{% set input = 'ref+echo://fine' %}{% endif %}{{ input.msg | vals }}",
+		"{% for input in 'a'|make_list %}{% endfor %}{{ input.msg | vals }}",
 		// A resolved value is the backend's, not the author's.
 		"{{ 'ref+echo://chained' | vals | vals }}",
 		"{% set p = 'ref+echo://chained' | vals %}{{ p | vals }}",
