@@ -139,3 +139,19 @@ func TestBudgetOptionsValidated(t *testing.T) {
 		}
 	}
 }
+
+// The analysis of a template stays near linear in its size: a long chain of
+// names, each built from the one before, parses at once.
+func TestAnalysisIsBounded(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString("{% set a0 = x0 %}")
+	for i := 1; b.Len() < 60<<10; i++ {
+		fmt.Fprintf(&b, "{%% set a%d = a%d ~ x%d %%}", i, i-1, i)
+	}
+	b.WriteString("{{ a1 | vals }}{{ a2000 | upper }}")
+	e := newEngine(t, newResolver())
+	if err := e.Check(b.String()); err != nil {
+		t.Errorf("Check: %v", err)
+	}
+}

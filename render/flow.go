@@ -47,13 +47,27 @@ func toParts(steps []pathStep) []pathPart {
 type reads struct {
 	vals  bool
 	paths map[string]pathRef
+	// many: more than maxPaths variables; the analysis stops listing them
+	// and counts the value as reading every variable of the call.
+	many  bool
 	names map[string]bool // bound names and "macro:NAME"
 }
+
+// maxPaths bounds what the analysis keeps per name, so that a template
+// cannot make it quadratic ({% set a2 = a1 ~ x2 %}{% set a3 = a2 ~ x3 %}...).
+const maxPaths = 64
 
 func (r *reads) merge(o *reads) bool {
 	changed := false
 	if o.vals && !r.vals {
 		r.vals, changed = true, true
+	}
+	if r.many {
+		return changed
+	}
+	if o.many {
+		r.many, r.paths = true, nil
+		return true
 	}
 	for k, p := range o.paths {
 		if _, ok := r.paths[k]; !ok {
@@ -62,6 +76,9 @@ func (r *reads) merge(o *reads) bool {
 			}
 			r.paths[k], changed = p, true
 		}
+	}
+	if len(r.paths) > maxPaths {
+		r.many, r.paths = true, nil
 	}
 	return changed
 }
@@ -213,10 +230,13 @@ func (r *reads) addPath(x *pathExpr) {
 }
 
 // close computes, for every bound name, what it reads transitively: a
-// fixpoint, since names may refer to each other in cycles.
+// fixpoint, since names may refer to each other in cycles. A name is
+// looked at again only when a name it reads has changed, and each can
+// change at most maxPaths+2 times.
 func (f *flow) close(mode int) map[string]*reads {
 	direct := map[string]*reads{}
 	closed := map[string]*reads{}
+	readers := map[string][]string{} // name → the names that read it
 	for name, exprs := range f.bound {
 		d := f.direct(mode, exprs...)
 		direct[name] = d
@@ -225,14 +245,23 @@ func (f *flow) close(mode int) map[string]*reads {
 		closed[name] = c
 	}
 	names := slices.Sorted(maps.Keys(direct))
-	for changed := true; changed; {
-		changed = false
-		for _, name := range names {
-			for ref := range direct[name].names {
-				if o, ok := closed[ref]; ok && closed[name].merge(o) {
-					changed = true
-				}
+	for _, name := range names {
+		for ref := range direct[name].names {
+			readers[ref] = append(readers[ref], name)
+		}
+	}
+	work := names
+	for len(work) > 0 {
+		name := work[len(work)-1]
+		work = work[:len(work)-1]
+		changed := false
+		for ref := range direct[name].names {
+			if o, ok := closed[ref]; ok && ref != name && closed[name].merge(o) {
+				changed = true
 			}
+		}
+		if changed {
+			work = append(work, readers[name]...)
 		}
 	}
 	return closed
@@ -265,10 +294,10 @@ func (f *flow) authOf(e expr) auth {
 	if e == nil {
 		return authLiteral
 	}
-	if r := f.of(modeTaint, e); len(r.paths) == 0 && !r.vals {
+	if r := f.of(modeTaint, e); len(r.paths) == 0 && !r.vals && !r.many {
 		return authLiteral
 	}
-	if r := f.of(modeTrust, e); len(r.paths) == 0 && !r.vals {
+	if r := f.of(modeTrust, e); len(r.paths) == 0 && !r.vals && !r.many {
 		return authLocal
 	}
 	return authData
@@ -289,7 +318,7 @@ func (f *flow) boundNames() []string {
 // variables, sorted by name, and whether they resolve references.
 func (f *flow) taint(exprs ...expr) taintSource {
 	r := f.of(modeTaint, exprs...)
-	ts := taintSource{vals: r.vals}
+	ts := taintSource{vals: r.vals, everything: r.many}
 	for _, k := range slices.Sorted(maps.Keys(r.paths)) {
 		ts.paths = append(ts.paths, r.paths[k])
 	}

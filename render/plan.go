@@ -101,8 +101,9 @@ type blockSite struct {
 
 // taintSource is what an expression reads that may make it secret.
 type taintSource struct {
-	vals  bool
-	paths []pathRef
+	vals       bool
+	paths      []pathRef
+	everything bool // too many to list: any variable of the call
 }
 
 // srcMark says that the emitted text from offset emitted on comes from the

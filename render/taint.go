@@ -19,6 +19,13 @@ func (b *binding) tainted(ts taintSource) bool {
 	if ts.vals {
 		return true
 	}
+	if ts.everything {
+		for root := range b.vars {
+			if b.pathKnown(pathRef{root: root}) {
+				return true
+			}
+		}
+	}
 	for _, p := range ts.paths {
 		if b.pathKnown(p) {
 			return true
