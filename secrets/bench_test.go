@@ -2,6 +2,7 @@ package secrets_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -68,7 +69,7 @@ func BenchmarkResolve100DistinctCold50ms(b *testing.B) {
 		in := strings.Join(refs, " ")
 		for b.Loop() {
 			f := newFake(values)
-			f.latency = 50 * time.Millisecond
+			f.SetLatency(50 * time.Millisecond)
 			r := newResolver(b, f)
 			if _, err := r.Resolve(context.Background(), in); err != nil {
 				b.Fatal(err)
@@ -78,7 +79,7 @@ func BenchmarkResolve100DistinctCold50ms(b *testing.B) {
 	b.Run("OneCallerPerRef", func(b *testing.B) {
 		for b.Loop() {
 			f := newFake(values)
-			f.latency = 50 * time.Millisecond
+			f.SetLatency(50 * time.Millisecond)
 			r := newResolver(b, f)
 			var wg sync.WaitGroup
 			for _, ref := range refs {
@@ -99,7 +100,7 @@ func BenchmarkResolve64SameMiss(b *testing.B) {
 	var calls int64
 	for b.Loop() {
 		f := newFake(map[string]string{ref: "S3CRET"})
-		f.latency = 10 * time.Millisecond
+		f.SetLatency(10 * time.Millisecond)
 		r := newResolver(b, f)
 		var wg sync.WaitGroup
 		for range 64 {
@@ -110,7 +111,7 @@ func BenchmarkResolve64SameMiss(b *testing.B) {
 			})
 		}
 		wg.Wait()
-		calls += f.total.Load()
+		calls += f.Total()
 	}
 	b.ReportMetric(float64(calls)/float64(b.N), "backend-calls/op")
 }
@@ -149,4 +150,73 @@ func BenchmarkValsFile100(b *testing.B) {
 			resolveAll(r)
 		}
 	})
+}
+
+// A snapshot's pinned value, as the loader serves an inline | vals.
+func BenchmarkSnapshotHit(b *testing.B) {
+	const ref = "ref+fake://db/password"
+	r := newResolver(b, newFake(map[string]string{ref: "S3CRET-bench"}))
+	snap := r.Snapshot()
+	ctx := context.Background()
+	if _, err := snap.Resolve(ctx, ref); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := snap.Resolve(ctx, ref); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// During an outage: a reference whose breaker is open fails at once, and a
+// stale value is served at once, instead of each waiting for the backend.
+func BenchmarkOutage(b *testing.B) {
+	const ref = "ref+fake://db/password"
+	ctx := context.Background()
+	b.Run("FailFast", func(b *testing.B) {
+		f := newFake(nil)
+		f.FailAll(errDown)
+		r := newResolver(b, f, secrets.WithCircuitBreaker(1, time.Hour, time.Hour))
+		_, _ = r.Resolve(ctx, ref)
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := r.Resolve(ctx, ref); !errors.Is(err, secrets.ErrCircuitOpen) {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("StaleIfError", func(b *testing.B) {
+		f := newFake(map[string]string{ref: "S3CRET"})
+		r := newResolver(b, f, secrets.WithCircuitBreaker(1, time.Hour, time.Hour))
+		_, _ = r.Resolve(ctx, ref)
+		r.MarkStale()
+		f.FailAll(errDown)
+		b.ReportAllocs()
+		for b.Loop() {
+			if v, err := r.Resolve(ctx, ref); err != nil || v != "S3CRET" {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// MarkStale over a full cache (it rewrites every entry under the lock).
+func BenchmarkMarkStale10k(b *testing.B) {
+	values := map[string]string{}
+	for i := range 10_000 {
+		values[fmt.Sprintf("ref+fake://k/%d", i)] = "v"
+	}
+	r := newResolver(b, newFake(values))
+	ctx := context.Background()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		for ref := range values { // refetched: fresh again
+			if _, err := r.Resolve(ctx, ref); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.StartTimer()
+		r.MarkStale()
+	}
 }

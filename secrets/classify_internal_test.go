@@ -15,7 +15,8 @@ func TestClassifyKeepsOnlyCheckedShapes(t *testing.T) {
 		kind      error
 		keep      string // text that must be kept; "" means the message is withheld
 	}{
-		{"missing file", "open /etc/app.yaml: no such file or directory", ErrNotFound, "open /etc/app.yaml: no such file or directory"},
+		{"missing file", "open /etc/app.yaml: no such file or directory", ErrNotFound, "vals: open: no such file or directory"},
+		{"another file", "open /etc/other.yaml: no such file or directory", ErrNotFound, "open /etc/other.yaml: no such file or directory"},
 		{"a directory", "read /etc: is a directory", ErrBackend, "read /etc: is a directory"},
 		{"sops missing file", `failed to read "/x.yaml": open /x.yaml: no such file or directory`, ErrNotFound, `failed to read "/x.yaml"`},
 		{"missing key", "no value found for key db/password", ErrNotFound, "no key #/db/password"},
@@ -25,16 +26,17 @@ func TestClassifyKeepsOnlyCheckedShapes(t *testing.T) {
 		{"json", "invalid character 'S' looking for beginning of value", ErrBackend, ""},
 		{"go value", "unexpected type of value: S3CRET-v(string)", ErrBackend, ""},
 		{"vault 403", "Error making API request.\n\nURL: GET http://v:8200/v1/secret/data/api\nCode: 403. Errors:\n\n* permission denied", ErrBackend, "Code: 403. Errors: * permission denied"},
+		{"ssm empty path", "ssm: out.Parameters is empty", ErrNotFound, "out.Parameters is empty"},
 		{"vault missing", `no secret found for path "secret/api"`, ErrNotFound, "no secret found"},
 		{"ssm missing", "get parameter: operation error SSM: GetParameter, https response error StatusCode: 400, RequestID: 1, ParameterNotFound: ", ErrNotFound, "ParameterNotFound"},
 		{"aws creds", "get parameter: operation error SSM: GetParameter, get identity: get credentials: failed to refresh cached credentials, no EC2 IMDS role found", ErrBackend, "no EC2 IMDS role found"},
 		{"network", `Get "http://127.0.0.1:1/v1/x": dial tcp 127.0.0.1:1: connect: connection refused`, ErrBackend, "connection refused"},
-		{"query value masked", "Error making API request.\n\nURL: GET http://v/S3CRET-query-token\nCode: 500. Errors:", ErrBackend, "[query value]"},
+		{"query value masked", "Error making API request.\n\nURL: GET http://v/S3CRET-query-token\nCode: 500. Errors:", ErrBackend, "[credential]"},
 		{"unknown shape", "something odd happened with S3CRET-v", ErrBackend, ""},
 		{"file named like yaml", "open /x/unmarshal.yaml: permission denied", ErrBackend, ""}, // over-cautious, never leaky
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			err := classify("expand "+key+": "+tc.msg, key)
+			err := scrub("ref+"+key, classify("expand "+key+": "+tc.msg, key))
 			if !errors.Is(err, tc.kind) {
 				t.Errorf("kind: %v, want %v", err, tc.kind)
 			}

@@ -3,15 +3,27 @@
 // in process, through the github.com/helmfile/vals Go API, behind a cache that
 // makes repeated and concurrent use cheap.
 //
-// A workflow engine makes one Resolver and shares it:
+// Where to begin: [New] makes a [Resolver], [Resolver.Resolve] replaces
+// every reference in a string, and [Resolver.Snapshot] gives the view a
+// loaded workspace uses, in which each reference keeps one value:
 //
 //	r, err := secrets.New(
-//		secrets.OnResolved(redactor.Add), // mask every value from now on
+//		secrets.WithOnResolved(redactor.Add), // mask every value from now on
+//		secrets.WithFiles(root.FS()),         // file:// and sops:// stay in the workspace
 //		secrets.WithLogger(logger),
 //	)
 //	…
 //	password, err := r.Resolve(ctx, "ref+awsssm:///prod/db/password")
 //	dsn, err := r.Resolve(ctx, "postgres://app:ref+awsssm:///prod/db/password+@db/app")
+//
+// # One resolver, one trust domain
+//
+// The cache and the in-flight calls are keyed by reference alone: a value
+// fetched for one caller is served to every caller that names the same
+// reference, whatever their contexts carry (a tenant's credentials, say).
+// Build one Resolver per trust domain — per tenant, per workspace source —
+// and never share one between callers that must not see each other's
+// secrets. The loader builds one per workspace source.
 //
 // # What Resolve does
 //
@@ -22,29 +34,61 @@
 // reference comes back unchanged in a few nanoseconds, without any backend.
 // References nested in references ("ref+echo://ref+envsubst://$HOME/x") are
 // resolved inside out, up to 10 deep, as vals does; an error about the outer
-// reference shows the inner reference, not the value spliced in its place.
+// reference shows the inner reference, not the value spliced in its place. A
+// value never becomes a reference, nor the scheme of one: such a string fails
+// with ErrSchemeNotAllowed.
 //
 // Where vals would print something meaningless, Resolve fails instead: a
 // missing key or a null value is ErrNotFound (vals prints "<nil>"), a map or a
 // list is ErrNotScalar (vals prints Go syntax).
 //
-// # Cache
+// # Cache, staleness and snapshots
 //
-// Values are cached for DefaultTTL (5 minutes; WithTTL) in an LRU bounded to
+// Values are cached for DefaultTTL (WithTTL), each for a random 90–100% of
+// it so that replicas do not refetch together, in an LRU bounded to
 // DefaultMaxEntries (WithMaxEntries). Concurrent misses of one reference make
 // a single backend call (golang.org/x/sync/singleflight). Errors are not
-// cached. After the TTL, or Purge, the next Resolve asks the backend again and
-// gets the new value: the default backend uses a fresh vals runtime per call,
-// because vals' own cache has no TTL and cannot be invalidated.
+// cached. The default backend uses a fresh vals runtime per call, because
+// vals' own cache has no TTL and cannot be invalidated.
 //
-// # Time and concurrency
+// [Resolver.MarkStale] (a refresh) makes every value stale: the next use
+// refetches it, but if that fails with a backend error or a timeout the
+// stale value is served, with a warning, for up to WithMaxStale
+// (stale-if-error); the same holds for a value past its TTL.
+// [Resolver.Purge] forgets everything. A backend call that finishes after
+// either still answers the callers that waited for it, and caches its value
+// (as stale after MarkStale) unless a Purge came after it started.
+//
+// A [Snapshot] pins every value it resolves, nested references included,
+// for its own life: within one loaded workspace a reference resolves to one
+// value, whatever the cache does meanwhile.
+//
+// # Time, concurrency and failures
 //
 // Every Resolve returns when its context is done, even if the backend hangs
 // (vals' providers take no context). A backend call runs detached from the
-// callers waiting for it, so that one caller's cancellation does not fail the
-// others, and is bounded by WithTimeout (DefaultTimeout, 30s) or the first
-// caller's deadline, whichever is later. At most WithConcurrency
-// (DefaultConcurrency, 32) backend calls are in flight at once.
+// callers waiting for it, so that one caller's cancellation does not fail
+// the others, and is bounded by WithTimeout (DefaultTimeout): a call that
+// has not returned by then is abandoned, its slot among the WithConcurrency
+// (DefaultConcurrency) slots is given back, and it is logged and counted
+// until it returns; errors say how many abandoned calls are still running.
+// While WithMaxAbandoned of them run, no new call starts.
+//
+// After DefaultBreakerFailures failures in a row of one reference, or of one
+// backend, calls fail fast with the last error (ErrCircuitOpen) for a short
+// interval that doubles with each failed probe (WithCircuitBreaker), so that
+// workers do not pile up waiting for a backend that is down; one probe per
+// interval finds out when it is back.
+//
+// # Files
+//
+// With [WithFiles], "file" and "sops" references are read through the
+// given fs.FS, relative to its root, in process: no ".." above the root, no
+// symbolic link out of it, and absolute paths only under the directories of
+// [WithAbsoluteDirs]. Fragments walk YAML and JSON maps as vals does. sops
+// files are decrypted with internal/sopsdec, with the identities of
+// [WithAgeIdentities] as the only keys when given. Without WithFiles, file
+// and sops references go to vals, which reads the host's files.
 //
 // # Allowed schemes
 //
@@ -56,23 +100,28 @@
 //	secrets.WithSchemes(append(secrets.DefaultSchemes(), "exec")...)
 //
 // Schemes are compared without regard to case ("ref+EXEC://" is exec to vals).
-// Mind that "file" and "sops" read any file the process can read and
-// "envsubst" any environment variable.
+// Mind that "file" and "sops" read any file the process can read unless
+// WithFiles is given, and "envsubst" any environment variable.
 //
 // # Errors never hold a value
 //
-// Every error is an *Error naming the reference without its query string
-// (queries can hold credentials such as vault's secret_id=), wrapping a
-// sentinel (ErrNotFound, ErrNotScalar, ErrBackend, ErrSchemeNotAllowed,
-// ErrInvalidRef) or a context error (context.DeadlineExceeded when a backend
-// does not answer in time). vals puts values into some of its messages (a
-// fragment that walks into a scalar: "expected a map, got S3CRET(string)";
-// YAML errors quote the text): the vals backend keeps vals' text only when it
-// has a shape checked to be free of data (a file that does not exist, a Vault
-// or AWS status) and otherwise says what kind of failure it was. A panic in a
-// vals provider (an unknown AWS_PROFILE panics) becomes an ErrBackend error.
-// vals' log lines go nowhere unless ValsOptions.LogOutput says where.
+// Every error is an *Error, the one layer that names the reference (without
+// its query or userinfo), wrapping a sentinel (ErrNotFound, ErrNotScalar,
+// ErrBackend, ErrSchemeNotAllowed, ErrInvalidRef, ErrCircuitOpen,
+// ErrOutsideRoot) or a context error (context.DeadlineExceeded when a
+// backend does not answer in time). The reference's credentials (userinfo,
+// and the values of query parameters other than a provider's settings such
+// as address= and region=) are removed from every backend message, in the
+// forms a message may quote them (as written, decoded, encoded again). vals
+// puts values into some of its messages (a fragment that walks into a
+// scalar: "expected a map, got S3CRET(string)"; YAML errors quote the text):
+// the vals backend keeps vals' text only when it has a shape checked to be
+// free of data (a file that does not exist, a Vault or AWS status) and
+// otherwise says what kind of failure it was. A panic in a backend becomes
+// an ErrBackend error. vals' log lines go nowhere unless ValsOptions.LogOutput
+// says where.
 //
-// The logger (WithLogger) gets hits and misses at Debug level and failures at
-// Warn level, with references without their query and never a value.
+// The logger (WithLogger) gets hits and misses at Debug level and failures,
+// stale values served, fast failures and abandoned calls at Warn level,
+// with references without their query and never a value.
 package secrets

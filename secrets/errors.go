@@ -12,34 +12,51 @@ import (
 //	errors.Is(err, secrets.ErrNotFound)        // the secret or key does not exist
 //	errors.Is(err, context.DeadlineExceeded)   // the backend did not answer in time
 var (
-	// ErrSchemeNotAllowed: the reference's scheme is not in the allow-list
-	// (see WithSchemes). No backend was asked.
+	// ErrSchemeNotAllowed is returned when a reference's scheme is not in
+	// the allow-list (see WithSchemes), or is built from the value of a
+	// nested reference. No backend was asked.
 	ErrSchemeNotAllowed = errors.New("scheme not allowed")
 
-	// ErrNotFound: the backend answered, but the secret, or the key the
-	// fragment names (#/db/password), does not exist or holds null.
+	// ErrNotFound is returned when the backend answered, but the secret, or
+	// the key the fragment names (#/db/password), does not exist or holds
+	// null.
 	ErrNotFound = errors.New("secret not found")
 
-	// ErrNotScalar: the reference points at a map or a list (add a
-	// #/fragment that names one key).
+	// ErrNotScalar is returned when a reference points at a map or a list
+	// (add a #/fragment that names one key).
 	ErrNotScalar = errors.New("secret is not a scalar value")
 
-	// ErrBackend: the backend failed (network, authentication, bad data, a
-	// panic inside a provider). The message says what is known to be safe to
-	// say; text from vals that may quote secret data is withheld.
+	// ErrBackend is returned when the backend failed (network,
+	// authentication, bad data, a panic inside a provider, too many
+	// abandoned calls). The message says what is known to be safe to say;
+	// text from vals that may quote secret data is withheld.
 	ErrBackend = errors.New("backend failed")
 
-	// ErrInvalidRef: the reference cannot be resolved as written (nested
-	// references deeper than vals allows, a reference the backend cannot parse).
+	// ErrInvalidRef is returned when a reference cannot be resolved as
+	// written (nested references deeper than vals allows, a reference the
+	// backend cannot parse).
 	ErrInvalidRef = errors.New("invalid reference")
+
+	// ErrCircuitOpen is returned when Resolve failed fast, without asking
+	// the backend, because the reference or its backend failed several
+	// times in a row (see WithCircuitBreaker). The error also wraps the
+	// last failure, so errors.Is(err, ErrBackend) still holds for an
+	// outage.
+	ErrCircuitOpen = errors.New("failing fast")
+
+	// ErrOutsideRoot is returned when a "file" or "sops" reference names a
+	// path outside what WithFiles and WithAbsoluteDirs allow (".." above
+	// the root, a symbolic link out of it, an absolute path elsewhere).
+	ErrOutsideRoot = errors.New("path outside the allowed files")
 )
 
-// Error is the error Resolve returns. It names the reference that failed, with
-// its query string removed (queries may carry credentials such as vault's
-// secret_id=), and never a resolved value.
+// Error is the error Resolve returns, the one layer that names the
+// reference: its message is "secrets: REF: what went wrong". Ref has its
+// query string and userinfo removed (they may carry credentials such as
+// vault's secret_id=), and no error holds a resolved value.
 type Error struct {
 	// Ref is the failing reference in the form "ref+SCHEME://PATH#FRAGMENT",
-	// without its query. Inside a nested reference, values substituted from
+	// without its query or userinfo. Inside a nested reference, values substituted from
 	// inner references are shown as those inner references.
 	Ref string
 	// Err is the cause: one of the sentinels above, or a context error

@@ -18,7 +18,7 @@ func ExampleResolver_Resolve() {
 	_ = os.WriteFile(path, []byte("db:\n  user: app\n  password: hunter2\n"), 0o600)
 
 	var masked []string // what a redactor would be told
-	r, err := secrets.New(secrets.OnResolved(func(v string) { masked = append(masked, v) }))
+	r, err := secrets.New(secrets.WithOnResolved(func(v string) { masked = append(masked, v) }))
 	if err != nil {
 		panic(err)
 	}

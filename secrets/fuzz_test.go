@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 
 	"gopkg.in/yaml.v3"
 
@@ -139,6 +140,45 @@ func FuzzValsErrorsNeverQuoteTheData(f *testing.F) {
 			}
 			if strings.Contains(got[i], secret) {
 				t.Errorf("%s: the value reached the error", refs[i])
+			}
+		}
+	})
+}
+
+// Whatever a workspace file holds and whatever fragment a reference names,
+// the in-process file reader answers or fails without quoting the file, and
+// never reads outside its file system.
+func FuzzFilesFragment(f *testing.F) {
+	for _, s := range []struct{ doc, frag string }{
+		{"db:\n  password: S3CRET\n", "db/password"},
+		{"a: &x {b: S3CRET}\nc:\n  <<: *x\n", "c/b"},
+		{"- S3CRET\n", "0"},
+		{"S3CRET: [1, 2]\n", "S3CRET"},
+		{"k: 2024-01-01\n", "k"},
+		{"k: !!binary UzNDUkVU\n", "k"},
+		{"{\"a\": {\"b\": 1.50}}", "a/b"},
+		{"a: [\n", "a"},
+	} {
+		f.Add(s.doc, s.frag)
+	}
+	f.Fuzz(func(t *testing.T, doc, frag string) {
+		if strings.ContainsAny(frag, "+ \n?#\"") || frag == "" {
+			return // not a fragment vals' syntax can carry
+		}
+		files := fstest.MapFS{"d.yaml": {Data: []byte(doc)}}
+		r, err := secrets.New(secrets.WithFiles(files), secrets.WithTTL(0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = r.Resolve(context.Background(), "ref+file://d.yaml#/"+frag)
+		if err == nil {
+			return
+		}
+		msg := strings.ReplaceAll(err.Error(), "ref+file://d.yaml#/"+frag, "")
+		for _, word := range strings.Fields(doc) {
+			if len(word) >= 6 && !strings.Contains(frag, word) && strings.Contains(msg, word) &&
+				!strings.Contains("secrets: secret not found: no key the file is not valid YAML or JSON (line holds a scalar, not a map; the parser's message is withheld: it may quote the data document list null empty reference points at map or name one with #/fragment", word) {
+				t.Fatalf("the error quotes the file's text")
 			}
 		}
 	})

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/hushflow/hushflow/secrets"
@@ -47,12 +48,13 @@ func TestResolveLeavesPlainStringsAlone(t *testing.T) {
 
 func TestResolveReplacesEachReference(t *testing.T) {
 	t.Parallel()
-	f := newFake(map[string]string{
+	values := map[string]string{
 		"ref+fake://db/password": "S3CRET-pw",
 		"ref+fake://db/user":     "app",
 		"ref+fake://api#/token":  "S3CRET-tok",
 		"ref+fake://empty":       "",
-	})
+	}
+	f := newFake(values)
 	r := newResolver(t, f)
 	for _, tc := range []struct{ in, want string }{
 		{"ref+fake://db/password", "S3CRET-pw"},
@@ -77,8 +79,8 @@ func TestResolveReplacesEachReference(t *testing.T) {
 		}
 	}
 	// Each distinct reference was fetched once, whatever the number of uses.
-	for ref := range f.values {
-		if n := f.callsFor(ref); n != 1 {
+	for ref := range values {
+		if n := f.Calls(ref); n != 1 {
 			t.Errorf("%s fetched %d times, want 1", ref, n)
 		}
 	}
@@ -116,7 +118,7 @@ func TestCacheServesWithinTTL(t *testing.T) {
 			t.Fatal(show(err))
 		}
 	}
-	if n := f.total.Load(); n != 1 {
+	if n := f.Total(); n != 1 {
 		t.Errorf("backend called %d times, want 1", n)
 	}
 }
@@ -145,7 +147,7 @@ func TestNewValueAfterTTLOrPurge(t *testing.T) {
 			if got, _ := r.Resolve(t.Context(), "pw="+ref); got != "pw=S3CRET-old" {
 				t.Fatal("first value in text wrong")
 			}
-			f.set(ref, "S3CRET-new")
+			f.Set(ref, "S3CRET-new")
 			tc.expire(r)
 			if got, _ := r.Resolve(t.Context(), ref); got != "S3CRET-new" {
 				t.Error("the rotated value was not returned")
@@ -153,7 +155,7 @@ func TestNewValueAfterTTLOrPurge(t *testing.T) {
 			if got, _ := r.Resolve(t.Context(), "pw="+ref); got != "pw=S3CRET-new" {
 				t.Error("the rotated value was not returned in text")
 			}
-			if n := f.total.Load(); n != tc.wantCalls {
+			if n := f.Total(); n != tc.wantCalls {
 				t.Errorf("backend called %d times, want %d", n, tc.wantCalls)
 			}
 		})
@@ -164,7 +166,7 @@ func TestPurgeDuringBackendCall(t *testing.T) {
 	t.Parallel()
 	const ref = "ref+fake://rotating"
 	f := newFake(map[string]string{ref: "S3CRET-old"})
-	f.gate, f.gateOnce = make(chan struct{}), true
+	release := f.HangNext()
 	r := newResolver(t, f)
 
 	first := make(chan string)
@@ -172,16 +174,16 @@ func TestPurgeDuringBackendCall(t *testing.T) {
 		v, _ := r.Resolve(context.Background(), ref) // blocks in the backend
 		first <- v
 	}()
-	for f.total.Load() == 0 {
+	for f.Total() == 0 {
 		time.Sleep(time.Millisecond)
 	}
-	f.set(ref, "S3CRET-new")
+	f.Set(ref, "S3CRET-new")
 	r.Purge()
 	// Asked after Purge: must not join the call that started before.
 	if got, err := r.Resolve(t.Context(), ref); err != nil || got != "S3CRET-new" {
 		t.Fatalf("after Purge: wrong value (err %s)", show(err))
 	}
-	close(f.gate)
+	release()
 	if got := <-first; got != "S3CRET-old" {
 		t.Error("the call asked before Purge got a wrong value")
 	}
@@ -189,7 +191,7 @@ func TestPurgeDuringBackendCall(t *testing.T) {
 	if got, _ := r.Resolve(t.Context(), ref); got != "S3CRET-new" {
 		t.Error("a value fetched before Purge was cached after it")
 	}
-	if n := f.total.Load(); n != 2 {
+	if n := f.Total(); n != 2 {
 		t.Errorf("backend called %d times, want 2", n)
 	}
 }
@@ -203,7 +205,7 @@ func TestMaxEntriesBoundsTheCache(t *testing.T) {
 			t.Fatal(show(err))
 		}
 	}
-	if n := f.callsFor("ref+fake://k/1"); n != 2 {
+	if n := f.Calls("ref+fake://k/1"); n != 2 {
 		t.Errorf("the least recently used entry was fetched %d times, want 2 (evicted once)", n)
 	}
 }
@@ -212,7 +214,7 @@ func TestConcurrentMissesMakeOneCall(t *testing.T) {
 	t.Parallel()
 	const ref = "ref+fake://shared"
 	f := newFake(map[string]string{ref: "S3CRET-shared"})
-	f.latency = 20 * time.Millisecond
+	f.SetLatency(20 * time.Millisecond)
 	r := newResolver(t, f)
 	var wg sync.WaitGroup
 	var wrong atomic.Int64
@@ -227,7 +229,7 @@ func TestConcurrentMissesMakeOneCall(t *testing.T) {
 	if n := wrong.Load(); n > 0 {
 		t.Errorf("%d callers got a wrong answer", n)
 	}
-	if n := f.total.Load(); n != 1 {
+	if n := f.Total(); n != 1 {
 		t.Errorf("backend called %d times, want 1", n)
 	}
 }
@@ -236,15 +238,15 @@ func TestErrorsAreNotCached(t *testing.T) {
 	t.Parallel()
 	const ref = "ref+fake://flaky"
 	f := newFake(map[string]string{ref: "S3CRET-ok"})
-	f.fail(ref, errors.New("connection reset"))
+	f.Fail(ref, errors.New("connection reset"))
 	r := newResolver(t, f)
 	_, err := r.Resolve(t.Context(), ref)
 	wantErr(t, err, ref, secrets.ErrBackend)
-	f.fail(ref, nil)
+	f.Fail(ref, nil)
 	if got, err := r.Resolve(t.Context(), ref); err != nil || got != "S3CRET-ok" {
 		t.Fatalf("after the backend recovered: err %s", show(err))
 	}
-	if n := f.total.Load(); n != 2 {
+	if n := f.Total(); n != 2 {
 		t.Errorf("backend called %d times, want 2", n)
 	}
 }
@@ -274,8 +276,7 @@ func TestResolveHonoursContextWhenBackendHangs(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			f := newFake(map[string]string{ref: "S3CRET"})
-			f.gate = make(chan struct{}) // never answers until the test ends
-			t.Cleanup(func() { close(f.gate) })
+			t.Cleanup(f.Hang()) // never answers until the test ends
 			r := newResolver(t, f)
 			ctx, cancel := tc.ctx()
 			defer cancel()
@@ -289,8 +290,7 @@ func TestDefaultTimeoutWhenContextHasNone(t *testing.T) {
 	t.Parallel()
 	const ref = "ref+fake://hangs"
 	f := newFake(nil)
-	f.gate = make(chan struct{})
-	t.Cleanup(func() { close(f.gate) })
+	t.Cleanup(f.Hang())
 	r := newResolver(t, f, secrets.WithTimeout(20*time.Millisecond))
 	_, err := r.Resolve(context.Background(), ref)
 	wantErr(t, err, ref, context.DeadlineExceeded)
@@ -303,7 +303,7 @@ func TestOneCallerGivingUpDoesNotFailTheOthers(t *testing.T) {
 	t.Parallel()
 	const ref = "ref+fake://slow"
 	f := newFake(map[string]string{ref: "S3CRET-slow"})
-	f.gate = make(chan struct{})
+	release := f.Hang()
 	r := newResolver(t, f)
 
 	impatient, cancel := context.WithCancel(context.Background())
@@ -312,7 +312,7 @@ func TestOneCallerGivingUpDoesNotFailTheOthers(t *testing.T) {
 		_, err := r.Resolve(impatient, ref)
 		impatientErr <- err
 	}()
-	for f.total.Load() == 0 {
+	for f.Total() == 0 {
 		time.Sleep(time.Millisecond)
 	}
 	patient := make(chan error)
@@ -325,11 +325,11 @@ func TestOneCallerGivingUpDoesNotFailTheOthers(t *testing.T) {
 	}()
 	cancel()
 	wantErr(t, <-impatientErr, ref, context.Canceled)
-	close(f.gate)
+	release()
 	if err := <-patient; err != nil {
 		t.Errorf("the patient caller failed: %s", show(err))
 	}
-	if n := f.total.Load(); n != 1 {
+	if n := f.Total(); n != 1 {
 		t.Errorf("backend called %d times, want 1", n)
 	}
 }
@@ -340,10 +340,10 @@ func TestConcurrencyTowardsBackendIsBounded(t *testing.T) {
 	var refs []string
 	for i := range 20 {
 		ref := fmt.Sprintf("ref+fake://k/%d", i)
-		f.values[ref] = "v"
+		f.Set(ref, "v")
 		refs = append(refs, ref)
 	}
-	f.latency = 5 * time.Millisecond
+	f.SetLatency(5 * time.Millisecond)
 	r := newResolver(t, f, secrets.WithConcurrency(3))
 	// One string with 20 references, and 20 callers: both paths.
 	if _, err := r.Resolve(t.Context(), strings.Join(refs, " ")); err != nil {
@@ -355,10 +355,10 @@ func TestConcurrencyTowardsBackendIsBounded(t *testing.T) {
 		wg.Go(func() { _, _ = r.Resolve(context.Background(), ref) })
 	}
 	wg.Wait()
-	if m := f.maxIn.Load(); m > 3 || m < 1 {
+	if m := f.MaxInFlight(); m > 3 || m < 1 {
 		t.Errorf("%d backend calls in flight at once, want at most 3", m)
 	}
-	if n := f.total.Load(); n != 40 {
+	if n := f.Total(); n != 40 {
 		t.Errorf("backend called %d times, want 40", n)
 	}
 }
@@ -369,15 +369,15 @@ func TestDistinctReferencesInOneStringResolveConcurrently(t *testing.T) {
 	var refs []string
 	for i := range 8 {
 		ref := fmt.Sprintf("ref+fake://k/%d", i)
-		f.values[ref] = "v"
+		f.Set(ref, "v")
 		refs = append(refs, ref)
 	}
-	f.latency = 10 * time.Millisecond
+	f.SetLatency(10 * time.Millisecond)
 	r := newResolver(t, f)
 	if _, err := r.Resolve(t.Context(), strings.Join(refs, " ")); err != nil {
 		t.Fatal(show(err))
 	}
-	if m := f.maxIn.Load(); m < 2 {
+	if m := f.MaxInFlight(); m < 2 {
 		t.Errorf("at most %d backend call in flight: references of one string were fetched one by one", m)
 	}
 }
@@ -405,18 +405,19 @@ func TestSchemeAllowList(t *testing.T) {
 		{"echo not listed", secretsNew(t, f, secrets.WithSchemes("fake")), "ref+echo://x/y", "ref+echo://x/y"},
 		{"empty list", secretsNew(t, f, secrets.WithSchemes()), "ref+fake://in/ner", "ref+fake://in/ner"},
 		// A value spliced into an outer reference cannot smuggle a scheme in.
-		{"spliced", onlyFake, "ref+ref+fake://in/ner", "ref+ref+fake://in/ner"},
+		// The error names the inner reference whose value would be the scheme.
+		{"spliced", onlyFake, "ref+ref+fake://in/ner", "ref+fake://in/ner"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			before := f.total.Load()
+			before := f.Total()
 			_, err := tc.r.Resolve(t.Context(), tc.in)
 			wantErr(t, err, tc.wantRef, secrets.ErrSchemeNotAllowed)
 			_, again := tc.r.Resolve(t.Context(), tc.in) // nothing remembered lets it through
 			wantErr(t, again, tc.wantRef, secrets.ErrSchemeNotAllowed)
-			if err != nil && !strings.Contains(err.Error(), "secrets.WithSchemes(") {
+			if err != nil && tc.name != "spliced" && !strings.Contains(err.Error(), "secrets.WithSchemes(") {
 				t.Errorf("error %q does not say how to allow the scheme", show(err))
 			}
-			if tc.name != "spliced" && f.total.Load() != before {
+			if tc.name != "spliced" && f.Total() != before {
 				t.Error("a backend was asked before the scheme was refused")
 			}
 		})
@@ -440,8 +441,8 @@ func TestErrorsNameTheReferenceWithoutQueryOrValue(t *testing.T) {
 		"ref+fake://inner/b": "S3CRET-inner-b",
 	})
 	query := "?address=http://v:8200&secret_id=" + secretQuery
-	f.fail("ref+fake://db"+query+"#/password", errors.New("permission denied"))
-	f.fail("ref+fake://x/S3CRET-inner-a/S3CRET-inner-b", errors.New("no such path"))
+	f.Fail("ref+fake://db"+query+"#/password", errors.New("permission denied"))
+	f.Fail("ref+fake://x/S3CRET-inner-a/S3CRET-inner-b", errors.New("no such path"))
 	r := newResolver(t, f)
 	for _, tc := range []struct {
 		name, in, wantRef string
@@ -502,7 +503,7 @@ func TestBackendPanicBecomesError(t *testing.T) {
 	t.Parallel()
 	const ref = "ref+fake://panics"
 	f := newFake(nil)
-	f.panics = true
+	f.SetPanics(true)
 	r := newResolver(t, f)
 	_, err := r.Resolve(t.Context(), ref)
 	wantErr(t, err, ref, secrets.ErrBackend)
@@ -510,8 +511,8 @@ func TestBackendPanicBecomesError(t *testing.T) {
 		assertNoLeak(t, "error", err.Error(), "S3CRET-PANIC")
 	}
 	// Not cached, and the resolver still works.
-	f.panics = false
-	f.set(ref, "ok")
+	f.SetPanics(false)
+	f.Set(ref, "ok")
 	if got, err := r.Resolve(t.Context(), ref); err != nil || got != "ok" {
 		t.Errorf("after a panic: %q, %s", got, show(err))
 	}
@@ -527,7 +528,7 @@ func TestOnResolvedSeesEveryValueBeforeResolveReturns(t *testing.T) {
 	})
 	var mu sync.Mutex
 	var told []string
-	r := newResolver(t, f, secrets.OnResolved(func(v string) {
+	r := newResolver(t, f, secrets.WithOnResolved(func(v string) {
 		mu.Lock()
 		defer mu.Unlock()
 		told = append(told, v)
@@ -554,7 +555,7 @@ func TestOnResolvedSeesEveryValueBeforeResolveReturns(t *testing.T) {
 	mu.Unlock()
 
 	// A panicking hook fails the lookup, not the process, and caches nothing.
-	bad := newResolver(t, f, secrets.OnResolved(func(string) { panic("hook") }))
+	bad := newResolver(t, f, secrets.WithOnResolved(func(string) { panic("hook") }))
 	_, err = bad.Resolve(t.Context(), "ref+fake://a/1")
 	wantErr(t, err, "ref+fake://a/1", secrets.ErrBackend)
 }
@@ -564,7 +565,7 @@ func TestLoggerGetsHitsMissesAndFailuresWithoutValues(t *testing.T) {
 	var buf syncBuffer
 	logger := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	f := newFake(map[string]string{"ref+fake://ok?token=S3CRET-q": "S3CRET-v"})
-	f.fail("ref+fake://bad", errors.New("boom"))
+	f.Fail("ref+fake://bad", errors.New("boom"))
 	r := newResolver(t, f, secrets.WithLogger(logger))
 	for _, s := range []string{"ref+fake://ok?token=S3CRET-q", "ref+fake://ok?token=S3CRET-q", "x ref+fake://ok?token=S3CRET-q", "ref+fake://bad"} {
 		_, _ = r.Resolve(t.Context(), s)
@@ -598,27 +599,95 @@ func (s *syncBuffer) String() string {
 func TestNewRejectsBadOptions(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
-		name string
-		opt  secrets.Option
+		name   string
+		opts   []secrets.Option
+		option string // the option the error must name
 	}{
-		{"negative TTL", secrets.WithTTL(-time.Second)},
-		{"zero timeout", secrets.WithTimeout(0)},
-		{"zero entries", secrets.WithMaxEntries(0)},
-		{"zero concurrency", secrets.WithConcurrency(0)},
-		{"empty scheme", secrets.WithSchemes("")},
-		{"scheme with ://", secrets.WithSchemes("vault://")},
+		{"negative TTL", []secrets.Option{secrets.WithTTL(-time.Second)}, "WithTTL"},
+		{"zero timeout", []secrets.Option{secrets.WithTimeout(0)}, "WithTimeout"},
+		{"zero entries", []secrets.Option{secrets.WithMaxEntries(0)}, "WithMaxEntries"},
+		{"zero concurrency", []secrets.Option{secrets.WithConcurrency(0)}, "WithConcurrency"},
+		{"empty scheme", []secrets.Option{secrets.WithSchemes("")}, "WithSchemes"},
+		{"scheme with ://", []secrets.Option{secrets.WithSchemes("vault://")}, "WithSchemes"},
+		{"nil backend", []secrets.Option{secrets.WithBackend(nil)}, "WithBackend"},
+		{"nil logger", []secrets.Option{secrets.WithLogger(nil)}, "WithLogger"},
+		{"nil hook", []secrets.Option{secrets.WithOnResolved(nil)}, "WithOnResolved"},
+		{"negative abandoned", []secrets.Option{secrets.WithMaxAbandoned(-1)}, "WithMaxAbandoned"},
+		{"negative max stale", []secrets.Option{secrets.WithMaxStale(-time.Second)}, "WithMaxStale"},
+		{"breaker failures", []secrets.Option{secrets.WithCircuitBreaker(0, time.Second, time.Second)}, "WithCircuitBreaker"},
+		{"breaker zero open", []secrets.Option{secrets.WithCircuitBreaker(1, 0, time.Second)}, "WithCircuitBreaker"},
+		{"breaker max below open", []secrets.Option{secrets.WithCircuitBreaker(1, 2*time.Second, time.Second)}, "WithCircuitBreaker"},
+		{"nil files", []secrets.Option{secrets.WithFiles(nil)}, "WithFiles"},
+		{"relative dir", []secrets.Option{secrets.WithAbsoluteDirs("run/secrets")}, "WithAbsoluteDirs"},
+		{"unclean dir", []secrets.Option{secrets.WithAbsoluteDirs("/run/../etc")}, "WithAbsoluteDirs"},
+		{"root dir", []secrets.Option{secrets.WithAbsoluteDirs("/")}, "WithAbsoluteDirs"},
+		{"no identity", []secrets.Option{secrets.WithFiles(fstest.MapFS{}), secrets.WithAgeIdentities()}, "WithAgeIdentities"},
+		{"bad identity", []secrets.Option{secrets.WithFiles(fstest.MapFS{}), secrets.WithAgeIdentities("AGE-SECRET-KEY-1NOTAKEY")}, "WithAgeIdentities"},
+		{"identities without files", []secrets.Option{secrets.WithAgeIdentities("AGE-SECRET-KEY-1NOTAKEY")}, "WithAgeIdentities"},
+		{"nil option", []secrets.Option{nil}, "option 0"},
 	} {
-		if _, err := secrets.New(tc.opt); err == nil {
+		_, err := secrets.New(tc.opts...)
+		if err == nil {
 			t.Errorf("%s: New accepted it", tc.name)
+			continue
 		}
+		if !strings.Contains(err.Error(), tc.option) {
+			t.Errorf("%s: error %q does not name %s", tc.name, err, tc.option)
+		}
+		assertNoLeak(t, "error", err.Error(), "NOTAKEY")
+	}
+}
+
+// WithTimeout is a cap on a backend call, not a minimum beside the
+// caller's deadline.
+func TestWithTimeoutCapsACallWhateverTheDeadline(t *testing.T) {
+	t.Parallel()
+	f := newFake(nil)
+	t.Cleanup(f.Hang())
+	r := newResolver(t, f, secrets.WithTimeout(20*time.Millisecond))
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	_, err := r.Resolve(ctx, "ref+fake://hangs")
+	wantErr(t, err, "ref+fake://hangs", context.DeadlineExceeded)
+	if err != nil && !strings.Contains(err.Error(), "no answer within 20ms") {
+		t.Errorf("error %q: the call was not bounded by WithTimeout", show(err))
+	}
+	if ctx.Err() != nil {
+		t.Error("Resolve waited for the caller's deadline")
+	}
+}
+
+// Every WithOnResolved hook is told every value.
+func TestSeveralOnResolvedHooks(t *testing.T) {
+	t.Parallel()
+	f := newFake(map[string]string{"ref+fake://a/1": "S3CRET-a"})
+	var a, b atomic.Int64
+	r := newResolver(t, f,
+		secrets.WithOnResolved(func(string) { a.Add(1) }),
+		secrets.WithOnResolved(func(string) { b.Add(1) }))
+	if _, err := r.Resolve(t.Context(), "ref+fake://a/1"); err != nil {
+		t.Fatal(show(err))
+	}
+	if a.Load() != 1 || b.Load() != 1 {
+		t.Errorf("hooks called %d and %d times, want 1 each", a.Load(), b.Load())
+	}
+}
+
+// A scheme that starts like a prefix is checked whole.
+func TestSchemeNamedLikeAPrefix(t *testing.T) {
+	t.Parallel()
+	f := newFake(map[string]string{"ref+secretstore://xy": "S3CRET-s"})
+	r := secretsNew(t, f, secrets.WithSchemes("secretstore"))
+	if v, err := r.Resolve(t.Context(), "ref+secretstore://xy"); err != nil || v != "S3CRET-s" {
+		t.Errorf("ref+secretstore://xy with secretstore allowed: %s", show(err))
 	}
 }
 
 func TestCustomBackendErrorsKeepTheirKind(t *testing.T) {
 	t.Parallel()
 	f := newFake(nil)
-	f.fail("ref+fake://a/b", fmt.Errorf("lookup: %w", secrets.ErrNotFound))
-	f.fail("ref+fake://c/d", fmt.Errorf("slow: %w", context.DeadlineExceeded))
+	f.Fail("ref+fake://a/b", fmt.Errorf("lookup: %w", secrets.ErrNotFound))
+	f.Fail("ref+fake://c/d", fmt.Errorf("slow: %w", context.DeadlineExceeded))
 	r := newResolver(t, f)
 	_, err := r.Resolve(t.Context(), "ref+fake://a/b")
 	wantErr(t, err, "ref+fake://a/b", secrets.ErrNotFound)

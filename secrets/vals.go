@@ -4,9 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/url"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -61,31 +59,32 @@ func NewValsBackend(o ValsOptions) *ValsBackend {
 // Get resolves one reference. A missing key or a null value is ErrNotFound,
 // a map or list is ErrNotScalar, numbers and booleans are formatted as vals
 // formats them. Errors never carry vals' own text unless it has a shape known
-// to be free of secret data (see classify); a panic inside a provider becomes
-// an ErrBackend error. Get returns when ctx is done even though vals cannot
-// be stopped: the call goes on in the background until vals returns.
-func (b *ValsBackend) Get(ctx context.Context, reference string) (string, error) {
-	spans := ref.FindAll(reference)
-	if len(spans) != 1 || spans[0].Start != 0 || spans[0].End != len(reference) {
+// to be free of secret data (see classify), and never the reference's
+// credentials; a panic inside a provider becomes an ErrBackend error.
+//
+// vals cannot be interrupted, so Get returns only when vals does; ctx is
+// checked before it starts. The Resolver runs Get detached and bounds it
+// (WithTimeout): call it yourself only with that in mind.
+func (b *ValsBackend) Get(ctx context.Context, reference string) (v string, err error) {
+	sp, ok := ref.First(reference)
+	if !ok || sp.End != len(reference) {
 		return "", newError(ErrInvalidRef, "want exactly one reference, with no text around it")
 	}
-	key := spans[0].Ref
-	done := make(chan fetched, 1)
-	go func() {
-		defer func() {
-			if p := recover(); p != nil {
-				done <- fetched{err: classifyPanic(p, key)}
-			}
-		}()
-		v, err := b.get(key)
-		done <- fetched{value: v, err: err}
-	}()
-	select {
-	case res := <-done:
-		return res.value, res.err
-	case <-ctx.Done():
-		return "", fmt.Errorf("vals did not answer: %w", ctx.Err())
+	if err := ctx.Err(); err != nil {
+		return "", fmt.Errorf("not started: %w", err)
 	}
+	defer func() {
+		if p := recover(); p != nil {
+			v, err = "", classifyPanic(p, sp.Ref)
+		}
+		err = scrub(reference, err)
+	}()
+	if isAWS(sp.Ref) {
+		if err := awsCredentials(ctx, sp.Ref); err != nil {
+			return "", err
+		}
+	}
+	return b.get(sp.Ref)
 }
 
 func (b *ValsBackend) get(key string) (string, error) {
@@ -135,6 +134,7 @@ var (
 	}{
 		{regexp.MustCompile(`^(open|read|stat|lstat) [^\n]*: no such file or directory$`), ErrNotFound},
 		{regexp.MustCompile(`^(open|read|stat|lstat) [^\n]*: [a-z][a-z ]*$`), ErrBackend},
+		{regexp.MustCompile(`^ssm: out\.Parameters is empty$`), ErrNotFound},                                                                // SSM path without parameters
 		{regexp.MustCompile(`^no secret found for path "[^"\n]*"$`), ErrNotFound},                                                           // vault
 		{regexp.MustCompile(`^vault: get string: key "[^"\n]*" does not exist in "[^"\n]*"$`), ErrNotFound},                                 // vault
 		{regexp.MustCompile(`^Error making API request\.\s+URL: \S+ \S+\s+Code: 404\b`), ErrNotFound},                                       // vault
@@ -142,6 +142,7 @@ var (
 		{regexp.MustCompile(`^operation error [A-Za-z0-9 ]+: \w+, .*(ParameterNotFound|ResourceNotFoundException|NoSuchKey)`), ErrNotFound}, // AWS
 		{regexp.MustCompile(`^operation error [A-Za-z0-9 ]+: \w+, `), ErrBackend},                                                           // AWS
 		{regexp.MustCompile(`^failed to get shared config profile, [\w.-]+$`), ErrBackend},                                                  // AWS config
+		{regexp.MustCompile(`^failed to refresh cached credentials, no EC2 IMDS role found`), ErrBackend},                                   // AWS credential chain
 		{regexp.MustCompile(`^credentials: could not find default credentials\.`), ErrBackend},                                              // Google
 		{regexp.MustCompile(`^No path was found in any of the following: kubeContext URI param`), ErrBackend},                               // k8s
 		{regexp.MustCompile(`^no provider registered for scheme "[\w-]*"$`), ErrBackend},
@@ -158,7 +159,8 @@ const maxDetail = 400
 // error that is safe to show.
 func classify(msg, key string) error {
 	msg = strings.TrimPrefix(msg, "expand "+key+": ")
-	frag := fragment(key)
+	parts, _ := ref.Parse(key)
+	frag := parts.Fragment
 	if m := walkedIntoScalar.FindStringSubmatch(msg); m != nil {
 		keys := strings.Split(frag, "/")
 		if i, err := strconv.Atoi(m[1]); err == nil && i < len(keys)-1 {
@@ -173,7 +175,7 @@ func classify(msg, key string) error {
 		return newError(ErrBackend, "vals could not read the secret's data as a map (its message is withheld: it may quote the data)")
 	}
 	if kind, text, ok := safeText(msg, key); ok {
-		return newError(kind, "vals: "+text)
+		return newError(kind, "vals: "+shorten(text, parts.Path))
 	}
 	return newError(ErrBackend, "vals failed (its message is withheld: it is not of a shape known to be free of secret data)")
 }
@@ -210,45 +212,27 @@ func classifyPanic(p any, key string) error {
 	return newError(ErrBackend, "a vals provider panicked (panic value withheld)")
 }
 
-// publicQuery lists query parameters that configure a provider and are not
-// credentials; the values of all others are masked in kept messages.
-var publicQuery = []string{"address", "region", "profile", "version", "host", "proto", "namespace",
-	"format", "encode", "decode", "key_type", "mode", "auth_method", "recursive"}
+// fileOp is an error about the reference's own file: the error names the
+// reference already, so the path is not repeated.
+var fileOp = regexp.MustCompile(`^(?:failed to read "([^"\n]*)": )?(open|read|stat|lstat) ([^\n]*): ([a-z][a-z ]*)$`)
 
-// tidy masks the values of the reference's credential-like query parameters
-// in msg, puts it on one line and bounds its length.
-func tidy(msg, key string) string {
-	if _, query, ok := strings.Cut(strings.SplitN(key, "#", 2)[0], "?"); ok {
-		if q, err := url.ParseQuery(query); err == nil {
-			var pairs []string
-			for name, vs := range q {
-				if slices.Contains(publicQuery, name) {
-					continue
-				}
-				for _, v := range vs {
-					if len(v) >= 4 {
-						pairs = append(pairs, v, "[query value]")
-					}
-				}
-			}
-			if len(pairs) > 0 {
-				msg = strings.NewReplacer(pairs...).Replace(msg)
-			}
-		}
+// shorten drops the reference's own path from a message about its file:
+// "open /etc/app.yaml: no such file or directory" → "open: no such file or
+// directory".
+func shorten(msg, path string) string {
+	m := fileOp.FindStringSubmatch(msg)
+	if m == nil || m[3] != path || (m[1] != "" && m[1] != path) {
+		return msg
 	}
+	return m[2] + ": " + m[4]
+}
+
+// tidy puts msg on one line and bounds its length. (The reference's
+// credentials are removed by scrub, for every backend.)
+func tidy(msg, _ string) string {
 	msg = strings.Join(strings.Fields(msg), " ")
 	if len(msg) > maxDetail {
 		msg = msg[:maxDetail] + "…"
 	}
 	return msg
-}
-
-// fragment returns the #/fragment of a reference, without "#" and leading
-// "/", as vals reads it (the fragment may come before or after the query).
-func fragment(key string) string {
-	u, err := url.Parse(key)
-	if err != nil {
-		return ""
-	}
-	return strings.TrimPrefix(strings.TrimPrefix(u.Fragment, "#"), "/")
 }

@@ -26,6 +26,7 @@ import (
 	"filippo.io/age"
 
 	"github.com/hushflow/hushflow/internal/sopsenc"
+	"github.com/hushflow/hushflow/internal/testkit"
 	"github.com/hushflow/hushflow/secrets"
 )
 
@@ -101,7 +102,7 @@ func TestValsErrorsNeverQuoteTheData(t *testing.T) {
 		{"null value", "ref+file://" + doc + "#/db/none", "ref+file://" + doc + "#/db/none", secrets.ErrNotFound, "null"},
 		{"a map", "ref+file://" + doc + "#/db", "ref+file://" + doc + "#/db", secrets.ErrNotScalar, "#/fragment"},
 		{"a list", "ref+file://" + doc + "#/db/hosts", "ref+file://" + doc + "#/db/hosts", secrets.ErrNotScalar, ""},
-		{"missing file", "ref+file://" + missing + "#/a", "ref+file://" + missing + "#/a", secrets.ErrNotFound, "open " + missing + ": no such file or directory"},
+		{"missing file", "ref+file://" + missing + "#/a", "ref+file://" + missing + "#/a", secrets.ErrNotFound, "vals: open: no such file or directory"},
 		{"missing whole file", "x ref+file://" + missing + "?encode=base64 y", "ref+file://" + missing, secrets.ErrNotFound, "no such file"},
 		{"a directory", "ref+file://" + dir + "/?token=S3CRET-query", "ref+file://" + dir + "/", secrets.ErrBackend, "is a directory"},
 		{"bad encode", "ref+file://" + doc + "?encode=S3CRET-encode", "ref+file://" + doc, secrets.ErrBackend, "withheld"},
@@ -450,16 +451,17 @@ func TestValsFirstConcurrentCallsAreRaceFree(t *testing.T) {
 	}
 }
 
-// An unknown AWS_PROFILE makes vals' AWS session code panic.
-func TestValsProviderPanicBecomesError(t *testing.T) {
+// An unknown AWS_PROFILE makes vals' AWS session code panic; the credential
+// check before it fails first, naming the profile.
+func TestValsUnknownAWSProfile(t *testing.T) {
 	srv, _ := ssmServer(t, nil)
 	awsEnv(t, srv.URL)
 	t.Setenv("AWS_PROFILE", "hushflow-no-such-profile")
 	r := newValsResolver(t)
 	_, err := r.Resolve(t.Context(), "ref+awsssm:///prod/db/password")
 	wantErr(t, err, "ref+awsssm:///prod/db/password", secrets.ErrBackend)
-	if err != nil && !strings.Contains(err.Error(), "panicked") {
-		t.Errorf("error %q does not say the provider panicked", show(err))
+	if err != nil && !strings.Contains(err.Error(), "hushflow-no-such-profile") {
+		t.Errorf("error %q does not name the profile", show(err))
 	}
 }
 
@@ -485,19 +487,7 @@ func TestValsWritesNothingToStderr(t *testing.T) {
 	t.Setenv("SOPS_AGE_KEY_FILE", filepath.Join(dir, "no-such-keys.txt"))
 	t.Setenv("SOPS_AGE_KEY", other.String()) // the wrong key: a failure sops might log
 
-	rd, wr, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	saved := os.Stderr
-	os.Stderr = wr
-	captured := make(chan string)
-	go func() {
-		b, _ := io.ReadAll(rd)
-		captured <- string(b)
-	}()
-	func() {
-		defer func() { os.Stderr = saved }()
+	out := testkit.CaptureStderr(t, func() { // fd 2, not only os.Stderr
 		r := newValsResolver(t)
 		for _, s := range []string{
 			"ref+awsssm:///p", "ref+awsssm:///missing",
@@ -508,9 +498,8 @@ func TestValsWritesNothingToStderr(t *testing.T) {
 		} {
 			_, _ = r.Resolve(t.Context(), s)
 		}
-	}()
-	_ = wr.Close()
-	if out := <-captured; out != "" {
+	})
+	if out != "" {
 		t.Errorf("vals wrote %d bytes to stderr", len(out))
 	}
 }
@@ -525,5 +514,71 @@ func TestValsBackendWantsOneWholeReference(t *testing.T) {
 	}
 	if v, err := b.Get(t.Context(), "ref+echo://a/b"); err != nil || v != "a/b" {
 		t.Errorf("Get(echo) = %q, %v", v, err)
+	}
+}
+
+// imdsServer imitates an instance metadata endpoint that refuses IMDSv2
+// tokens (404, as a proxy or a non-AWS cloud answers) and knows no role:
+// the AWS SDK then logs "WARN falling back to IMDSv1" on fd 2 unless its
+// logger is silenced.
+func imdsServer(t *testing.T) (*httptest.Server, *atomic.Int64) {
+	t.Helper()
+	var hits atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		http.NotFound(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &hits
+}
+
+// An awsssm reference tried without credentials writes nothing to the
+// host's fd 2 and fails with an error that says why. Not parallel: it sets
+// the environment and captures fd 2.
+func TestAWSWithoutCredentialsWritesNothingToStderr(t *testing.T) {
+	imds, hits := imdsServer(t)
+	ssm, calls := ssmServer(t, map[string]string{"/p": "S3CRET-p"})
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty")
+	writeFile(t, empty, "")
+	for k, v := range map[string]string{
+		"AWS_ENDPOINT_URL":                       ssm.URL,
+		"AWS_EC2_METADATA_SERVICE_ENDPOINT":      imds.URL,
+		"AWS_EC2_METADATA_DISABLED":              "false",
+		"AWS_ACCESS_KEY_ID":                      "",
+		"AWS_SECRET_ACCESS_KEY":                  "",
+		"AWS_SESSION_TOKEN":                      "",
+		"AWS_REGION":                             "eu-west-1",
+		"AWS_CONFIG_FILE":                        empty,
+		"AWS_SHARED_CREDENTIALS_FILE":            empty,
+		"AWS_PROFILE":                            "",
+		"AWS_DEFAULT_PROFILE":                    "",
+		"AWS_WEB_IDENTITY_TOKEN_FILE":            "",
+		"AWS_CONTAINER_CREDENTIALS_FULL_URI":     "",
+		"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "",
+		"FORCE_AWS_PROFILE":                      "",
+		"AWS_SDK_GO_LOG_LEVEL":                   "",
+	} {
+		t.Setenv(k, v)
+	}
+	r := newValsResolver(t)
+	var err error
+	out := testkit.CaptureStderr(t, func() {
+		for _, ref := range []string{"ref+awsssm:///p", "ref+awssecrets://db/password", "ref+s3://bucket/key"} {
+			_, err = r.Resolve(t.Context(), ref)
+			wantErr(t, err, ref, secrets.ErrBackend)
+		}
+	})
+	if out != "" {
+		t.Errorf("%d bytes written to fd 2: %s", len(out), secretLike.ReplaceAllString(out, "[secret]"))
+	}
+	if hits.Load() == 0 {
+		t.Error("the metadata endpoint was never asked: the test proves nothing")
+	}
+	if calls.Load() != 0 {
+		t.Error("SSM was called without credentials")
+	}
+	if err != nil && !strings.Contains(err.Error(), "credentials") {
+		t.Errorf("error %q does not say credentials are missing", show(err))
 	}
 }
