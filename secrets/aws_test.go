@@ -295,7 +295,8 @@ func TestAWSSSMRotation(t *testing.T) {
 			name := "/hushflow/secrets/rotation/" + tc.name
 			old, rotated := "S3CRET-old-"+tc.name, "S3CRET-new-"+tc.name
 			awsMust(t, srv.PutParameter(ctx, name, old, true))
-			red := redact.New()
+			red, err := redact.New()
+			awsMust(t, err)
 			awsNoStderr(t, func() {
 				r := awsResolver(t, secrets.WithTTL(tc.ttl), secrets.WithOnResolved(func(v string) { red.Add(v) }))
 				awsResolveAll(t, r, []awsCase{{"before", "ref+awsssm://" + name, old}})
