@@ -14,7 +14,8 @@
 // parallel and everything is restored when it ends): AWS_ENDPOINT_URL, dummy
 // credentials, a region, empty shared config and credentials files, and no
 // instance metadata service, so that neither vals nor sops nor the SDK
-// reach the real network or print IMDS warnings on stderr.
+// reach the real network or print IMDS warnings on stderr. Tests of
+// ref+s3:// use SetenvPerService instead (see VarsPerService for why).
 //
 // # Skipping and CI
 //
