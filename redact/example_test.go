@@ -13,7 +13,10 @@ import (
 )
 
 func ExampleRedactor_String() {
-	r := redact.New()
+	r, err := redact.New()
+	if err != nil {
+		panic(err)
+	}
 	r.Add("user123", "pass456")
 	fmt.Println(r.String("postgres://user123:pass456@db.host/mydb"))
 	// Overlapping secrets: the union of their ranges is masked.
@@ -32,7 +35,10 @@ func ExampleRedactor_String() {
 }
 
 func ExampleRedactor_Value() {
-	r := redact.New()
+	r, err := redact.New()
+	if err != nil {
+		panic(err)
+	}
 	r.Add("tok_abc123")
 	job := map[string]any{
 		"step":   "deploy",
@@ -47,7 +53,10 @@ func ExampleRedactor_Value() {
 }
 
 func ExampleRedactor_JSON() {
-	r := redact.New()
+	r, err := redact.New()
+	if err != nil {
+		panic(err)
+	}
 	r.Add("tok_abc123")
 	out, err := r.JSON([]byte(`{"z": 1, "auth": "Bearer tok_abc123", "a": [true, null]}`))
 	fmt.Println(string(out), err)
@@ -59,7 +68,10 @@ func ExampleRedactor_JSON() {
 }
 
 func ExampleRedactor_Writer() {
-	r := redact.New()
+	r, err := redact.New()
+	if err != nil {
+		panic(err)
+	}
 	r.Add("hunter22")
 	w := r.Writer(os.Stdout)
 	// A secret split across two writes is still masked.
@@ -71,7 +83,10 @@ func ExampleRedactor_Writer() {
 }
 
 func ExampleRedactor_Handler() {
-	r := redact.New()
+	r, err := redact.New()
+	if err != nil {
+		panic(err)
+	}
 	r.Add("hunter22")
 	// Drop the time so that the output is stable.
 	text := slog.NewTextHandler(os.Stdout, &slog.HandlerOptions{
@@ -89,7 +104,10 @@ func ExampleRedactor_Handler() {
 }
 
 func ExampleRedactor_Middleware() {
-	r := redact.New()
+	r, err := redact.New()
+	if err != nil {
+		panic(err)
+	}
 	r.Add("tok_abc123")
 	api := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -103,7 +121,10 @@ func ExampleRedactor_Middleware() {
 }
 
 func ExampleWithMinLength() {
-	r := redact.New(redact.WithMinLength(4))
+	r, err := redact.New(redact.WithMinLength(4))
+	if err != nil {
+		panic(err)
+	}
 	r.Add("pin", "longer-secret")
 	fmt.Println(r.String("pin"))      // a whole value equal to a short secret
 	fmt.Println(r.String("spinning")) // never searched inside text

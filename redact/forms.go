@@ -2,14 +2,27 @@ package redact
 
 import (
 	"encoding/base64"
+	"encoding/hex"
 	"net/url"
+	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/hushflow/hushflow/internal/numfmt"
 )
 
-// form is one way a secret can show up in text.
+// caseFoldFrom is the length from which a pattern matches in any ASCII
+// case: a secret of 8 bytes or more survives `upper`, `lower` and `title` as
+// itself, and hex digits come in either case.
+const caseFoldFrom = 8
+
+// form is one way a secret can show up in text, searched as a pattern (or,
+// when too short to be searched, masked as a whole value).
 type form struct {
 	text  string
+	kind  kind
 	widen widen
 	// fragment marks a piece of the secret rather than all of it (a base64
 	// core, one line): a fragment too short to search for is dropped, not
@@ -18,65 +31,160 @@ type form struct {
 	fragment bool
 }
 
-// forms lists the ways secret can show up: as given, trimmed of surrounding
-// space, and with bytes that are not UTF-8 replaced by U+FFFD; escaped for a JSON string (Go's way with and without
-// HTML escaping, ASCII-only as Python and others write it, with "\/" as PHP
-// writes it, each also escaped twice for JSON held in a JSON string); escaped for a
-// URL query and a URL path, with upper- and lower-case hex; encoded in base64
-// with the standard and the URL-safe alphabet, at the three alignments it can
-// have inside a larger encoded text (for a short secret, which is only masked
-// as a whole value, its whole encodings instead); and each line of a
-// multi-line secret.
+// forms lists the patterns of a secret. Escapings (JSON, JavaScript, HTML,
+// shell, URL) are not among them: the scanner decodes them in the text (see
+// views.go). What is left are the forms no decoding of the text undoes:
+//
+//   - the secret as given, trimmed of surrounding space, with bytes that are
+//     not UTF-8 replaced by U+FFFD (as encoding/json writes them), and in
+//     Unicode normalization forms NFC and NFD;
+//   - hex, in any case;
+//   - base64, both alphabets, at the three alignments a secret can have
+//     inside a larger encoded text (for a short secret, which is only masked
+//     as a whole value, its whole encodings instead);
+//   - url.QueryEscape's "+" for a space (the other escapes are decoded);
+//   - each line of a multi-line secret;
+//   - a secret that is a JSON number, as encoding/json, slog and Tera print
+//     its value (internal/numfmt).
+//
+// Patterns of 8 bytes or more match in any ASCII case.
 func forms(secret string, short bool) []form {
 	var out []form
-	add := func(text string, w widen, fragment bool) {
-		if text != "" {
-			out = append(out, form{text: text, widen: w, fragment: fragment})
+	seen := map[form]bool{}
+	add := func(text string, k kind, w widen, fragment bool) {
+		if text == "" {
+			return
+		}
+		if k == folded && len(text) < caseFoldFrom {
+			k = exact
+		}
+		f := form{text: text, kind: k, widen: w, fragment: fragment}
+		if !seen[f] {
+			seen[f] = true
+			out = append(out, f)
 		}
 	}
-	variants := []string{secret}
-	if t := strings.TrimSpace(secret); t != secret && t != "" {
-		variants = append(variants, t)
-	}
-	if !utf8.ValidString(secret) {
-		// What is left of it after a trip through a serializer that
-		// replaces bytes that are not UTF-8 (Go's json.Marshal does).
-		variants = append(variants, replaceInvalidUTF8(secret))
-	}
-	for _, v := range variants {
-		add(v, 0, false)
-		for _, esc := range []jsonEscaping{{}, {html: true}, {asciiOnly: true}, {slash: true}} {
-			once := string(appendJSONEscaped(nil, v, esc))
-			add(once, 0, false)
-			// The outer serializer need not be the inner one.
-			add(string(appendJSONEscaped(nil, once, jsonEscaping{})), 0, false)
-			add(string(appendJSONEscaped(nil, once, jsonEscaping{html: true})), 0, false)
+	for _, v := range variants(secret) {
+		add(v, folded, 0, false)
+		if strings.Contains(v, " ") {
+			add(url.QueryEscape(v), folded, 0, false)
 		}
-		for _, e := range []string{url.QueryEscape(v), url.PathEscape(v)} {
-			add(e, 0, false)
-			add(lowerHexEscapes(e), 0, false)
-		}
-		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding} {
-			if short {
-				// Whole encodings matter for short secrets, masked only
-				// as whole values; for long ones the cores below, widened
-				// over their neighbours and padding, cover them.
-				add(enc.EncodeToString([]byte(v)), 0, false)
-				add(enc.WithPadding(base64.NoPadding).EncodeToString([]byte(v)), 0, false)
-				continue
+		h := hex.EncodeToString([]byte(v))
+		add(h, folded, 0, false)
+		if short {
+			// Masked as whole values only, where case folding does not
+			// reach below 8 bytes: both cases of hex, whole encodings.
+			add(strings.ToUpper(h), exact, 0, false)
+			for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+				add(enc.EncodeToString([]byte(v)), exact, 0, false)
 			}
+		} else {
+			// The cores of the standard alphabet match the URL-safe one
+			// too; widened over their neighbours and padding, they cover
+			// the whole encodings.
 			for align := range 3 {
-				core, w := base64Core(v, enc.WithPadding(base64.NoPadding), align)
-				add(core, w, true)
+				core, w := base64Core(v, base64.RawStdEncoding, align)
+				add(core, base64Alphabets, w, true)
 			}
 		}
 		if strings.Contains(v, "\n") {
 			for line := range strings.SplitSeq(v, "\n") {
-				add(strings.TrimSpace(line), 0, true)
+				add(strings.TrimSpace(line), folded, 0, true)
+			}
+		}
+		if f, ok := jsonNumber(v); ok {
+			for _, t := range numfmt.Forms(f, 64) {
+				add(t, exact, 0, false)
 			}
 		}
 	}
 	return out
+}
+
+// variants returns the texts a secret may be written as before any
+// encoding: itself, trimmed, with invalid UTF-8 replaced, and its NFC and
+// NFD forms.
+func variants(secret string) []string {
+	vs := []string{secret}
+	addVariant := func(v string) {
+		if v == "" {
+			return
+		}
+		for _, x := range vs {
+			if x == v {
+				return
+			}
+		}
+		vs = append(vs, v)
+	}
+	addVariant(strings.TrimSpace(secret))
+	if !utf8.ValidString(secret) {
+		// What is left of it after a trip through a serializer that
+		// replaces bytes that are not UTF-8 (Go's json.Marshal does).
+		addVariant(replaceInvalidUTF8(secret))
+	}
+	for _, v := range vs {
+		if utf8.ValidString(v) && !isASCII(v) {
+			addVariant(norm.NFC.String(v))
+			addVariant(norm.NFD.String(v))
+		}
+	}
+	return vs
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// jsonNumber parses s when it is a number as JSON writes one (so not "0123",
+// "+1", "0x10" or "1_000", which are no number's text).
+func jsonNumber(s string) (float64, bool) {
+	if !isJSONNumber(s) {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	return f, err == nil
+}
+
+func isJSONNumber(s string) bool {
+	i := 0
+	if i < len(s) && s[i] == '-' {
+		i++
+	}
+	digits := func() int {
+		n := i
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		return i - n
+	}
+	switch {
+	case i < len(s) && s[i] == '0':
+		i++
+	case digits() == 0:
+		return false
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		if digits() == 0 {
+			return false
+		}
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	return i == len(s)
 }
 
 // replaceInvalidUTF8 replaces each byte of s that is not part of a UTF-8
@@ -123,90 +231,14 @@ func base64Core(secret string, enc *base64.Encoding, align int) (string, widen) 
 	return e[start:end], w
 }
 
-// lowerHexEscapes rewrites the %XX escapes of a URL-escaped text in lower case.
-func lowerHexEscapes(s string) string {
-	if !strings.Contains(s, "%") {
-		return s
-	}
-	b := []byte(s)
-	for i := 0; i+2 < len(b); i++ {
-		if b[i] == '%' {
-			b[i+1] = toLowerASCII(b[i+1])
-			b[i+2] = toLowerASCII(b[i+2])
-			i += 2
-		}
-	}
-	return string(b)
-}
-
-func toLowerASCII(c byte) byte {
-	if c >= 'A' && c <= 'Z' {
-		return c + 'a' - 'A'
-	}
-	return c
-}
-
-// jsonEscaping chooses among the ways serializers escape a JSON string.
-type jsonEscaping struct {
-	html      bool // <, > and & as \u003c, \u003e, \u0026 (Go's json.Marshal)
-	asciiOnly bool // every non-ASCII character as \uXXXX (Python's json.dumps)
-	slash     bool // / as \/ (PHP's json_encode)
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendJSONEscaped appends s to dst escaped as the inside of a JSON string,
-// without the quotes. With the zero jsonEscaping it escapes what JSON
-// requires, and U+2028, U+2029 and bytes that are not UTF-8 as Go does; that
-// is how JSON writes masked strings back.
-func appendJSONEscaped(dst []byte, s string, esc jsonEscaping) []byte {
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
-				dst = append(dst, '\\', c)
-			case c == '\n':
-				dst = append(dst, '\\', 'n')
-			case c == '\r':
-				dst = append(dst, '\\', 'r')
-			case c == '\t':
-				dst = append(dst, '\\', 't')
-			case c == '\b':
-				dst = append(dst, '\\', 'b')
-			case c == '\f':
-				dst = append(dst, '\\', 'f')
-			case c < 0x20, esc.html && (c == '<' || c == '>' || c == '&'):
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-			case esc.slash && c == '/':
-				dst = append(dst, '\\', '/')
-			default:
-				dst = append(dst, c)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			// Not UTF-8: written as encoding/json writes it.
-			dst = append(dst, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029' || esc.asciiOnly:
-			dst = appendUnicodeEscape(dst, r)
+// isNumberish reports whether t could occur in the text of a number.
+func isNumberish(t string) bool {
+	for i := 0; i < len(t); i++ {
+		switch c := t[i]; {
+		case c >= '0' && c <= '9', c == '-', c == '+', c == '.', c == 'e', c == 'E':
 		default:
-			dst = append(dst, s[i:i+size]...)
+			return false
 		}
-		i += size
 	}
-	return dst
-}
-
-// appendUnicodeEscape appends r as \uXXXX, or as a surrogate pair of them.
-func appendUnicodeEscape(dst []byte, r rune) []byte {
-	if r > 0xFFFF {
-		r -= 0x10000
-		dst = appendUnicodeEscape(dst, 0xD800+(r>>10))
-		return appendUnicodeEscape(dst, 0xDC00+(r&0x3FF))
-	}
-	return append(dst, '\\', 'u', hexDigits[r>>12&0xF], hexDigits[r>>8&0xF], hexDigits[r>>4&0xF], hexDigits[r&0xF])
+	return true
 }

@@ -8,34 +8,25 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/hushflow/hushflow/internal/testkit"
 )
 
-// hide replaces each secret in s by <secret N> so that a failing test can
-// show what it got without printing a secret.
-func hide(s string, secrets ...string) string {
-	for i, sec := range secrets {
-		if sec != "" {
-			s = strings.ReplaceAll(s, sec, fmt.Sprintf("<secret %d>", i))
-		}
+// newRedactor returns a Redactor made with opts, failing tb if New fails.
+func newRedactor(tb testing.TB, opts ...Option) *Redactor {
+	tb.Helper()
+	r, err := New(opts...)
+	if err != nil {
+		tb.Fatal(err)
 	}
-	return s
-}
-
-// assertNoLeak fails if out holds any of the secrets, naming only its index.
-func assertNoLeak(t *testing.T, out string, secrets ...string) {
-	t.Helper()
-	for i, s := range secrets {
-		if s != "" && strings.Contains(out, s) {
-			t.Errorf("secret %d leaked: %s", i, hide(out, secrets...))
-		}
-	}
+	return r
 }
 
 // assertString checks that r.String(in) is want; failures hide the secrets.
 func assertString(t *testing.T, r *Redactor, in, want string, secrets ...string) {
 	t.Helper()
 	if got := r.String(in); got != want {
-		t.Errorf("String(%s) = %s, want %s", hide(in, secrets...), hide(got, secrets...), hide(want, secrets...))
+		t.Errorf("String(%s) = %s, want %s", testkit.Hide(in, secrets...), testkit.Hide(got, secrets...), testkit.Hide(want, secrets...))
 	}
 }
 

@@ -29,6 +29,7 @@ var ErrInvalidJSON = errors.New("redact: invalid JSON")
 // wrapping ErrInvalidJSON, never the input.
 func (r *Redactor) JSON(data []byte) ([]byte, error) {
 	j := jsonMasker{m: r.load(), in: data}
+	j.lits = literalLeaks(&j.m)
 	j.skipSpace()
 	if err := j.value(0); err != nil {
 		return nil, err
@@ -47,7 +48,8 @@ func (r *Redactor) JSON(data []byte) ([]byte, error) {
 // lazily: out stays nil until the first change, and in[copied:] has not been
 // copied yet.
 type jsonMasker struct {
-	m       *matcher
+	m       matcher
+	lits    literals
 	in      []byte
 	pos     int
 	out     []byte
@@ -108,7 +110,11 @@ func (j *jsonMasker) literal(word string) error {
 	if !bytes.HasPrefix(j.in[j.pos:], []byte(word)) {
 		return j.fail("invalid literal")
 	}
+	start := j.pos
 	j.pos += len(word)
+	if word == "true" && j.lits.true || word == "false" && j.lits.false || word == "null" && j.lits.null {
+		j.replace(start, []byte(`"`+Mask+`"`))
+	}
 	return nil
 }
 
@@ -221,7 +227,7 @@ func (j *jsonMasker) number() error {
 			return j.fail("invalid number")
 		}
 	}
-	if j.m.numeric && j.m.leaks(stringOf(in[start:j.pos])) {
+	if j.m.numeric && j.m.numberLeaks(stringOf(in[start:j.pos])) {
 		j.replace(start, []byte(`"`+Mask+`"`))
 	}
 	return nil
@@ -286,7 +292,7 @@ func (j *jsonMasker) str(keys *keySet) error {
 	}
 	if changed {
 		q := append(make([]byte, 0, len(masked)+2), '"')
-		q = appendJSONEscaped(q, stringOf(masked), jsonEscaping{})
+		q = appendJSONEscaped(q, stringOf(masked))
 		j.replace(start, append(q, '"'))
 	}
 	return nil
@@ -408,4 +414,48 @@ func (k *keySet) unique(key []byte, masked bool) ([]byte, bool) {
 	}
 	(*k)[name] = struct{}{}
 	return []byte(name), renamed
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendJSONEscaped appends s to dst escaped as the inside of a JSON string,
+// without the quotes, as encoding/json does without HTML escaping: what JSON
+// requires, U+2028 and U+2029, and bytes that are not UTF-8 as \ufffd.
+func appendJSONEscaped(dst []byte, s string) []byte {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				dst = append(dst, '\\', c)
+			case c == '\n':
+				dst = append(dst, '\\', 'n')
+			case c == '\r':
+				dst = append(dst, '\\', 'r')
+			case c == '\t':
+				dst = append(dst, '\\', 't')
+			case c == '\b':
+				dst = append(dst, '\\', 'b')
+			case c == '\f':
+				dst = append(dst, '\\', 'f')
+			case c < 0x20:
+				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			default:
+				dst = append(dst, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			dst = append(dst, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
+		default:
+			dst = append(dst, s[i:i+size]...)
+		}
+		i += size
+	}
+	return dst
 }

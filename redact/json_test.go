@@ -6,11 +6,13 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/hushflow/hushflow/internal/testkit"
 )
 
 func TestJSONKeepsEverythingButMaskedText(t *testing.T) {
 	t.Parallel()
-	r := New()
+	r := newRedactor(t)
 	secrets := []string{"tok_abc123", "31337"}
 	r.Add(secrets...)
 	tests := []struct{ name, in, want string }{
@@ -64,7 +66,7 @@ func TestJSONKeepsEverythingButMaskedText(t *testing.T) {
 				t.Fatalf("JSON: %v", err)
 			}
 			if string(got) != tt.want {
-				t.Errorf("JSON =\n%s\nwant\n%s", hide(string(got), secrets...), hide(tt.want, secrets...))
+				t.Errorf("JSON =\n%s\nwant\n%s", testkit.Hide(string(got), secrets...), testkit.Hide(tt.want, secrets...))
 			}
 			if !json.Valid(got) {
 				t.Error("output is not valid JSON")
@@ -75,7 +77,7 @@ func TestJSONKeepsEverythingButMaskedText(t *testing.T) {
 
 func TestJSONKeysThatCollideKeepTheirValues(t *testing.T) {
 	t.Parallel()
-	r := New()
+	r := newRedactor(t)
 	secrets := []string{"key-one-secret", "key-two-secret"}
 	r.Add(secrets...)
 	in := `{"key-one-secret":1,"key-two-secret":2,"••••••":3,"x":{"key-one-secret":4}}`
@@ -85,7 +87,7 @@ func TestJSONKeysThatCollideKeepTheirValues(t *testing.T) {
 		t.Fatal(err)
 	}
 	if string(got) != want {
-		t.Errorf("JSON = %s, want %s", hide(string(got), secrets...), want)
+		t.Errorf("JSON = %s, want %s", testkit.Hide(string(got), secrets...), want)
 	}
 	var decoded map[string]any
 	if err := json.Unmarshal(got, &decoded); err != nil || len(decoded) != 4 {
@@ -95,21 +97,21 @@ func TestJSONKeysThatCollideKeepTheirValues(t *testing.T) {
 
 func TestJSONSurrogates(t *testing.T) {
 	t.Parallel()
-	r := New()
+	r := newRedactor(t)
 	r.Add("pass😀word")
 	got, err := r.JSON([]byte(`["pass\ud83d\ude00word","\ud800 lone","\ud83d\u0041"]`))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if want := `["` + Mask + `","\ud800 lone","\ud83d\u0041"]`; string(got) != want {
-		t.Errorf("JSON = %s, want %s", hide(string(got), "pass😀word"), want)
+		t.Errorf("JSON = %s, want %s", testkit.Hide(string(got), "pass😀word"), want)
 	}
 }
 
 func TestJSONReturnsACopy(t *testing.T) {
 	t.Parallel()
 	in := []byte(`{"a":"b"}`)
-	out, err := New().JSON(in)
+	out, err := newRedactor(t).JSON(in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +124,7 @@ func TestJSONReturnsACopy(t *testing.T) {
 func TestJSONFailsClosedOnInvalidInput(t *testing.T) {
 	t.Parallel()
 	const secret = "tok_abc123"
-	r := New()
+	r := newRedactor(t)
 	r.Add(secret)
 	invalid := []string{
 		``, ` `, `{`, `}`, `[`, `[1,]`, `{"a":}`, `{"a" 1}`, `{"a":1,}`, `{1:2}`, `{"a":1 "b":2}`,
@@ -136,17 +138,17 @@ func TestJSONFailsClosedOnInvalidInput(t *testing.T) {
 	for _, in := range invalid {
 		out, err := r.JSON([]byte(in))
 		if !errors.Is(err, ErrInvalidJSON) {
-			t.Errorf("JSON(%.40q) = %v, want ErrInvalidJSON", hide(in, secret), err)
+			t.Errorf("JSON(%.40q) = %v, want ErrInvalidJSON", testkit.Hide(in, secret), err)
 			continue
 		}
 		if out != nil {
-			t.Errorf("JSON(%.40q) returned output with its error", hide(in, secret))
+			t.Errorf("JSON(%.40q) returned output with its error", testkit.Hide(in, secret))
 		}
 		if strings.Contains(err.Error(), secret) || strings.Contains(err.Error(), "abc123") {
 			t.Errorf("error message leaks the secret")
 		}
 		if json.Valid([]byte(in)) {
-			t.Errorf("encoding/json accepts %.40q", hide(in, secret))
+			t.Errorf("encoding/json accepts %.40q", testkit.Hide(in, secret))
 		}
 	}
 	// The deepest nesting accepted is the same as encoding/json's.
@@ -158,7 +160,7 @@ func TestJSONFailsClosedOnInvalidInput(t *testing.T) {
 
 func TestJSONAgreesWithEncodingJSONOnValidity(t *testing.T) {
 	t.Parallel()
-	r := New()
+	r := newRedactor(t)
 	for _, in := range jsonSeeds {
 		_, err := r.JSON([]byte(in))
 		if valid := json.Valid([]byte(in)); valid != (err == nil) {
@@ -181,7 +183,7 @@ var jsonSeeds = []string{
 func TestJSONOutputOfALargeDocumentDecodesAlike(t *testing.T) {
 	t.Parallel()
 	doc, secrets := jobRecord(200_000, 10)
-	r := New()
+	r := newRedactor(t)
 	r.Add(secrets...)
 	out, err := r.JSON(doc)
 	if err != nil {
@@ -205,7 +207,7 @@ func TestJSONOutputOfALargeDocumentDecodesAlike(t *testing.T) {
 	if !bytes.Equal(a, b) {
 		t.Error("JSON and Value mask the same document differently")
 	}
-	assertNoLeak(t, string(out), secrets...)
+	testkit.AssertNoLeak(t, "output", string(out), secrets...)
 	if bytes.Equal(out, doc) {
 		t.Error("nothing was masked in a record holding secrets")
 	}

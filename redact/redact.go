@@ -1,7 +1,7 @@
 package redact
 
 import (
-	"maps"
+	"fmt"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -15,126 +15,158 @@ const Mask = "••••••"
 // only where a whole value equals it.
 const DefaultMinLength = 4
 
-// Option configures a Redactor.
-type Option func(*options)
+// Option configures a Redactor; New checks each one.
+type Option func(*config)
 
-type options struct {
-	minLength int
+type config struct {
+	minLength      int
+	minLengthSet   bool
+	refsVisible    bool
+	optionProblems []string
 }
 
 // WithMinLength sets the length in bytes below which a secret (or one of its
 // encoded forms) is masked only where a whole value equals it, never inside a
-// longer text. The default is DefaultMinLength; values below 1 count as 1.
+// longer text. The default is DefaultMinLength. New fails for n < 1.
 func WithMinLength(n int) Option {
-	return func(o *options) { o.minLength = max(n, 1) }
+	return func(c *config) { c.minLength, c.minLengthSet = n, true }
+}
+
+// WithReferencesVisible leaves ref+ references readable, for an operator's
+// own debug log where the path of a secret helps and its value is still
+// masked. By default every reference is masked: it tells where the secrets
+// are kept.
+func WithReferencesVisible() Option {
+	return func(c *config) { c.refsVisible = true }
 }
 
 // A Redactor masks the secrets it was given, their encodings and every ref+
-// reference. It is safe for concurrent use: Add may run while other
-// goroutines mask, and a mask started before Add returns may or may not see
-// the secrets it adds.
+// reference. It is safe for concurrent use, and maskers never wait: no mask
+// takes a lock, Add included, and a secret is masked by every mask that
+// starts after Add returns.
 type Redactor struct {
-	minLength int
+	minLength   int
+	refsVisible bool
 
-	// current is what readers use; they lock only when dirty says that Add
-	// brought news since current was compiled.
-	current atomic.Pointer[matcher]
-	dirty   atomic.Bool
+	ix      index    // the patterns searched in text
+	values  valueSet // the values taught, and those masked only as a whole
+	numeric atomic.Bool
+	// gen counts the Adds that brought news, so that what was masked
+	// ahead of time (a slog handler's bound attributes) is masked again.
+	gen atomic.Uint64
 
-	// mu serializes Add, which owns the fields below, and the compilation of
-	// a new matcher from them (copy on write).
-	mu       sync.Mutex
-	secrets  map[string]struct{}
-	patterns map[string]widen
-	whole    map[string]struct{}
+	mu sync.Mutex // serializes the writers (Add) of ix, values and numeric
 }
 
 // New returns a Redactor that knows no secret yet; it already masks ref+
-// references.
-func New(opts ...Option) *Redactor {
-	o := options{minLength: DefaultMinLength}
-	for _, opt := range opts {
-		opt(&o)
+// references. It fails, naming the option, when an option is invalid.
+func New(opts ...Option) (*Redactor, error) {
+	c := config{minLength: DefaultMinLength}
+	for i, opt := range opts {
+		if opt == nil {
+			return nil, fmt.Errorf("redact: New: option %d is nil", i)
+		}
+		opt(&c)
 	}
-	r := &Redactor{
-		minLength: o.minLength,
-		secrets:   map[string]struct{}{},
-		patterns:  map[string]widen{},
-		whole:     map[string]struct{}{},
+	if c.minLengthSet && c.minLength < 1 {
+		return nil, fmt.Errorf("redact: WithMinLength(%d): the length must be at least 1", c.minLength)
 	}
-	r.current.Store(compile(nil, nil, maxStatesTimesStride))
-	return r
+	r := &Redactor{minLength: c.minLength, refsVisible: c.refsVisible}
+	r.values.init()
+	return r, nil
 }
 
 // Add teaches r more secrets. A Redactor never forgets one, so a value that
 // was a secret before a rotation stays masked after it. Empty strings are
 // ignored.
 //
-// The matcher is rebuilt from every pattern known, which takes time in
-// proportion to all of them (about 0.2 ms per secret known), by the first
-// mask after an Add that brought a new secret: many Adds in a row cost one
-// rebuild, and an Add of secrets already known costs nothing.
-func (r *Redactor) Add(secrets ...string) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	changed := false
-	for _, s := range secrets {
-		if s == "" {
-			continue
-		}
-		if _, ok := r.secrets[s]; ok {
-			continue
-		}
-		r.secrets[s] = struct{}{}
-		changed = true
-		// A secret of only spaces is never searched inside text: it would
-		// mask every indentation of that width.
-		short := len(s) < r.minLength || strings.TrimSpace(s) == ""
-		for _, f := range forms(s, short) {
-			switch {
-			case !short && len(f.text) >= r.minLength:
-				r.patterns[f.text] |= f.widen
-			case f.fragment:
-				// A piece of a secret is not the secret: a whole value
-				// equal to a short piece is left alone.
-			default:
-				r.whole[f.text] = struct{}{}
-			}
+// Add returns once every mask that starts after it masks the new secrets.
+// A value already known costs a lookup and no lock. A new one costs the
+// derivation of its forms and their insertion into the index, in time that
+// does not depend on how many secrets are known (see index.go); nothing is
+// rebuilt, and maskers running meanwhile keep going without waiting.
+func (r *Redactor) Add(values ...string) {
+	first := -1
+	for i, v := range values {
+		if v != "" && !r.Knows(v) {
+			first = i
+			break
 		}
 	}
-	if changed {
-		// Compiling waits for the next mask: a burst of Adds (one per value
-		// resolved) then costs one compilation, not one each.
-		r.dirty.Store(true)
+	if first < 0 {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	batch := map[string]uint8{}
+	for _, v := range values[first:] {
+		if v == "" || r.values.get(v)&taught != 0 || batch[v]&taught != 0 {
+			continue
+		}
+		r.teach(v, batch)
+		batch[v] |= taught
+	}
+	if len(batch) == 0 {
+		return
+	}
+	// After the patterns: a value that Knows reports is masked.
+	r.values.apply(batch)
+	r.gen.Add(1)
+}
+
+// Knows reports whether value is one of the values taught with Add, as
+// given (not trimmed, not decoded). It takes no lock.
+func (r *Redactor) Knows(value string) bool {
+	return value != "" && r.values.get(value)&taught != 0
+}
+
+// teach files the forms of a new secret: the long ones as patterns, the
+// short ones as whole values (in batch). The caller holds r.mu.
+func (r *Redactor) teach(s string, batch map[string]uint8) {
+	// A secret of only spaces is never searched inside text: it would mask
+	// every indentation of that width.
+	short := len(s) < r.minLength || strings.TrimSpace(s) == ""
+	for _, f := range forms(s, short) {
+		switch {
+		case !short && len(f.text) >= r.minLength:
+			r.addPattern(f)
+		case f.fragment:
+			// A piece of a secret is not the secret: a whole value equal
+			// to a short piece is left alone.
+			continue
+		case len(f.text) >= caseFoldFrom:
+			batch[foldASCII(f.text)] |= wholeFolded
+		default:
+			batch[f.text] |= wholeExact
+		}
+		if isNumberish(f.text) {
+			r.numeric.Store(true)
+		}
 	}
 }
 
-// load returns the current snapshot, compiling a new one first when Add
-// brought news.
-func (r *Redactor) load() *matcher {
-	if r.dirty.Load() {
-		r.compile()
+// addPattern files f in the index unless it is there already (two secrets
+// may share a line, a rotated one its prefix).
+func (r *Redactor) addPattern(f form) {
+	n := min(len(f.text), 8)
+	if n > 4 && n < 8 {
+		n = 4 // patterns of 4 to 7 bytes share one anchor length: one probe
 	}
-	return r.current.Load()
-}
-
-func (r *Redactor) compile() {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if !r.dirty.Load() {
-		return // another reader compiled it
+	p := pattern{text: f.text, kind: f.kind, widen: f.widen}
+	if r.ix.has(p, n) {
+		return
 	}
-	// Publish before clearing dirty, so that a reader who sees dirty false
-	// finds a matcher that knows every secret added before.
-	r.current.Store(compile(r.patterns, maps.Clone(r.whole), maxStatesTimesStride))
-	r.dirty.Store(false)
+	r.ix.insert(p, n)
 }
 
 // String returns s with every known secret, every encoded form of one and
 // every ref+ reference replaced by Mask, one Mask per contiguous run. A short
 // secret is masked only when s equals it. When nothing is masked, String
 // returns s itself.
-func (r *Redactor) String(s string) string { return r.load().str(s) }
+func (r *Redactor) String(s string) string {
+	m := r.load()
+	return m.str(s)
+}
 
 func (m *matcher) str(s string) string {
 	masked, _ := m.maskString(s)
@@ -146,10 +178,23 @@ func (m *matcher) maskString(s string) (string, bool) {
 	if m.isWhole(s) {
 		return Mask, true
 	}
-	var buf [4]span
-	spans := m.spans(bytesOf(s), buf[:0])
+	spans := m.spans(bytesOf(s), nil) // no allocation unless something is found
 	if len(spans) == 0 {
 		return s, false
 	}
 	return string(appendMasked(make([]byte, 0, len(s)), bytesOf(s), spans)), true
+}
+
+// foldASCII returns s with ASCII letters in lower case.
+func foldASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				b[j] = lowerASCII(b[j])
+			}
+			return string(b)
+		}
+	}
+	return s
 }

@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+
+	"github.com/hushflow/hushflow/internal/testkit"
 )
 
 type stringer struct{ s string }
@@ -17,7 +19,7 @@ func (s stringer) String() string { return s.s }
 func TestHandlerMasksMessagesAndAttributes(t *testing.T) {
 	t.Parallel()
 	secrets := []string{"hunter22", "tok_abc123", "31337"}
-	r := New()
+	r := newRedactor(t)
 	r.Add(secrets...)
 	var buf bytes.Buffer
 	logger := slog.New(r.Handler(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelInfo})))
@@ -35,7 +37,7 @@ func TestHandlerMasksMessagesAndAttributes(t *testing.T) {
 		"ref", "ref+vault://secret/data/api#token",
 	)
 	out := buf.String()
-	assertNoLeak(t, out, secrets...)
+	testkit.AssertNoLeak(t, "output", out, secrets...)
 	if strings.Contains(out, "not enabled") {
 		t.Error("a disabled level was logged")
 	}
@@ -72,7 +74,7 @@ func TestHandlerMasksMessagesAndAttributes(t *testing.T) {
 	}
 	for k, w := range want {
 		if checks[k] != w {
-			t.Errorf("%s = %v, want %v", k, hide(toString(checks[k]), secrets...), w)
+			t.Errorf("%s = %v, want %v", k, testkit.Hide(toString(checks[k]), secrets...), w)
 		}
 	}
 }
@@ -84,15 +86,62 @@ func toString(v any) string {
 
 func TestHandlerMasksGroupNamesAndSeesNewSecrets(t *testing.T) {
 	t.Parallel()
-	r := New()
+	r := newRedactor(t)
 	r.Add("grp-secret")
 	var buf bytes.Buffer
 	h := r.Handler(slog.NewTextHandler(&buf, nil))
 	logger := slog.New(h.WithGroup("x-grp-secret"))
 	r.Add("hunter22") // after the handler was made
 	logger.Info("x", "k", "hunter22")
-	assertNoLeak(t, buf.String(), "hunter22", "grp-secret")
+	testkit.AssertNoLeak(t, "output", buf.String(), "hunter22", "grp-secret")
 	if !h.Enabled(context.Background(), slog.LevelInfo) || h.Enabled(context.Background(), slog.LevelDebug) {
 		t.Error("Enabled does not follow the wrapped handler")
+	}
+}
+
+// Attributes and groups bound with With and WithGroup before a secret was
+// added are masked once it is.
+func TestHandlerMasksBoundAttributesWithLaterSecrets(t *testing.T) {
+	t.Parallel()
+	for _, newHandler := range []func(*bytes.Buffer) slog.Handler{
+		func(b *bytes.Buffer) slog.Handler { return slog.NewJSONHandler(b, nil) },
+		func(b *bytes.Buffer) slog.Handler { return slog.NewTextHandler(b, nil) },
+	} {
+		r := newRedactor(t)
+		var buf bytes.Buffer
+		logger := slog.New(r.Handler(newHandler(&buf))).
+			With("db", "postgres://app:late-secret-1@db/x").
+			WithGroup("step-late-secret-2").
+			With("token", "Bearer late-secret-3")
+		logger.Info("before")
+		if !strings.Contains(buf.String(), "late-secret-1") {
+			t.Fatal("bound attribute missing before the secret was known")
+		}
+		r.Add("late-secret-1", "late-secret-2", "late-secret-3")
+		buf.Reset()
+		logger.Info("after", "k", "v")
+		testkit.AssertNoLeak(t, "a record after Add", buf.String(), "late-secret-1", "late-secret-2", "late-secret-3")
+		if !strings.Contains(buf.String(), "k") {
+			t.Error("the record lost its attributes")
+		}
+	}
+}
+
+// WithGroup and WithAttrs keep slog's structure: bound attributes stay
+// outside the groups opened after them.
+func TestHandlerKeepsGroupStructure(t *testing.T) {
+	t.Parallel()
+	r := newRedactor(t)
+	r.Add("hunter22")
+	var buf bytes.Buffer
+	slog.New(r.Handler(slog.NewJSONHandler(&buf, nil))).With("a", 1).WithGroup("g").With("b", "hunter22").WithGroup("h").Info("m", "c", 3)
+	var rec map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &rec); err != nil {
+		t.Fatal(err)
+	}
+	g, _ := rec["g"].(map[string]any)
+	h, _ := g["h"].(map[string]any)
+	if rec["a"] != 1.0 || g["b"] != Mask || h["c"] != 3.0 {
+		t.Errorf("structure lost: %s", testkit.Hide(buf.String(), "hunter22"))
 	}
 }

@@ -5,15 +5,23 @@ import (
 	"cmp"
 	"encoding/json"
 	"maps"
-	"math"
 	"reflect"
 	"slices"
 	"strconv"
+	"unsafe"
+
+	"github.com/hushflow/hushflow/internal/numfmt"
 )
 
 // maxDepth bounds the nesting Value and JSON walk, as encoding/json does; a
-// deeper value (or a map that holds itself) comes out as Mask.
+// deeper value comes out as Mask.
 const maxDepth = 10000
+
+// maxJSONNodes bounds the values a Go value of another type may hold, as
+// encoding/json walks it (a pointer shared by two fields is walked twice):
+// a larger one comes out as Mask rather than take time and memory without
+// bound.
+const maxJSONNodes = 1 << 22
 
 // Value returns a masked deep copy of a JSON-shaped value: map[string]any,
 // []any, string, float64, json.Number, bool and nil, as encoding/json decodes
@@ -25,28 +33,65 @@ const maxDepth = 10000
 //     dropped: keys that were not masked keep their text and the masked ones,
 //     taken in the order of their original text, get "#2", "#3", ... appended
 //     until unique.
-//   - A number whose text (as encoding/json writes it) holds a secret, or
-//     equals a short one, becomes the string Mask.
+//   - A number whose text holds a secret, or equals a short one, becomes the
+//     string Mask; every text encoding/json, fmt and slog's handlers write for
+//     it is searched (12345678 and 1.2345678e+07 alike). So do true, false
+//     and nil, as the JSON text of a secret.
+//   - A map or a slice met twice (shared, or holding itself) is copied once:
+//     the copy shares and cycles as the input does, and the walk takes time
+//     in proportion to the distinct values, not to the paths to them.
 //   - Any other type is first converted to JSON-shaped values through
 //     encoding/json (a struct becomes a map[string]any, a number a
-//     json.Number); a value encoding/json cannot encode, or one nested deeper
-//     than 10,000 levels, becomes Mask. Nothing passes through unmasked.
-func (r *Redactor) Value(v any) any { return r.load().value(v, 0) }
-
-func (m *matcher) value(v any, depth int) any {
-	out, _ := m.maskValue(v, depth)
+//     json.Number); a value encoding/json cannot encode, one nested deeper
+//     than 10,000 levels, or one whose encoding would repeat shared parts to
+//     more than 4 million values, becomes Mask. Nothing passes through
+//     unmasked.
+func (r *Redactor) Value(v any) any {
+	w := valueWalker{m: r.load()}
+	w.lits = literalLeaks(&w.m)
+	out, _ := w.mask(v, 0)
 	return out
 }
 
-// maskValue returns the masked copy of v and whether it differs from v: a
-// scalar left as it is comes back as the very interface it came in (no new
+// valueWalker masks one value. seen holds the copy of each map and slice
+// met so far, by identity, so that shared and cyclic values are copied once.
+type valueWalker struct {
+	m    matcher
+	lits literals
+	seen map[identity]any
+}
+
+// literals says which of JSON's literals hold a secret.
+type literals struct{ true, false, null bool }
+
+func literalLeaks(m *matcher) literals {
+	return literals{m.leaks("true"), m.leaks("false"), m.leaks("null")}
+}
+
+type identity struct {
+	p    unsafe.Pointer
+	n    int
+	kind reflect.Kind
+}
+
+// mask returns the masked copy of v and whether it differs from v: a scalar
+// left as it is comes back as the very interface it came in (no new
 // boxing), which lets a map copy keep it without writing it again.
-func (m *matcher) maskValue(v any, depth int) (any, bool) {
+func (w *valueWalker) mask(v any, depth int) (any, bool) {
 	if depth > maxDepth {
 		return Mask, true
 	}
+	m := &w.m
 	switch x := v.(type) {
-	case nil, bool:
+	case nil:
+		if w.lits.null {
+			return Mask, true
+		}
+		return v, false
+	case bool:
+		if x && w.lits.true || !x && w.lits.false {
+			return Mask, true
+		}
 		return v, false
 	case string:
 		if masked, changed := m.maskString(x); changed {
@@ -54,45 +99,80 @@ func (m *matcher) maskValue(v any, depth int) (any, bool) {
 		}
 		return v, false
 	case float64:
-		if m.numeric && m.leaks(formatFloat(x, 64)) {
+		if m.numeric && m.leaksAny(numfmt.Forms(x, 64)) {
 			return Mask, true
 		}
 		return v, false
 	case json.Number:
-		if m.leaks(string(x)) {
+		if m.numeric && m.numberLeaks(string(x)) {
 			return Mask, true
 		}
 		return v, false
 	case map[string]any:
-		return maskMap(m, x, depth+1, (*matcher).maskValue), true
+		if len(x) == 0 {
+			return maps.Clone(x), true
+		}
+		id := identity{p: reflect.ValueOf(x).UnsafePointer(), kind: reflect.Map}
+		if out, ok := w.seen[id]; ok {
+			return out, true
+		}
+		out := maps.Clone(x)
+		w.remember(id, out)
+		maskMap(w, x, out, depth+1, (*valueWalker).mask)
+		return out, true
 	case []any:
+		if len(x) == 0 {
+			return slices.Clone(x), true
+		}
+		id := identity{p: unsafe.Pointer(unsafe.SliceData(x)), n: len(x), kind: reflect.Slice}
+		if out, ok := w.seen[id]; ok {
+			return out, true
+		}
 		out := slices.Clone(x)
+		w.remember(id, out)
 		for i, e := range x {
-			if masked, changed := m.maskValue(e, depth+1); changed {
+			if masked, changed := w.mask(e, depth+1); changed {
 				out[i] = masked
 			}
 		}
 		return out, true
 	case map[string]string:
-		return maskMap(m, x, depth+1, maskStringValue), true
+		out := maps.Clone(x)
+		maskMap(w, x, out, depth+1, maskStringValue)
+		return out, true
 	case []string:
 		out := slices.Clone(x)
 		for i, e := range x {
 			out[i] = m.str(e)
 		}
 		return out, true
-	case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, uintptr, float32:
-		if m.numeric && m.leaks(formatNumber(x)) {
+	case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, uintptr:
+		if m.numeric && m.leaks(formatInt(x)) {
+			return Mask, true
+		}
+		return v, false
+	case float32:
+		if m.numeric && m.leaksAny(numfmt.Forms(float64(x), 32)) {
 			return Mask, true
 		}
 		return v, false
 	}
-	return m.viaJSON(v, depth), true
+	return w.viaJSON(v, depth), true
+}
+
+func (w *valueWalker) remember(id identity, out any) {
+	if w.seen == nil {
+		w.seen = map[identity]any{}
+	}
+	w.seen[id] = out
 }
 
 // viaJSON converts a value of another type to JSON-shaped values and masks
 // those.
-func (m *matcher) viaJSON(v any, depth int) any {
+func (w *valueWalker) viaJSON(v any, depth int) any {
+	if nodes := jsonNodes(reflect.ValueOf(v), 0, 0); nodes > maxJSONNodes {
+		return Mask
+	}
 	data, err := json.Marshal(v)
 	if err != nil {
 		return Mask
@@ -103,22 +183,62 @@ func (m *matcher) viaJSON(v any, depth int) any {
 	if err := dec.Decode(&shaped); err != nil {
 		return Mask
 	}
-	return m.value(shaped, depth+1)
+	out, _ := w.mask(shaped, depth+1)
+	return out
 }
 
-// maskMap copies a map with its keys and values masked; see Value for how
-// colliding keys are kept apart. It clones the map whole (much cheaper than
-// inserting key by key) and then writes only what changed.
-func maskMap[V any](m *matcher, in map[string]V, depth int, maskValue func(*matcher, V, int) (V, bool)) map[string]V {
-	out := maps.Clone(in)
+var marshalerType = reflect.TypeFor[json.Marshaler]()
+
+// jsonNodes counts, up to just past maxJSONNodes, the values encoding/json
+// walks in v (n of them counted already): it follows a shared pointer each
+// time, as encoding/json does, and a cycle until the count runs out.
+func jsonNodes(v reflect.Value, n, depth int) int {
+	n++
+	if n > maxJSONNodes || depth > maxDepth {
+		return maxJSONNodes + 1
+	}
+	if !v.IsValid() || v.Type().Implements(marshalerType) {
+		return n
+	}
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			n = jsonNodes(v.Elem(), n, depth+1)
+		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next() && n <= maxJSONNodes; {
+			n = jsonNodes(it.Value(), n, depth+1)
+		}
+	case reflect.Slice, reflect.Array:
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			return n + v.Len()/64 // base64 text
+		}
+		for i := 0; i < v.Len() && n <= maxJSONNodes; i++ {
+			n = jsonNodes(v.Index(i), n, depth+1)
+		}
+	case reflect.Struct:
+		t := v.Type()
+		for i := 0; i < t.NumField() && n <= maxJSONNodes; i++ {
+			if f := t.Field(i); f.IsExported() || f.Anonymous {
+				n = jsonNodes(v.Field(i), n, depth+1)
+			}
+		}
+	}
+	return n
+}
+
+// maskMap fills out, a clone of in, with the keys and values of in masked;
+// see Value for how colliding keys are kept apart. Cloning the map whole is
+// much cheaper than inserting key by key; only what changed is written.
+func maskMap[V any](w *valueWalker, in, out map[string]V, depth int, maskValue func(*valueWalker, V, int) (V, bool)) {
 	type renamed struct {
 		orig, key string
 		value     V
 	}
 	var moved []renamed
 	for k, v := range in {
-		masked, changed := maskValue(m, v, depth)
-		if mk, keyChanged := m.maskString(k); keyChanged {
+		masked, changed := maskValue(w, v, depth)
+		if mk, keyChanged := w.m.maskString(k); keyChanged {
 			delete(out, k)
 			moved = append(moved, renamed{k, mk, masked})
 			continue
@@ -140,43 +260,15 @@ func maskMap[V any](m *matcher, in map[string]V, depth int, maskValue func(*matc
 		}
 		out[key] = r.value
 	}
-	return out
 }
 
-func maskStringValue(m *matcher, s string, _ int) (string, bool) { return m.maskString(s) }
+func maskStringValue(w *valueWalker, s string, _ int) (string, bool) { return w.m.maskString(s) }
 
-// formatFloat writes f as encoding/json does, so that a number is searched
-// in the text a reader of the JSON would see.
-func formatFloat(f float64, bits int) string {
-	if math.IsInf(f, 0) || math.IsNaN(f) {
-		return strconv.FormatFloat(f, 'g', -1, bits)
-	}
-	abs := math.Abs(f)
-	fmtByte := byte('f')
-	if abs != 0 && (bits == 64 && (abs < 1e-6 || abs >= 1e21) || bits == 32 && (float32(abs) < 1e-6 || float32(abs) >= 1e21)) {
-		fmtByte = 'e'
-	}
-	b := strconv.AppendFloat(nil, f, fmtByte, -1, bits)
-	if fmtByte == 'e' {
-		// clean up e-09 to e-9, as encoding/json does
-		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
-			b[n-2] = b[n-1]
-			b = b[:n-1]
-		}
-	}
-	return string(b)
-}
-
-// formatNumber writes a Go number of a basic kind as encoding/json does.
-func formatNumber(v any) string {
+// formatInt writes a Go integer as encoding/json, fmt and slog do.
+func formatInt(v any) string {
 	rv := reflect.ValueOf(v)
-	switch rv.Kind() {
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+	if rv.CanInt() {
 		return strconv.FormatInt(rv.Int(), 10)
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		return strconv.FormatUint(rv.Uint(), 10)
-	case reflect.Float32:
-		return formatFloat(rv.Float(), 32)
 	}
-	return formatFloat(rv.Float(), 64)
+	return strconv.FormatUint(rv.Uint(), 10)
 }

@@ -3,15 +3,15 @@ package redact
 import (
 	"encoding/json"
 	"fmt"
-	"math"
-	"math/rand/v2"
 	"reflect"
 	"testing"
+
+	"github.com/hushflow/hushflow/internal/testkit"
 )
 
 func TestValueIsADeepCopy(t *testing.T) {
 	t.Parallel()
-	r := New()
+	r := newRedactor(t)
 	r.Add("hunter22")
 	in := map[string]any{
 		"list": []any{"a", map[string]any{"k": "v"}},
@@ -36,7 +36,7 @@ func TestValueIsADeepCopy(t *testing.T) {
 
 func TestValueMasksKeysWithoutDroppingValues(t *testing.T) {
 	t.Parallel()
-	r := New()
+	r := newRedactor(t)
 	secrets := []string{"key-one-secret", "key-two-secret"}
 	r.Add(secrets...)
 	in := map[string]any{
@@ -48,19 +48,19 @@ func TestValueMasksKeysWithoutDroppingValues(t *testing.T) {
 	want := map[string]any{Mask: 3.0, Mask + "#2": 1.0, Mask + "#3": 2.0, "plain": 4.0}
 	for range 20 { // map order is random: the result must not be
 		if got := r.Value(in); !reflect.DeepEqual(got, want) {
-			t.Fatalf("Value = %v, want %v", hide(fmt.Sprint(got), secrets...), want)
+			t.Fatalf("Value = %v, want %v", testkit.Hide(fmt.Sprint(got), secrets...), want)
 		}
 	}
 	gotStrings := r.Value(map[string]string{"x-key-one-secret": "a", "x-key-two-secret": "b"})
 	wantStrings := map[string]string{"x-" + Mask: "a", "x-" + Mask + "#2": "b"}
 	if !reflect.DeepEqual(gotStrings, wantStrings) {
-		t.Errorf("Value = %v, want %v", hide(fmt.Sprint(gotStrings), secrets...), wantStrings)
+		t.Errorf("Value = %v, want %v", testkit.Hide(fmt.Sprint(gotStrings), secrets...), wantStrings)
 	}
 }
 
 func TestValueNumbers(t *testing.T) {
 	t.Parallel()
-	r := New()
+	r := newRedactor(t)
 	r.Add("31337", "271828", "12") // "12" is short: whole values only
 	tests := []struct {
 		in, want any
@@ -92,43 +92,16 @@ func TestValueNumbers(t *testing.T) {
 		t.Errorf("JSON = %s, %v; want %s", out, err, want)
 	}
 	// Without a secret that could be a number, numbers are not even formatted.
-	plain := New()
+	plain := newRedactor(t)
 	plain.Add("not-a-number")
-	if plain.load().numeric {
+	if m := plain.load(); m.numeric {
 		t.Error("numeric set without a numeric secret")
-	}
-}
-
-// Numbers are searched in the text encoding/json writes for them.
-func TestFormatFloatMatchesEncodingJSON(t *testing.T) {
-	t.Parallel()
-	rng := rand.New(rand.NewPCG(3, 4))
-	values := []float64{0, 1, -1, 1e20, 1e21, 1e-6, 1e-7, 123456789, 0.1, math.MaxFloat64, math.SmallestNonzeroFloat64, -2.5e-9}
-	for range 1000 {
-		values = append(values, math.Float64frombits(rng.Uint64()))
-	}
-	for _, f := range values {
-		if math.IsInf(f, 0) || math.IsNaN(f) {
-			continue
-		}
-		want, _ := json.Marshal(f)
-		if got := formatFloat(f, 64); got != string(want) {
-			t.Errorf("formatFloat(%v) = %s, encoding/json writes %s", f, got, want)
-		}
-		f32 := float32(f)
-		if math.IsInf(float64(f32), 0) {
-			continue
-		}
-		want32, _ := json.Marshal(f32)
-		if got := formatNumber(f32); got != string(want32) {
-			t.Errorf("formatNumber(float32 %v) = %s, encoding/json writes %s", f32, got, want32)
-		}
 	}
 }
 
 func TestValueOtherTypesGoThroughJSON(t *testing.T) {
 	t.Parallel()
-	r := New()
+	r := newRedactor(t)
 	r.Add("tok_abc123")
 	type step struct {
 		Name  string            `json:"name"`
@@ -138,11 +111,11 @@ func TestValueOtherTypesGoThroughJSON(t *testing.T) {
 	got := r.Value(step{Name: "deploy", Env: map[string]string{"TOKEN": "tok_abc123"}, Count: 2})
 	want := map[string]any{"name": "deploy", "env": map[string]any{"TOKEN": Mask}, "count": json.Number("2")}
 	if !reflect.DeepEqual(got, want) {
-		t.Errorf("Value(struct) = %v, want %v", hide(fmt.Sprint(got), "tok_abc123"), want)
+		t.Errorf("Value(struct) = %v, want %v", testkit.Hide(fmt.Sprint(got), "tok_abc123"), want)
 	}
 	p := "tok_abc123"
 	if got := r.Value(&p); got != Mask {
-		t.Errorf("Value(*string) leaked or changed: %v", hide(fmt.Sprint(got), p))
+		t.Errorf("Value(*string) leaked or changed: %v", testkit.Hide(fmt.Sprint(got), p))
 	}
 	// What encoding/json cannot encode is masked whole.
 	for _, v := range []any{make(chan int), func() {}, []any{complex(1, 2)}[0]} {
@@ -152,24 +125,68 @@ func TestValueOtherTypesGoThroughJSON(t *testing.T) {
 	}
 }
 
-func TestValueStopsOnCycles(t *testing.T) {
+// Value copies a map or a slice met twice once: the copy shares and cycles
+// as the input does, and the walk takes time in proportion to the distinct
+// values, not to the paths to them.
+func TestValueKeepsSharingAndCycles(t *testing.T) {
 	t.Parallel()
-	r := New()
-	cyclic := map[string]any{"name": "loop"}
-	cyclic["self"] = cyclic
-	out := r.Value(cyclic).(map[string]any)
-	depth := 0
-	for v := any(out); ; depth++ {
-		m, ok := v.(map[string]any)
-		if !ok {
-			if v != Mask {
-				t.Errorf("the end of a cycle is %v, want the mask", v)
-			}
-			break
-		}
-		v = m["self"]
+	r := newRedactor(t)
+	r.Add("tok_abc123")
+
+	// A leaf under 2^20 paths: walked once.
+	var calls int
+	level := map[string]any{"leaf": &countingMarshaler{calls: &calls}, "token": "tok_abc123"}
+	for range 20 {
+		level = map[string]any{"a": level, "b": level}
 	}
-	if depth != maxDepth+1 {
-		t.Errorf("cycle cut at depth %d, want %d", depth, maxDepth+1)
+	out := r.Value(level).(map[string]any)
+	if calls != 1 {
+		t.Fatalf("a shared value was encoded %d times, want once", calls)
+	}
+	if a, b := out["a"].(map[string]any), out["b"].(map[string]any); reflect.ValueOf(a).UnsafePointer() != reflect.ValueOf(b).UnsafePointer() {
+		t.Error("the copies of a shared map are not shared")
+	}
+
+	// A map holding itself twice, and a slice holding itself.
+	cyclic := map[string]any{"name": "tok_abc123"}
+	cyclic["self"], cyclic["again"] = cyclic, cyclic
+	list := []any{"tok_abc123", nil}
+	list[1] = list
+	cyclic["list"] = list
+	got := r.Value(cyclic).(map[string]any)
+	if got["name"] != Mask {
+		t.Error("a secret in a cyclic map leaked")
+	}
+	if reflect.ValueOf(got["self"]).UnsafePointer() != reflect.ValueOf(got).UnsafePointer() ||
+		reflect.ValueOf(got["again"]).UnsafePointer() != reflect.ValueOf(got).UnsafePointer() {
+		t.Error("the copy of a map holding itself does not hold itself")
+	}
+	gotList := got["list"].([]any)
+	if gotList[0] != Mask || &gotList[1].([]any)[0] != &gotList[0] {
+		t.Error("the copy of a slice holding itself is not masked or does not hold itself")
+	}
+	if reflect.ValueOf(cyclic["self"]).UnsafePointer() != reflect.ValueOf(cyclic).UnsafePointer() || cyclic["name"] != "tok_abc123" {
+		t.Error("the input changed")
+	}
+}
+
+type countingMarshaler struct{ calls *int }
+
+func (c *countingMarshaler) MarshalJSON() ([]byte, error) {
+	*c.calls++
+	return []byte(`"x"`), nil
+}
+
+// Go values go through encoding/json, which walks a shared pointer once per
+// path: one that would take more than maxJSONNodes is masked whole.
+func TestValueBoundsWhatEncodingJSONWalks(t *testing.T) {
+	t.Parallel()
+	type node struct{ A, B *node }
+	n := &node{}
+	for range 40 { // 2^40 paths
+		n = &node{A: n, B: n}
+	}
+	if got := newRedactor(t).Value(n); got != Mask {
+		t.Errorf("Value = %T, want the mask", got)
 	}
 }

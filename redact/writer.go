@@ -1,11 +1,12 @@
 package redact
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"os"
 	"sync"
+
+	"github.com/hushflow/hushflow/internal/ref"
 )
 
 // maxReferenceHold is the most a Writer holds back of a ref+ reference that
@@ -17,9 +18,10 @@ const maxReferenceHold = 4096
 // Writer returns a writer that masks what it is given (a log, a step's output)
 // and writes the result to w. It masks a secret even when one Write ends in
 // the middle of it: it holds back the last bytes of each Write, as many as
-// the longest pattern plus a few, and a ref+ reference until it ends (at a
-// '+', a space, a newline, or Close). Short secrets (see WithMinLength) are
-// never masked inside a stream.
+// the longest pattern plus a few (more when escape sequences are among
+// them, up to maxExpansion times as many), and a ref+ reference until it
+// ends (at a '+', a space, a newline, or Close). Short secrets (see
+// WithMinLength) are never masked inside a stream.
 //
 // Close writes what is held back; it does not close w. Secrets added while
 // a stream is open are masked in what is written after Add returns. The
@@ -60,12 +62,9 @@ func (sw *streamWriter) Write(p []byte) (int, error) {
 	}
 	n := len(p)
 	if sw.dropping {
-		end := bytes.IndexAny(p, "+ \n")
-		if end < 0 {
+		end, ok := ref.End(stringOf(p))
+		if !ok {
 			return n, nil
-		}
-		if p[end] == '+' {
-			end++ // the closing '+' belongs to the reference
 		}
 		p = p[end:]
 		sw.dropping = false
@@ -97,16 +96,12 @@ func (sw *streamWriter) flush(final bool) error {
 	m := sw.r.load()
 	buf := sw.buf
 	sw.spans = m.spans(buf, sw.spans)
-	// A pattern that later input completes starts at most maxLen-1 bytes
-	// before the end, and widening reaches one byte further back; the
-	// margin also keeps the whole of a hit whose widening the end cut short,
-	// and a partial "secretref+" prefix.
-	hold := max(m.maxLen+4, len("secretref+"))
+	hold := holdBack(buf, m.maxLen)
 	limit := len(buf)
 	overlong := -1
 	if !final {
 		limit = max(len(buf)-hold, 0)
-		if start := openReference(buf); start >= 0 {
+		if start := ref.Open(stringOf(buf)); m.refs && start >= 0 {
 			if len(buf)-start > maxReferenceHold {
 				overlong = start
 			}
@@ -159,6 +154,11 @@ func (sw *streamWriter) flush(final bool) error {
 	// Keep what later spans may need to see: the bytes not yet written and
 	// the last hold bytes as context.
 	keep := min(cursor, max(len(buf)-hold, 0))
+	// Backslashes pair up from the start of their run: keep the whole run
+	// (up to a bound), or the view of what follows could pair them anew.
+	for n := 0; keep > 0 && buf[keep-1] == '\\' && n < 256; n++ {
+		keep--
+	}
 	if final || sw.dropping {
 		keep = len(buf)
 	}
@@ -168,16 +168,24 @@ func (sw *streamWriter) flush(final bool) error {
 	return nil
 }
 
-// openReference returns where the last ref+ reference in b starts if more
-// input could still extend it (nothing after its "ref+" ends it yet), or -1.
-// Only the last one can be open: the '+' of its "ref+" ends any before it.
-func openReference(b []byte) int {
-	i := bytes.LastIndex(b, []byte("ref+"))
-	if i < 0 || bytes.ContainsAny(b[i+len("ref+"):], "+ \n") {
-		return -1
+// holdBack returns how many bytes at the end of buf later input could still
+// make part of a match, for patterns of at most maxLen bytes: a match that
+// later input completes starts at most maxLen-1 decoded bytes before the end,
+// widening reaches one byte further back, and the margin also keeps the
+// whole of a hit whose widening the end cut short and a partial "secretref+"
+// prefix. An escape sequence makes one decoded byte out of up to
+// maxExpansion bytes of text, and each holds a trigger byte: every trigger
+// byte in the tail lengthens the hold by as much.
+func holdBack(buf []byte, maxLen int) int {
+	base := max(maxLen+4, len("secretref+"))
+	bound := min(len(buf), base*maxExpansion)
+	need := base
+	n := 0
+	for n < need && n < bound {
+		n++
+		if uint8(foldTrig[buf[len(buf)-n]]>>8)&viewTriggers != 0 || buf[len(buf)-n] == '\r' {
+			need += maxExpansion - 1
+		}
 	}
-	if i >= len("secret") && string(b[i-len("secret"):i]) == "secret" {
-		i -= len("secret")
-	}
-	return i
+	return n
 }

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/hushflow/hushflow/internal/testkit"
 )
 
 // writeInPieces writes text to a Writer cut at the given offsets and returns
@@ -34,7 +36,7 @@ func writeInPieces(t *testing.T, r *Redactor, text string, cuts ...int) string {
 func TestWriterMasksSecretsSplitAcrossWrites(t *testing.T) {
 	t.Parallel()
 	secrets := []string{"abcd", "abcdef", "abab", "hunter22", "s3cr3t-token-value"}
-	r := New()
+	r := newRedactor(t)
 	r.Add(secrets...)
 	texts := []string{
 		"log: abcdefgh and ababab, password=hunter22\n",
@@ -47,7 +49,7 @@ func TestWriterMasksSecretsSplitAcrossWrites(t *testing.T) {
 		want := r.String(text)
 		for cut := 0; cut <= len(text); cut++ {
 			if got := writeInPieces(t, r, text, cut); got != want {
-				t.Fatalf("cut at %d: got %s, want %s", cut, hide(got, secrets...), hide(want, secrets...))
+				t.Fatalf("cut at %d: got %s, want %s", cut, testkit.Hide(got, secrets...), testkit.Hide(want, secrets...))
 			}
 		}
 		every := make([]int, 0, len(text))
@@ -55,7 +57,7 @@ func TestWriterMasksSecretsSplitAcrossWrites(t *testing.T) {
 			every = append(every, i)
 		}
 		if got := writeInPieces(t, r, text, every...); got != want {
-			t.Fatalf("byte by byte: got %s, want %s", hide(got, secrets...), hide(want, secrets...))
+			t.Fatalf("byte by byte: got %s, want %s", testkit.Hide(got, secrets...), testkit.Hide(want, secrets...))
 		}
 	}
 }
@@ -64,7 +66,7 @@ func TestWriterRandomPiecesMatchString(t *testing.T) {
 	t.Parallel()
 	rng := rand.New(rand.NewPCG(5, 6))
 	secrets := testSecrets(30)
-	r := New()
+	r := newRedactor(t)
 	r.Add(secrets...)
 	var sb strings.Builder
 	for i := range 400 {
@@ -88,12 +90,12 @@ func TestWriterRandomPiecesMatchString(t *testing.T) {
 			t.Fatal("random pieces give another result than String")
 		}
 	}
-	assertNoLeak(t, want, secrets...)
+	testkit.AssertNoLeak(t, "output", want, secrets...)
 }
 
 func TestWriterHoldsBackOnlyTheLongestPattern(t *testing.T) {
 	t.Parallel()
-	r := New()
+	r := newRedactor(t)
 	r.Add("a-secret-of-some-length", "another-one")
 	hold := r.load().maxLen + 4
 	var out bytes.Buffer
@@ -114,7 +116,7 @@ func TestWriterHoldsBackOnlyTheLongestPattern(t *testing.T) {
 
 func TestWriterHoldsAReferenceUntilItEnds(t *testing.T) {
 	t.Parallel()
-	r := New()
+	r := newRedactor(t)
 	var out bytes.Buffer
 	w := r.Writer(&out)
 	_, _ = w.Write([]byte("fetch ref+vault://secret/data/very/long/path/that/keeps/going/on/and/on"))
@@ -143,7 +145,7 @@ func TestWriterHoldsAReferenceUntilItEnds(t *testing.T) {
 
 func TestWriterMasksAnOverlongReference(t *testing.T) {
 	t.Parallel()
-	r := New()
+	r := newRedactor(t)
 	var out bytes.Buffer
 	w := r.Writer(&out)
 	_, _ = w.Write([]byte("start ref+vault://"))
@@ -163,7 +165,7 @@ func TestWriterMasksAnOverlongReference(t *testing.T) {
 
 func TestWriterAfterClose(t *testing.T) {
 	t.Parallel()
-	w := New().Writer(io.Discard)
+	w := newRedactor(t).Writer(io.Discard)
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +184,7 @@ func (f failingWriter) Write([]byte) (int, error) { return 0, f.err }
 func TestWriterReportsTheDownstreamError(t *testing.T) {
 	t.Parallel()
 	boom := errors.New("disk full")
-	w := New().Writer(failingWriter{boom})
+	w := newRedactor(t).Writer(failingWriter{boom})
 	long := strings.Repeat("x", 100)
 	if _, err := w.Write([]byte(long)); !errors.Is(err, boom) {
 		t.Fatalf("Write = %v, want the writer's error", err)
@@ -197,7 +199,7 @@ func TestWriterReportsTheDownstreamError(t *testing.T) {
 
 func TestWriterConcurrentWrites(t *testing.T) {
 	t.Parallel()
-	r := New()
+	r := newRedactor(t)
 	r.Add("hunter22")
 	var out bytes.Buffer
 	w := r.Writer(&out)

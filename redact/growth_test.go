@@ -1,0 +1,138 @@
+package redact
+
+import (
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/hushflow/hushflow/internal/testkit"
+)
+
+// A writer (Add) holding the Redactor's lock, as a long rebuild would, does
+// not stop maskers: no mask takes that lock. Without time limits: the
+// masker either finishes, or the stacks of all goroutines show it waiting
+// on a mutex.
+func TestMaskersNeverWaitForAWriter(t *testing.T) {
+	r := newRedactor(t)
+	r.Add(testSecrets(3000)...)
+	r.Add("new-secret-value") // news: the old design rebuilt at the next mask
+	text := "a log line with new-secret-value in it"
+
+	r.mu.Lock() // a writer is busy
+	done := make(chan string)
+	go func() { done <- r.String(text) }()
+	for {
+		select {
+		case got := <-done:
+			r.mu.Unlock()
+			if got != "a log line with "+Mask+" in it" {
+				t.Errorf("got %s", testkit.Hide(got, "new-secret-value"))
+			}
+			return
+		default:
+		}
+		if maskerWaitsOnMutex() {
+			r.mu.Unlock()
+			<-done
+			t.Fatal("a masker waits for the writer's lock")
+		}
+		runtime.Gosched()
+	}
+}
+
+// maskerWaitsOnMutex reports whether a goroutine in the middle of a mask is
+// blocked on a sync.Mutex.
+func maskerWaitsOnMutex() bool {
+	buf := make([]byte, 1<<20)
+	buf = buf[:runtime.Stack(buf, true)]
+	for g := range strings.SplitSeq(string(buf), "\n\n") {
+		if strings.Contains(g, "redact.(*Redactor).String") && strings.Contains(g, "sync.(*Mutex).Lock") {
+			return true
+		}
+	}
+	return false
+}
+
+// The first mask after an Add of one new value to thousands known builds
+// nothing: it allocates nothing at all.
+func TestMaskAfterAddBuildsNothing(t *testing.T) {
+	// Not parallel: AllocsPerRun refuses to run in a parallel test.
+	r := newRedactor(t)
+	r.Add(testSecrets(3000)...)
+	text := "nothing secret here, just a log line of some length"
+	r.String(text)
+	i := 0
+	allocs := testing.AllocsPerRun(20, func() {
+		i++
+		r.Add(fmt.Sprintf("fresh-secret-%06d", i))
+		r.String(text)
+	})
+	addOnly := testing.AllocsPerRun(20, func() {
+		i++
+		r.Add(fmt.Sprintf("fresh-secret-%06d", i))
+	})
+	if allocs > addOnly+1 {
+		t.Errorf("Add then mask: %.0f allocations, Add alone %.0f: the mask built something", allocs, addOnly)
+	}
+	if addOnly > 200 {
+		t.Errorf("Add of one value to 3,000 allocates %.0f times", addOnly)
+	}
+	// A value already known costs a lookup: no allocation.
+	if n := testing.AllocsPerRun(100, func() { r.Add("fresh-secret-000001") }); n != 0 {
+		t.Errorf("Add of a known value allocated %.0f times", n)
+	}
+}
+
+// A secret is masked from the moment Add returns, by maskers running all
+// along; run with -race.
+func TestSecretMaskedOnceAddReturns(t *testing.T) {
+	t.Parallel()
+	r := newRedactor(t)
+	r.Add(testSecrets(2000)...)
+	added := make(chan string)
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Go(func() {
+			for s := range added {
+				if got := r.String("x " + s + " x"); got != "x "+Mask+" x" {
+					t.Error("a secret added before was not masked")
+				}
+			}
+		})
+	}
+	for i := range 300 {
+		s := fmt.Sprintf("rotated-secret-%04d-value", i)
+		r.Add(s)
+		added <- s
+	}
+	close(added)
+	wg.Wait()
+}
+
+// Live heap per secret stays small, so that 100,000 secrets fit in 150 MB.
+func TestLiveHeapPerSecret(t *testing.T) {
+	if testing.Short() {
+		t.Skip("adds 20,000 secrets")
+	}
+	secrets := testSecrets(20000)
+	before := liveHeap()
+	r := newRedactor(t)
+	r.Add(secrets...)
+	after := liveHeap()
+	runtime.KeepAlive(r)
+	if per := (after - before) / uint64(len(secrets)); per > 1500 {
+		t.Errorf("%d bytes of live heap per secret, want at most 1,500", per)
+	} else {
+		t.Logf("%d bytes of live heap per secret (secret text included)", per)
+	}
+}
+
+func liveHeap() uint64 {
+	runtime.GC()
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.HeapAlloc
+}

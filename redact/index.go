@@ -1,0 +1,382 @@
+package redact
+
+import (
+	"math/bits"
+	"sync/atomic"
+)
+
+// The index finds, at each position of a text, the patterns that may start
+// near it. It replaces an Aho–Corasick automaton (coregx/ahocorasick) that
+// had to be rebuilt from every pattern whenever a secret was added: 8–12 s
+// with 50,000 secrets, under the lock every masker waited on, and ~6 KB of
+// dense DFA table per secret (616 MB at 100,000 secrets).
+//
+// Each pattern is filed under one anchor: 8 bytes of its text (fewer for a
+// pattern shorter than 8) at an offset chosen so that few patterns share an
+// anchor, folded as the scanner folds text (see foldTable). The scanner
+// forms the folded 8-byte window at every position of the text and asks a
+// Bloom-like filter (two bits in one 64-bit word per anchor, ~32 bits per
+// anchor) whether it may be an anchor; about one position in a few hundred
+// gets past it to the hash table, which holds the anchors themselves and
+// the chain of patterns filed under each.
+//
+// Writers (Add, serialized by Redactor.mu) change the index in place with
+// atomic stores, in an order that lets readers, who take no lock, see either
+// the index before an insertion or after it: a pattern is written before the
+// table slot that leads to it, and the slot before the filter bits. Nothing
+// is ever removed, so a reader never sees a pattern disappear. What grows
+// is copied: a table shard (1/256 of the table) when it is three quarters
+// full, the filter when it holds more than two anchors per word; the copy
+// is published with an atomic pointer and readers that hold the old one
+// keep a complete view of what it held. Nothing is rebuilt from every
+// secret for one new value: the work of an Add is its own patterns, plus a
+// copy of what doubles, which adds up to a constant per pattern.
+
+// nShards splits the anchor table so that growing one part copies little.
+const nShards = 256
+
+// maxChain is how many patterns may share an anchor before a new pattern
+// looks for another offset of its text to be filed under.
+const maxChain = 4
+
+const (
+	kFilter = 0x9E3779B97F4A7C15 // Fibonacci hashing for the filter
+	kTable  = 0xD6E8FEB86659FD93
+)
+
+// kind says how a pattern's text is compared with the text at a hit.
+type kind uint8
+
+const (
+	exact           kind = iota // byte for byte
+	folded                      // ASCII letters in any case
+	base64Alphabets             // '+' and '-', '/' and '_' alike (standard and URL-safe base64)
+)
+
+// widen says how far a hit on a base64 core may grow: a secret inside a
+// larger base64 text shares its first and last characters with its
+// neighbours (the "mixed" characters), and a standalone encoding may end
+// with padding.
+type widen uint8
+
+const (
+	widenLeft  widen = 1 << iota // one base64 character before the core
+	widenRight                   // one base64 character after it, then up to two '='
+)
+
+// pattern is one text that is masked wherever it occurs.
+type pattern struct {
+	text  string
+	next  int32 // the next pattern filed under the same anchor, or -1
+	off   int32 // where the anchor starts in text
+	kind  kind
+	widen widen
+}
+
+// slot is one entry of an anchor table: an anchor and the last pattern filed
+// under it. head is written last (with id+1; 0 is an empty slot).
+type slot struct {
+	key  atomic.Uint64
+	head atomic.Int32
+}
+
+type table struct {
+	slots []slot
+	used  int // written and read by the writer only
+}
+
+// filter is the first test of a window: two bits of one word per anchor.
+type filter struct {
+	words []atomic.Uint64
+	shift uint // 64 - log2(len(words))
+}
+
+func newFilter(logWords uint) *filter {
+	return &filter{words: make([]atomic.Uint64, 1<<logWords), shift: 64 - logWords}
+}
+
+// probe returns the word and the two bits of key.
+func (f *filter) probe(key uint64) (*atomic.Uint64, uint64) {
+	h := key * kFilter
+	return &f.words[h>>f.shift], 1<<(h>>(f.shift-6)&63) | 1<<(h>>(f.shift-12)&63)
+}
+
+func (f *filter) add(key uint64) {
+	w, bits := f.probe(key)
+	w.Or(bits)
+}
+
+func (f *filter) has(key uint64) bool {
+	w, bits := f.probe(key)
+	return w.Load()&bits == bits
+}
+
+// index is the set of searched patterns. The zero value is empty and ready.
+type index struct {
+	filter atomic.Pointer[filter]
+	shards [nShards]atomic.Pointer[table]
+	// chunks[i] holds the patterns with ids [16·(2^i−1), 16·(2^(i+1)−1)):
+	// a fixed directory, so that readers find a pattern in two loads and
+	// the writer never copies patterns to grow.
+	chunks [27]atomic.Pointer[[]pattern]
+	// lens has bit n set when some anchor is n bytes long.
+	lens atomic.Uint32
+	// maxLen and minLen are the lengths of the longest and the shortest
+	// pattern (minLen is 0 while there is none).
+	maxLen, minLen atomic.Int32
+
+	// Writer only.
+	patterns int32
+	anchors  int
+}
+
+// insert files p under an anchor of n bytes (n ≤ 8) of its text. The
+// caller holds the writer's lock.
+func (ix *index) insert(p pattern, n int) {
+	id := ix.patterns
+	key, off := ix.chooseAnchor(p.text, n)
+	p.off = int32(off)
+	t := ix.shardFor(key)
+	i, found := t.find(key)
+	p.next = -1
+	if found {
+		p.next = t.slots[i].head.Load() - 1
+	}
+	ix.store(id, p)
+	ix.patterns++
+	if !found {
+		if t.used+1 > len(t.slots)*3/4 {
+			t = ix.grow(key)
+			i, _ = t.find(key)
+		}
+		t.slots[i].key.Store(key)
+		t.used++
+		ix.anchors++
+	}
+	t.slots[i].head.Store(id + 1)
+	f := ix.filter.Load()
+	if f == nil || ix.anchors > 2*len(f.words) {
+		f = ix.growFilter()
+	}
+	f.add(key)
+	ix.lens.Or(1 << n)
+	if l := int32(len(p.text)); l > ix.maxLen.Load() {
+		ix.maxLen.Store(l)
+	}
+	if l := int32(len(p.text)); ix.minLen.Load() == 0 || l < ix.minLen.Load() {
+		ix.minLen.Store(l)
+	}
+}
+
+// chooseAnchor returns the key of the anchor of n bytes a new pattern is
+// filed under, and its offset in text: the first one (the start of text)
+// unless maxChain patterns share it already, else the offset, in steps of n,
+// whose anchor has the shortest chain. Secrets with a common prefix
+// ("sk_live_", a JSON web token's header) end up under different anchors.
+func (ix *index) chooseAnchor(text string, n int) (uint64, int) {
+	best, bestOff, bestLen := anchorKey(text, 0, n), 0, ix.chainLen(anchorKey(text, 0, n))
+	if bestLen < maxChain {
+		return best, 0
+	}
+	for off := n; off+n <= len(text); off += n {
+		k := anchorKey(text, off, n)
+		if l := ix.chainLen(k); l < bestLen {
+			best, bestOff, bestLen = k, off, l
+			if l == 0 {
+				break
+			}
+		}
+	}
+	if last := len(text) - n; last > 0 && last%n != 0 && bestLen > 0 {
+		if k := anchorKey(text, last, n); ix.chainLen(k) < bestLen {
+			best, bestOff = k, last
+		}
+	}
+	return best, bestOff
+}
+
+func (ix *index) chainLen(key uint64) int {
+	t := ix.shards[shardOf(key)].Load()
+	if t == nil {
+		return 0
+	}
+	i, ok := t.find(key)
+	if !ok {
+		return 0
+	}
+	n := 0
+	for id := t.slots[i].head.Load() - 1; id >= 0 && n < 64; id = ix.pattern(id).next {
+		n++
+	}
+	return n
+}
+
+// anchorKey folds text[off:off+n] into a key. A key of fewer than 8 bytes
+// carries its length in its top byte, which the bytes leave empty.
+func anchorKey(text string, off, n int) uint64 {
+	var k uint64
+	for i := n - 1; i >= 0; i-- {
+		k = k<<8 | uint64(foldTable[text[off+i]])
+	}
+	if n < 8 {
+		k |= uint64(n) << 56
+	}
+	return k
+}
+
+func shardOf(key uint64) uint64 { return mix(key) >> 56 }
+
+// mix spreads every bit of key over the result (the finalizer of
+// MurmurHash3), for the table: a filter hit is rare, so it may cost more
+// than the filter's one multiplication.
+func mix(key uint64) uint64 {
+	key ^= key >> 33
+	key *= kTable
+	key ^= key >> 33
+	return key
+}
+
+// find returns the slot of key in t, or the empty slot where it would go.
+func (t *table) find(key uint64) (int, bool) {
+	mask := len(t.slots) - 1
+	for i := int(mix(key)) & mask; ; i = (i + 1) & mask {
+		s := &t.slots[i]
+		if s.head.Load() == 0 {
+			return i, false
+		}
+		if s.key.Load() == key {
+			return i, true
+		}
+	}
+}
+
+// lookup returns the id of the last pattern filed under key, or -1.
+func (ix *index) lookup(key uint64) int32 {
+	t := ix.shards[shardOf(key)].Load()
+	if t == nil {
+		return -1
+	}
+	mask := len(t.slots) - 1
+	for i := int(mix(key)) & mask; ; i = (i + 1) & mask {
+		s := &t.slots[i]
+		head := s.head.Load()
+		if head == 0 {
+			return -1
+		}
+		if s.key.Load() == key {
+			return head - 1
+		}
+	}
+}
+
+func (ix *index) shardFor(key uint64) *table {
+	p := &ix.shards[shardOf(key)]
+	t := p.Load()
+	if t == nil {
+		t = &table{slots: make([]slot, 8)}
+		p.Store(t)
+	}
+	return t
+}
+
+// grow replaces the shard of key by one twice its size.
+func (ix *index) grow(key uint64) *table {
+	p := &ix.shards[shardOf(key)]
+	old := p.Load()
+	t := &table{slots: make([]slot, 2*len(old.slots)), used: old.used}
+	for i := range old.slots {
+		s := &old.slots[i]
+		head := s.head.Load()
+		if head == 0 {
+			continue
+		}
+		k := s.key.Load()
+		j, _ := t.find(k)
+		t.slots[j].key.Store(k)
+		t.slots[j].head.Store(head)
+	}
+	p.Store(t)
+	return t
+}
+
+// growFilter publishes a filter four times the size of the current one (at
+// least 64 words), holding every anchor already filed.
+func (ix *index) growFilter() *filter {
+	logWords := uint(6)
+	for 2<<logWords < 2*ix.anchors {
+		logWords++
+	}
+	if old := ix.filter.Load(); old != nil {
+		logWords = max(logWords, 64-old.shift+2)
+	}
+	logWords = min(logWords, 40)
+	f := newFilter(logWords)
+	for i := range ix.shards {
+		t := ix.shards[i].Load()
+		if t == nil {
+			continue
+		}
+		for j := range t.slots {
+			if t.slots[j].head.Load() != 0 {
+				f.add(t.slots[j].key.Load())
+			}
+		}
+	}
+	ix.filter.Store(f)
+	return f
+}
+
+// chunkOf returns which chunk holds pattern id, and where in it.
+func chunkOf(id int32) (int, int) {
+	c := bits.Len32(uint32(id)/16+1) - 1
+	return c, int(id) - 16*(1<<c-1)
+}
+
+func (ix *index) store(id int32, p pattern) {
+	c, i := chunkOf(id)
+	ch := ix.chunks[c].Load()
+	if ch == nil {
+		s := make([]pattern, 16<<c)
+		ch = &s
+		ix.chunks[c].Store(ch)
+	}
+	(*ch)[i] = p
+}
+
+// pattern returns the pattern with the given id; the caller got id from a
+// table slot or a chain, so the pattern was stored before it.
+func (ix *index) pattern(id int32) *pattern {
+	c, i := chunkOf(id)
+	return &(*ix.chunks[c].Load())[i]
+}
+
+// has reports whether a pattern with p's text, kind and widening is filed
+// already, under an anchor of n bytes.
+func (ix *index) has(p pattern, n int) bool {
+	key := anchorKey(p.text, 0, n)
+	if ix.inChain(key, &p) {
+		return true
+	}
+	if ix.chainLen(key) < maxChain {
+		// Chains only grow: a copy would have been filed under this one.
+		return false
+	}
+	for off := n; off+n <= len(p.text); off += n {
+		if ix.inChain(anchorKey(p.text, off, n), &p) {
+			return true
+		}
+	}
+	last := len(p.text) - n
+	return last > 0 && last%n != 0 && ix.inChain(anchorKey(p.text, last, n), &p)
+}
+
+func (ix *index) inChain(key uint64, p *pattern) bool {
+	for id := ix.lookup(key); id >= 0; {
+		q := ix.pattern(id)
+		if q.text == p.text && q.kind == p.kind && q.widen == p.widen {
+			return true
+		}
+		id = q.next
+	}
+	return false
+}

@@ -1,0 +1,315 @@
+package redact
+
+import (
+	"cmp"
+	"slices"
+	"strconv"
+	"unsafe"
+
+	"github.com/hushflow/hushflow/internal/numfmt"
+	"github.com/hushflow/hushflow/internal/ref"
+)
+
+// span is the byte range [start, end) of the input to mask.
+type span struct{ start, end int }
+
+// matcher is what one mask uses: the Redactor's index and settings, read
+// once. Secrets added while it is in use may or may not be seen.
+type matcher struct {
+	r       *Redactor
+	ix      *index
+	f       *filter
+	lens    uint32
+	maxLen  int
+	minLen  int // 0: no pattern
+	refs    bool
+	numeric bool
+	whole   bool // some value is masked only as a whole
+}
+
+func (r *Redactor) load() matcher {
+	ix := &r.ix
+	// The lengths first: an Add publishes the filter before them, so a
+	// matcher that sees a pattern's length sees a filter that holds it.
+	m := matcher{
+		r:       r,
+		ix:      ix,
+		lens:    ix.lens.Load(),
+		maxLen:  int(ix.maxLen.Load()),
+		minLen:  int(ix.minLen.Load()),
+		refs:    !r.refsVisible,
+		numeric: r.numeric.Load(),
+		whole:   r.values.wholeLens.Load() != 0,
+	}
+	m.f = ix.filter.Load()
+	return m
+}
+
+// minScan is the length of the shortest text that may hold something to
+// mask (a pattern or a reference).
+func (m *matcher) minScan() int {
+	n := 1 << 30
+	if m.minLen > 0 {
+		n = m.minLen
+	}
+	if m.refs {
+		n = min(n, len("ref+x://yz"))
+	}
+	return n
+}
+
+// spans appends to dst the ranges of b to mask: every occurrence of every
+// pattern (overlapping ones included), in b and in the views of its escape
+// sequences, and every ref+ reference, sorted and merged so that touching or
+// overlapping ranges become one.
+func (m *matcher) spans(b []byte, dst []span) []span {
+	dst = dst[:0]
+	if len(b) < m.minScan() {
+		return dst
+	}
+	budget := viewBudget * (len(b) + 512)
+	return merge(m.scanText(b, dst, 0, &budget))
+}
+
+// viewBudget bounds the bytes of views one text may cost, per byte of it: a
+// text whose escapes nest so densely that its views would cost more (none
+// that a serializer writes does) is masked whole where it is over.
+const viewBudget = 8
+
+// scanText appends the unmerged ranges to mask in b, views included.
+func (m *matcher) scanText(b []byte, dst []span, depth int, budget *int) []span {
+	if len(b) < m.minScan() {
+		return dst
+	}
+	var trig uint8
+	if m.minLen > 0 && len(b) >= m.minLen {
+		dst, trig = m.scanPatterns(b, dst)
+	} else {
+		trig = triggers(b)
+	}
+	if m.refs && trig&trigPlus != 0 {
+		dst = findRefs(b, dst)
+	}
+	if trig&viewTriggers != 0 && depth < maxViewDepth {
+		dst = m.scanViews(b, trig, dst, depth, budget)
+	}
+	return dst
+}
+
+// scanPatterns appends the ranges of the patterns found in b and returns the
+// trigger bits of b. It is the loop every byte of every masked text goes
+// through: the folded 8-byte window at each position is one shift and one
+// table load away from the previous one, and one multiplication and one
+// load of the filter tell whether it may be an anchor.
+func (m *matcher) scanPatterns(b []byte, dst []span) ([]span, uint8) {
+	n := len(b)
+	var trig uint8
+	var w uint64
+	for i := min(n, 8) - 1; i >= 0; i-- {
+		e := foldTrig[b[i]]
+		w = w<<8 | uint64(uint8(e))
+		trig |= uint8(e >> 8)
+	}
+	f := m.f
+	words, shift := f.words, f.shift
+	short := m.lens &^ (1 << 8)
+	long := m.lens&(1<<8) != 0
+	if n >= 8 {
+		for i := 0; ; i++ {
+			if long {
+				h := w * kFilter
+				bits := uint64(1)<<(h>>(shift-6)&63) | uint64(1)<<(h>>(shift-12)&63)
+				if words[h>>shift].Load()&bits == bits {
+					dst = m.confirm(b, i, w, dst)
+				}
+			}
+			if short != 0 {
+				dst = m.probeShort(b, i, w, short, 8, dst)
+			}
+			if i+8 >= n {
+				break
+			}
+			e := foldTrig[b[i+8]]
+			trig |= uint8(e >> 8)
+			w = w>>8 | uint64(uint8(e))<<56
+		}
+	}
+	if short != 0 {
+		// The last positions, where fewer than 8 bytes are left: only
+		// shorter anchors fit.
+		i := max(n-7, 0)
+		if n >= 8 {
+			w >>= 8
+		}
+		for ; i < n; i++ {
+			dst = m.probeShort(b, i, w, short, n-i, dst)
+			w >>= 8
+		}
+	}
+	return dst, trig
+}
+
+// probeShort looks for the anchors shorter than 8 bytes (their lengths are
+// the bits of short) at b[i:], where avail bytes are left.
+func (m *matcher) probeShort(b []byte, i int, w uint64, short uint32, avail int, dst []span) []span {
+	for l := 1; l < 8 && l <= avail; l++ {
+		if short&(1<<l) == 0 {
+			continue
+		}
+		key := w&(1<<(8*l)-1) | uint64(l)<<56
+		if m.f.has(key) {
+			dst = m.confirm(b, i, key, dst)
+		}
+	}
+	return dst
+}
+
+// confirm compares the patterns filed under the anchor key, found at b[i:],
+// with the text around it.
+func (m *matcher) confirm(b []byte, i int, key uint64, dst []span) []span {
+	for id := m.ix.lookup(key); id >= 0; {
+		p := m.ix.pattern(id)
+		id = p.next
+		start := i - int(p.off)
+		end := start + len(p.text)
+		if start < 0 || end > len(b) || !p.matches(b[start:end]) {
+			continue
+		}
+		dst = append(dst, p.widened(b, start, end))
+	}
+	return dst
+}
+
+// matches reports whether t, as long as p's text, is an occurrence of p.
+func (p *pattern) matches(t []byte) bool {
+	switch p.kind {
+	case exact:
+		return stringOf(t) == p.text
+	case folded:
+		for i := range t {
+			if c, d := t[i], p.text[i]; c != d && lowerASCII(c) != lowerASCII(d) {
+				return false
+			}
+		}
+		return true
+	}
+	for i := range t { // base64Alphabets
+		if c, d := t[i], p.text[i]; c != d && base64Class(c) != base64Class(d) {
+			return false
+		}
+	}
+	return true
+}
+
+func lowerASCII(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// base64Class maps the URL-safe alphabet's '-' and '_' to the standard '+'
+// and '/'.
+func base64Class(c byte) byte {
+	switch c {
+	case '-':
+		return '+'
+	case '_':
+		return '/'
+	}
+	return c
+}
+
+// widened grows a hit on a base64 core over the characters it shares with its
+// neighbours, so no bit of the secret stays visible.
+func (p *pattern) widened(b []byte, start, end int) span {
+	if p.widen&widenLeft != 0 && start > 0 && isBase64(b[start-1]) {
+		start--
+	}
+	if p.widen&widenRight != 0 && end < len(b) && isBase64(b[end]) {
+		end++
+		for pad := 0; pad < 2 && end < len(b) && b[end] == '='; pad++ {
+			end++
+		}
+	}
+	return span{start, end}
+}
+
+// findRefs appends the ref+ references in b to dst, as ref.FindAll finds
+// them.
+func findRefs(b []byte, dst []span) []span {
+	for _, s := range ref.FindAll(stringOf(b)) {
+		dst = append(dst, span{s.Start, s.End})
+	}
+	return dst
+}
+
+// merge sorts spans by start and joins those that overlap or touch.
+func merge(s []span) []span {
+	if len(s) < 2 {
+		return s
+	}
+	slices.SortFunc(s, func(a, b span) int { return cmp.Compare(a.start, b.start) })
+	out := s[:1]
+	for _, x := range s[1:] {
+		last := &out[len(out)-1]
+		if x.start <= last.end {
+			last.end = max(last.end, x.end)
+			continue
+		}
+		out = append(out, x)
+	}
+	return out
+}
+
+// leaks reports whether a scalar's text holds a secret: a whole short value
+// or any pattern. References are not looked for: they are strings.
+func (m *matcher) leaks(text string) bool {
+	if m.isWhole(text) {
+		return true
+	}
+	if m.minLen == 0 || len(text) < m.minLen {
+		return false
+	}
+	dst, _ := m.scanPatterns(bytesOf(text), nil)
+	return len(dst) > 0
+}
+
+// numberLeaks reports whether a number written as text (JSON's, a
+// json.Number) holds a secret as written or in any text of its value.
+func (m *matcher) numberLeaks(text string) bool {
+	if m.leaks(text) {
+		return true
+	}
+	f, err := strconv.ParseFloat(text, 64)
+	return err == nil && m.leaksAny(numfmt.Forms(f, 64))
+}
+
+// leaksAny reports whether any of the texts of a number leaks.
+func (m *matcher) leaksAny(texts []string) bool {
+	for _, t := range texts {
+		if m.leaks(t) {
+			return true
+		}
+	}
+	return false
+}
+
+// appendMasked appends b to dst with each span replaced by one Mask.
+func appendMasked(dst, b []byte, spans []span) []byte {
+	prev := 0
+	for _, s := range spans {
+		dst = append(dst, b[prev:s.start]...)
+		dst = append(dst, Mask...)
+		prev = s.end
+	}
+	return append(dst, b[prev:]...)
+}
+
+// bytesOf returns the bytes of s without copying them. The matcher and the
+// reference scanner only read them.
+func bytesOf(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
+
+// stringOf returns b as a string without copying it; b must not change while
+// the string is in use.
+func stringOf(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }

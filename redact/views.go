@@ -1,0 +1,456 @@
+package redact
+
+import (
+	"bytes"
+	"html"
+	"unicode/utf8"
+)
+
+// Escaped text is searched through views: a text with an escape sequence in
+// it (\u0027, &#39;, %40, 'it'\''s, a base64 line break) is decoded around
+// each sequence and the secrets are searched in what it decodes to, so that
+// every escaping of a secret, in any mixture and in either case of hex
+// digits, is masked without being a pattern of its own. A view is decoded
+// again (JSON in a JSON string, an HTML-escaped URL), two levels deep.
+//
+// A view only covers the text around its sequences (as far as the longest
+// pattern reaches on each side): a match that holds no sequence is a match in
+// the text itself, already found. Text without sequences costs nothing more
+// than the trigger bits the scanner gathers as it folds each byte.
+
+// maxViewDepth is how many decodings are stacked on one another: JSON in a
+// JSON string in a URL query is three.
+const maxViewDepth = 3
+
+// maxSeqLen is the length of the longest sequence a decoder reads
+// (&#x0010FFFF; and \uD83D\uDE00 are 12 bytes), and maxExpansion bounds how
+// many bytes of text one decoded byte stands for in the escapings
+// serializers write (&amp;#x2B; is 10 bytes for "+", %255Cu0027 10 for "'").
+const (
+	maxSeqLen    = 32
+	maxExpansion = 16
+)
+
+// Trigger bits, gathered by the scanner: a view is built only when its
+// trigger byte occurs in the text.
+const (
+	trigBackslash uint8 = 1 << iota
+	trigAmpersand
+	trigPercent
+	trigQuote
+	trigNewline
+	trigPlus // a reference may start here
+)
+
+const viewTriggers = trigBackslash | trigAmpersand | trigPercent | trigQuote | trigNewline
+
+// foldTrig holds, for each byte, its folded form (low byte: ASCII letters in
+// lower case, '-' as '+' and '_' as '/', so that both base64 alphabets share
+// anchors) and its trigger bits (high byte).
+var foldTrig = func() (t [256]uint16) {
+	for i := range t {
+		c := byte(i)
+		f := c
+		switch {
+		case c >= 'A' && c <= 'Z':
+			f = c + 'a' - 'A'
+		case c == '-':
+			f = '+'
+		case c == '_':
+			f = '/'
+		}
+		var trig uint8
+		switch c {
+		case '\\':
+			trig = trigBackslash
+		case '&':
+			trig = trigAmpersand
+		case '%':
+			trig = trigPercent
+		case '\'':
+			trig = trigQuote
+		case '\n':
+			trig = trigNewline
+		case '+':
+			trig = trigPlus
+		}
+		t[i] = uint16(f) | uint16(trig)<<8
+	}
+	return t
+}()
+
+// foldTable is the folded form of each byte (see foldTrig).
+var foldTable = func() (t [256]byte) {
+	for i := range t {
+		t[i] = byte(foldTrig[i])
+	}
+	return t
+}()
+
+// triggers returns the trigger bits of b.
+func triggers(b []byte) uint8 {
+	var trig uint8
+	for _, c := range b {
+		trig |= uint8(foldTrig[c] >> 8)
+	}
+	return trig
+}
+
+// seq is one escape sequence found in a text: text[start:end] decodes to out.
+type seq struct {
+	start, end int
+	out        [4]byte
+	n          int // bytes of out used (0 for a line break between base64 lines)
+}
+
+// decoder finds the sequences of one escaping.
+type decoder struct {
+	trig uint8
+	// at reads the sequence that starts at, or (for a line break) around,
+	// the byte b[i], one of cs; ok is false when there is none.
+	at func(b []byte, i int) (s seq, ok bool)
+	cs string // the bytes a sequence starts at
+}
+
+var decoders = [...]decoder{
+	{trig: trigBackslash, cs: "\\", at: backslashAt},
+	{trig: trigAmpersand, cs: "&", at: entityAt},
+	{trig: trigPercent, cs: "%", at: percentAt},
+	// A query string writes a space as '+' (url.QueryEscape, forms): the
+	// same escapes with '+' decoded, for text that has '%' in it too.
+	{trig: trigPercent, cs: "%+", at: queryAt},
+	{trig: trigQuote, cs: "'", at: shellQuoteAt},
+	{trig: trigNewline, cs: "\n", at: base64BreakAt},
+}
+
+// view is decoded text: text[i] stands for the bytes [from[i], to[i]) of
+// the text it was decoded from.
+type view struct {
+	text     []byte
+	from, to []int32
+}
+
+func (v *view) reset() {
+	v.text, v.from, v.to = v.text[:0], v.from[:0], v.to[:0]
+}
+
+func (v *view) plain(b []byte, start, end int) {
+	v.text = append(v.text, b[start:end]...)
+	for i := start; i < end; i++ {
+		v.from = append(v.from, int32(i))
+		v.to = append(v.to, int32(i+1))
+	}
+}
+
+func (v *view) decoded(s seq) {
+	for k := range s.n {
+		v.text = append(v.text, s.out[k])
+		v.from = append(v.from, int32(s.start))
+		v.to = append(v.to, int32(s.end))
+	}
+}
+
+// raw maps a span of the view to the text it was decoded from.
+func (v *view) raw(s span) span {
+	return span{int(v.from[s.start]), int(v.to[s.end-1])}
+}
+
+// sequences returns the sequences of d in b, left to right, none
+// overlapping another.
+func (d *decoder) sequences(b []byte, dst []seq) []seq {
+	for pos := 0; pos < len(b); {
+		var k int
+		if len(d.cs) == 1 {
+			k = bytes.IndexByte(b[pos:], d.cs[0])
+		} else {
+			k = bytes.IndexAny(b[pos:], d.cs)
+		}
+		if k < 0 {
+			break
+		}
+		i := pos + k
+		s, ok := d.at(b, i)
+		if !ok || (len(dst) > 0 && s.start < dst[len(dst)-1].end) {
+			pos = i + 1
+			continue
+		}
+		dst = append(dst, s)
+		pos = max(s.end, i+1)
+	}
+	return dst
+}
+
+// decodeAll decodes the whole of b with d into v; it reports whether b held
+// a sequence.
+func (d *decoder) decodeAll(b []byte, v *view) bool {
+	seqs := d.sequences(b, nil)
+	if len(seqs) == 0 {
+		return false
+	}
+	v.reset()
+	prev := 0
+	for _, s := range seqs {
+		v.plain(b, prev, s.start)
+		v.decoded(s)
+		prev = s.end
+	}
+	v.plain(b, prev, len(b))
+	return true
+}
+
+// scanViews adds to dst what the views of b hold: for each decoder whose
+// trigger b holds, each window around its sequences is decoded and searched
+// (views included, up to maxViewDepth), and what is found there is mapped
+// back to b.
+func (m *matcher) scanViews(b []byte, trig uint8, dst []span, depth int, budget *int) []span {
+	reach := m.maxLen + 4 // how far a match holding a sequence reaches past it
+	var seqs []seq
+	var v view
+	var found []span
+	for di := range decoders {
+		d := &decoders[di]
+		if trig&d.trig == 0 {
+			continue
+		}
+		seqs = d.sequences(b, seqs[:0])
+		for first := 0; first < len(seqs); {
+			// A window: sequences closer than 2·reach to the next one.
+			last := first
+			for last+1 < len(seqs) && seqs[last+1].start-seqs[last].end <= 2*reach {
+				last++
+			}
+			start := max(seqs[first].start-reach, 0)
+			end := min(seqs[last].end+reach, len(b))
+			window := seqs[first : last+1]
+			first = last + 1
+			if *budget < end-start {
+				dst = append(dst, span{start, end}) // fail closed
+				continue
+			}
+			*budget -= end - start
+			v.reset()
+			prev := start
+			for _, s := range window {
+				v.plain(b, prev, s.start)
+				v.decoded(s)
+				prev = s.end
+			}
+			v.plain(b, prev, end)
+			found = m.scanText(v.text, found[:0], depth+1, budget)
+			for _, s := range found {
+				if s.end > s.start {
+					dst = append(dst, v.raw(s))
+				}
+			}
+		}
+	}
+	return dst
+}
+
+func isHexDigit(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+func hexVal(c byte) rune {
+	switch {
+	case c >= '0' && c <= '9':
+		return rune(c - '0')
+	case c >= 'a' && c <= 'f':
+		return rune(c-'a') + 10
+	}
+	return rune(c-'A') + 10
+}
+
+// hexRun reads up to n hex digits of b from i (exactly n when exact).
+func hexRun(b []byte, i, n int, exact bool) (rune, int, bool) {
+	var r rune
+	k := 0
+	for ; k < n && i+k < len(b) && isHexDigit(b[i+k]); k++ {
+		r = r<<4 | hexVal(b[i+k])
+	}
+	if k == 0 || exact && k < n {
+		return 0, 0, false
+	}
+	return r, k, true
+}
+
+func runeSeq(start, end int, r rune) seq {
+	if r > utf8.MaxRune || r >= 0xD800 && r <= 0xDFFF {
+		r = utf8.RuneError
+	}
+	s := seq{start: start, end: end}
+	s.n = utf8.EncodeRune(s.out[:], r)
+	return s
+}
+
+func byteSeq(start, end int, c byte) seq {
+	s := seq{start: start, end: end, n: 1}
+	s.out[0] = c
+	return s
+}
+
+// backslashAt reads a backslash escape as JSON, JavaScript, Go, Python, C
+// and the shell write them: \uXXXX (a surrogate pair as one character),
+// \u{X…}, \UXXXXXXXX, \xXX (a byte), octal \NNN, the letter escapes, a
+// backslash before a line break (removed, as a shell continues the line),
+// and a backslash before anything else, which stands for that byte (\' \"
+// \\ \/ \$ as addslashes, JSON and double-quoted shell strings write them).
+func backslashAt(b []byte, i int) (seq, bool) {
+	if i+1 >= len(b) {
+		return seq{}, false
+	}
+	c := b[i+1]
+	switch c {
+	case 'u':
+		if i+2 < len(b) && b[i+2] == '{' {
+			r, k, ok := hexRun(b, i+3, 6, false)
+			if !ok || i+3+k >= len(b) || b[i+3+k] != '}' {
+				return byteSeq(i, i+2, 'u'), true
+			}
+			return runeSeq(i, i+4+k, r), true
+		}
+		r, _, ok := hexRun(b, i+2, 4, true)
+		if !ok {
+			return byteSeq(i, i+2, 'u'), true
+		}
+		end := i + 6
+		if r >= 0xD800 && r < 0xDC00 && end+6 <= len(b) && b[end] == '\\' && b[end+1] == 'u' {
+			if lo, _, ok := hexRun(b, end+2, 4, true); ok && lo >= 0xDC00 && lo <= 0xDFFF {
+				return runeSeq(i, end+6, (r-0xD800)<<10|(lo-0xDC00)+0x10000), true
+			}
+		}
+		return runeSeq(i, end, r), true
+	case 'U':
+		r, _, ok := hexRun(b, i+2, 8, true)
+		if !ok {
+			return byteSeq(i, i+2, 'U'), true
+		}
+		return runeSeq(i, i+10, r), true
+	case 'x':
+		r, k, ok := hexRun(b, i+2, 2, false)
+		if !ok {
+			return byteSeq(i, i+2, 'x'), true
+		}
+		return byteSeq(i, i+2+k, byte(r)), true
+	case '0', '1', '2', '3', '4', '5', '6', '7':
+		v, k := 0, 0
+		for ; k < 3 && i+1+k < len(b) && b[i+1+k] >= '0' && b[i+1+k] <= '7'; k++ {
+			v = v<<3 | int(b[i+1+k]-'0')
+		}
+		if v > 0xFF {
+			v, k = v>>3, k-1
+		}
+		return byteSeq(i, i+1+k, byte(v)), true
+	case '\n':
+		return seq{start: i, end: i + 2}, true
+	case '\r':
+		if i+2 < len(b) && b[i+2] == '\n' {
+			return seq{start: i, end: i + 3}, true
+		}
+	}
+	if e, ok := letterEscapes[c]; ok {
+		return byteSeq(i, i+2, e), true
+	}
+	if c >= utf8.RuneSelf {
+		// A backslash before a character stands for the whole character.
+		_, size := utf8.DecodeRune(b[i+1:])
+		s := seq{start: i, end: i + 1 + size, n: size}
+		copy(s.out[:], b[i+1:i+1+size])
+		return s, true
+	}
+	return byteSeq(i, i+2, c), true
+}
+
+var letterEscapes = map[byte]byte{
+	'n': '\n', 'r': '\r', 't': '\t', 'b': '\b', 'f': '\f', 'v': '\v', 'a': '\a', 'e': 0x1B,
+}
+
+// entityAt reads an HTML character reference: &#DDD;, &#xHH; or a named one
+// (&amp;, &quot;, &eacute;, &plus;, …), as html.UnescapeString decodes it,
+// which knows every HTML5 name and maps numbers as browsers do.
+func entityAt(b []byte, i int) (seq, bool) {
+	end := i + 1
+	for end < len(b) && end-i < maxSeqLen && (isHexDigit(b[end]) || b[end] >= 'a' && b[end] <= 'z' || b[end] >= 'A' && b[end] <= 'Z' || b[end] == '#' && end == i+1) {
+		end++
+	}
+	if end >= len(b) || b[end] != ';' || end == i+1 {
+		return seq{}, false
+	}
+	end++
+	ref := string(b[i:end])
+	dec := html.UnescapeString(ref)
+	// A name html does not know comes back as it was; a legacy name followed
+	// by more letters ("&ampx;") comes back with the rest: neither is one
+	// reference.
+	if dec == ref || utf8.RuneCountInString(dec) > 2 || len(dec) > 4 {
+		return seq{}, false
+	}
+	s := seq{start: i, end: end, n: len(dec)}
+	copy(s.out[:], dec)
+	return s, true
+}
+
+// percentAt reads a URL escape, %XX in either case.
+func percentAt(b []byte, i int) (seq, bool) {
+	if i+2 >= len(b) || !isHexDigit(b[i+1]) || !isHexDigit(b[i+2]) {
+		return seq{}, false
+	}
+	return byteSeq(i, i+3, byte(hexVal(b[i+1])<<4|hexVal(b[i+2]))), true
+}
+
+// queryAt reads a URL escape or a '+' standing for a space.
+func queryAt(b []byte, i int) (seq, bool) {
+	if b[i] == '+' {
+		return byteSeq(i, i+1, ' '), true
+	}
+	return percentAt(b, i)
+}
+
+// shellQuoteAt reads a single quote inside a single-quoted shell word, as
+// bash's set -x writes it ('\”) and as others do ('"'"').
+func shellQuoteAt(b []byte, i int) (seq, bool) {
+	for _, q := range [...]string{`'\''`, `'"'"'`} {
+		if bytes.HasPrefix(b[i:], []byte(q)) {
+			return byteSeq(i, i+len(q), '\''), true
+		}
+	}
+	return seq{}, false
+}
+
+// Base64 wrapped in lines (PEM at 64 columns, MIME and coreutils at 76) is
+// joined where a line of minWrap to maxWrap base64 characters, a multiple
+// of 4, is followed by another line of base64 (indented or not).
+const (
+	minWrap = 32
+	maxWrap = 256
+)
+
+// base64BreakAt reads the line break at b[i] == '\n' (with a '\r' before it
+// and the next line's indentation) when it cuts base64 text in lines.
+func base64BreakAt(b []byte, i int) (seq, bool) {
+	start := i
+	if start > 0 && b[start-1] == '\r' {
+		start--
+	}
+	n := 0
+	for j := start - 1; j >= 0 && isBase64(b[j]) && n <= maxWrap; j-- {
+		n++
+	}
+	if n < minWrap || n > maxWrap || n%4 != 0 {
+		return seq{}, false
+	}
+	end := i + 1
+	for end < len(b) && (b[end] == ' ' || b[end] == '\t') {
+		end++
+	}
+	if end >= len(b) || !isBase64(b[end]) {
+		return seq{}, false
+	}
+	return seq{start: start, end: end}, true
+}
+
+// isBase64 reports whether c is in the standard or the URL-safe alphabet.
+func isBase64(c byte) bool {
+	return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' ||
+		c == '+' || c == '/' || c == '-' || c == '_'
+}
