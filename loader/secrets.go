@@ -31,7 +31,11 @@ type renderer struct {
 func newRenderer(cfg *config) (*renderer, error) {
 	rt := &renderer{resolver: cfg.resolver, redactor: cfg.redactor}
 	if rt.redactor == nil {
-		rt.redactor = redact.New()
+		red, err := redact.New()
+		if err != nil {
+			return nil, fmt.Errorf("loader: %w", err)
+		}
+		rt.redactor = red
 	}
 	if rt.resolver == nil {
 		r, err := secrets.New()

@@ -174,7 +174,10 @@ func TestSharedRedactorAndResolver(t *testing.T) {
 	t.Parallel()
 	backend := &fakeBackend{values: map[string]string{"kk": "shared-value-1"}}
 	res := newFakeResolver(t, backend)
-	red := redact.New()
+	red, err := redact.New()
+	if err != nil {
+		t.Fatal(err)
+	}
 	fsys := fstest.MapFS{"a.yaml": {Data: []byte("secrets:\n  K: \"{{ 'ref+fake://kk' | vals }}\"\n")}}
 	for range 2 {
 		if _, err := loader.Load(t.Context(), fsys, loader.WithResolver(res), loader.WithRedactor(red)); err != nil {
