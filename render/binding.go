@@ -33,7 +33,7 @@ type binding struct {
 
 func newBinding(ctx context.Context, e *Engine, vars map[string]any) *binding {
 	b := &binding{ctx: ctx, engine: e, vars: vars}
-	pctx := make(pongo2.Context, len(vars)+13)
+	pctx := make(pongo2.Context, len(vars)+1)
 	for k, v := range vars {
 		// pongo2 refuses a whole context when one key is not an identifier
 		// (and quotes the values in its error): leave such keys out. A
@@ -42,19 +42,7 @@ func newBinding(ctx context.Context, e *Engine, vars map[string]any) *binding {
 			pctx[k] = v
 		}
 	}
-	pctx[outName] = b.out
-	pctx[checkName] = b.check
-	pctx[seqName] = b.seq
-	pctx[iterName] = b.iter
-	pctx[callName] = b.call
-	pctx[argsName] = b.args
-	pctx[catName] = b.cat
-	pctx[testName] = b.test
-	pctx[definedName] = b.defined
-	pctx[litName] = b.lit
-	pctx[idName] = identity
-	pctx[plusName] = b.plus
-	pctx[absentName] = absent
+	pctx[stateName] = b
 	b.pctx = pctx
 	return b
 }
@@ -91,4 +79,10 @@ func isAbsent(v *pongo2.Value) bool {
 	return ok && p == absent
 }
 
-func identity(v *pongo2.Value) *pongo2.Value { return v }
+// Id is the identity: pongo2 applies filters and subscripts only to a
+// variable or a call, so the emitted template wraps other expressions in
+// it.
+func (b *binding) Id(v *pongo2.Value) *pongo2.Value { return v }
+
+// Absent is the value of a named argument a Tera-style filter call left out.
+func (b *binding) Absent() *pongo2.Value { return pongo2.AsValue(absent) }

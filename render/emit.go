@@ -10,30 +10,31 @@ import (
 // This file writes the parsed template out again as the pongo2 template the
 // engine runs. This rewrite is how the engine reaches into pongo2, whose
 // filters are global and receive no execution context: every construct
-// that needs the call's state becomes a call of a function of the call
-// (the Render call puts them in the pongo2 context it executes with, see
-// binding.go), or a filter whose parameter is such a call:
+// that needs the call's state becomes a call of a method of the call's
+// binding (binding.go), which the Render call puts in the pongo2 context it
+// executes with under the reserved name __hushflow, or a filter whose
+// parameter is such a call:
 //
-//	{{ x }}              {{ __hushflow_out(N, __hushflow_check(N), x) }}
-//	x | f:a              x | __hushflow_f:__hushflow_a(N, a)
-//	{% for v in x %}     {% for v in __hushflow_seq(N, x) %}{{ __hushflow_iter(N) }}
-//	m(a)                 __hushflow_call(N, a)
-//	a ~ b                __hushflow_cat(N, a, b)
-//	x is defined         __hushflow_defined(N)
+//	{{ x }}              {{ __hushflow.Out(N, __hushflow.Check(N), x) }}
+//	x | f:a              x | __hushflow_f:__hushflow.A(N, a)
+//	{% for v in x %}     {% for v in __hushflow.Seq(N, x) %}{{ __hushflow.Iter(N) }}
+//	m(a)                 __hushflow.Call(N, a)
+//	a ~ b, a + b         __hushflow.Cat(N, a, b), __hushflow.Plus(N, a, b)
+//	x is defined         __hushflow.Defined(N)
 //
 // __hushflow_f is the one filter this package registers in pongo2's global
 // map (in init), and the only change it makes to pongo2's global state;
 // its parameter carries the call, so two engines, or two calls, never see
 // each other's state. N indexes the template's plan, where the engine keeps
 // what it learned about the construct when it parsed it. Every printed
-// value comes back from __hushflow_out as a "safe" value, so pongo2's
-// global autoescaping never touches it.
+// value comes back from Out as a "safe" value, so pongo2's global
+// autoescaping never touches it.
 //
 // Tera's constructs are written as pongo2's (loop.index is
 // forloop.Counter, self::m() is m()), Tera's filters are the engine's own
 // (filters.go), plain text is copied as it is, and whatever pongo2's lexer
 // cannot hold (a newline in a string, "{{" in raw text) is taken from the
-// plan's table of texts by __hushflow_lit(N).
+// plan's table of texts by __hushflow.Lit(N).
 
 type emitter struct {
 	b       strings.Builder

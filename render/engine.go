@@ -256,22 +256,28 @@ func (noFiles) Get(string) (io.Reader, error) { return nil, errNoFiles }
 // may not use such names themselves.
 const reservedPrefix = "__hushflow"
 
-// Names of the functions the emitted template calls (binding.go), and of
-// the one filter this package registers in pongo2.
+// stateName is the name under which a call's binding (binding.go) stands in
+// the pongo2 context it executes with; the emitted template calls its
+// exported methods. One name, not one per function: pongo2 checks every
+// key of a context with a regular expression on every execution.
+const stateName = "__hushflow"
+
+// The calls the emitted template makes, and the one filter this package
+// registers in pongo2.
 const (
-	outName     = "__hushflow_out"
-	checkName   = "__hushflow_check"
-	seqName     = "__hushflow_seq"
-	iterName    = "__hushflow_iter"
-	callName    = "__hushflow_call"
-	argsName    = "__hushflow_a"
-	catName     = "__hushflow_cat"
-	testName    = "__hushflow_test"
-	definedName = "__hushflow_defined"
-	litName     = "__hushflow_lit"
-	idName      = "__hushflow_id"
-	absentName  = "__hushflow_absent"
-	plusName    = "__hushflow_plus"
+	outName     = stateName + ".Out"
+	checkName   = stateName + ".Check"
+	seqName     = stateName + ".Seq"
+	iterName    = stateName + ".Iter"
+	callName    = stateName + ".Call"
+	argsName    = stateName + ".A"
+	catName     = stateName + ".Cat"
+	testName    = stateName + ".Test"
+	definedName = stateName + ".Defined"
+	litName     = stateName + ".Lit"
+	idName      = stateName + ".Id"
+	absentName  = stateName + ".Absent()"
+	plusName    = stateName + ".Plus"
 	filterName  = "__hushflow_f"
 )
 

@@ -10,7 +10,7 @@ import (
 
 // Every filter of a template runs through dispatchFilter, the one filter
 // this package registers in pongo2 (see emit.go): its parameter is a
-// filterCall, made by the emitted template's __hushflow_a(N, args...), which
+// filterCall, made by the emitted template's __hushflow.A(N, args...), which
 // brings the call's binding, the filter's site in the plan and its
 // arguments. That is where the engine checks sizes, follows where a value
 // came from for | vals, and runs its own filters (Tera's, and vals).
@@ -21,8 +21,8 @@ type filterCall struct {
 	args []*pongo2.Value
 }
 
-// args is __hushflow_a: it evaluates to the filterCall of site n.
-func (b *binding) args(n int, args ...*pongo2.Value) *filterCall {
+// A is __hushflow.A: it evaluates to the filterCall of site n.
+func (b *binding) A(n int, args ...*pongo2.Value) *filterCall {
 	return &filterCall{b: b, site: n, args: args}
 }
 

@@ -36,10 +36,10 @@ func (b *binding) count(s site, n int) *pongo2.Error {
 	return nil
 }
 
-// out prints the value of output n: formatted (format.go), counted, taught
+// Out prints the value of output n: formatted (format.go), counted, taught
 // to the Secrets set when it derives from a secret (taint.go), marked as
 // data inside a {% filter %} that resolves references (trust.go).
-func (b *binding) out(n, _ int, v *pongo2.Value) (*pongo2.Value, error) {
+func (b *binding) Out(n, _ int, v *pongo2.Value) (*pongo2.Value, error) {
 	x := b.x
 	o := &x.t.plan.outputs[n]
 	if err := b.stopped(o.site); err != nil {
@@ -61,11 +61,11 @@ func (b *binding) out(n, _ int, v *pongo2.Value) (*pongo2.Value, error) {
 	return pongo2.AsSafeValue(s), nil
 }
 
-// check is called before output n is evaluated. It fails when a variable
+// Check is called before output n is evaluated. It fails when a variable
 // the output reads does not exist. It takes the execution context to see
 // what tags define (loop variables, set, with, macro arguments) as well as
 // the call's variables.
-func (b *binding) check(ec *pongo2.ExecutionContext, n int) (int, error) {
+func (b *binding) Check(ec *pongo2.ExecutionContext, n int) (int, error) {
 	o := &b.x.t.plan.outputs[n]
 	if err := b.stopped(o.site); err != nil {
 		return n, err
@@ -88,10 +88,10 @@ func (b *binding) checkAll() *Error {
 	return nil
 }
 
-// seq hands loop n what it iterates over: a map's sorted keys when the loop
+// Seq hands loop n what it iterates over: a map's sorted keys when the loop
 // takes one variable (pongo2 would go through them in random order), and
 // fails at once when the loop could not finish within the call's budget.
-func (b *binding) seq(n int, v *pongo2.Value) (*pongo2.Value, error) {
+func (b *binding) Seq(n int, v *pongo2.Value) (*pongo2.Value, error) {
 	l := &b.x.t.plan.loops[n]
 	if err := b.stopped(l.site); err != nil {
 		return nil, err
@@ -109,8 +109,8 @@ func (b *binding) seq(n int, v *pongo2.Value) (*pongo2.Value, error) {
 	return v, nil
 }
 
-// iter starts an iteration of loop n.
-func (b *binding) iter(n int) (string, error) {
+// Iter starts an iteration of loop n.
+func (b *binding) Iter(n int) (string, error) {
 	l := &b.x.t.plan.loops[n]
 	if err := b.stopped(l.site); err != nil {
 		return "", err
@@ -128,10 +128,10 @@ func (b *binding) iter(n int) (string, error) {
 // macroFunc is what pongo2's macro tag puts in the execution context.
 type macroFunc = func(args ...*pongo2.Value) (*pongo2.Value, error)
 
-// call calls the macro of call site n, within the call's budgets of depth
+// Call calls the macro of call site n, within the call's budgets of depth
 // and calls. (The parser refuses a macro that calls itself; this is the
 // guard for what it cannot see.)
-func (b *binding) call(ec *pongo2.ExecutionContext, n int, args ...*pongo2.Value) (*pongo2.Value, error) {
+func (b *binding) Call(ec *pongo2.ExecutionContext, n int, args ...*pongo2.Value) (*pongo2.Value, error) {
 	c := &b.x.t.plan.calls[n]
 	if err := b.stopped(c.site); err != nil {
 		return nil, err
@@ -160,8 +160,8 @@ func (b *binding) call(ec *pongo2.ExecutionContext, n int, args ...*pongo2.Value
 	return f(args...)
 }
 
-// cat joins the texts of a concatenation's items (Tera's ~).
-func (b *binding) cat(n int, items ...*pongo2.Value) (*pongo2.Value, error) {
+// Cat joins the texts of a concatenation's items (Tera's ~).
+func (b *binding) Cat(n int, items ...*pongo2.Value) (*pongo2.Value, error) {
 	c := &b.x.t.plan.cats[n]
 	parts := make([]string, len(items))
 	size := 0
@@ -176,9 +176,9 @@ func (b *binding) cat(n int, items ...*pongo2.Value) (*pongo2.Value, error) {
 	return pongo2.AsValue(strings.Join(parts, "")), nil
 }
 
-// plus is pongo2's +: strings join (within WithMaxOutput), numbers add, as
+// Plus is pongo2's +: strings join (within WithMaxOutput), numbers add, as
 // floats when either is one.
-func (b *binding) plus(n int, l, r *pongo2.Value) (*pongo2.Value, error) {
+func (b *binding) Plus(n int, l, r *pongo2.Value) (*pongo2.Value, error) {
 	switch {
 	case l.IsString() || r.IsString():
 		ls, rs := text(l), text(r)
@@ -192,19 +192,19 @@ func (b *binding) plus(n int, l, r *pongo2.Value) (*pongo2.Value, error) {
 	return pongo2.AsValue(l.Integer() + r.Integer()), nil
 }
 
-// lit returns text n of the plan's table.
-func (b *binding) lit(n int) *pongo2.Value { return pongo2.AsSafeValue(b.x.t.plan.lits[n]) }
+// Lit returns text n of the plan's table.
+func (b *binding) Lit(n int) *pongo2.Value { return pongo2.AsSafeValue(b.x.t.plan.lits[n]) }
 
-// defined reports whether the variable of test n exists (Tera's "is
+// Defined reports whether the variable of test n exists (Tera's "is
 // defined"), or does not ("is undefined"), looked up as pongo2 would.
-func (b *binding) defined(ec *pongo2.ExecutionContext, n int) bool {
+func (b *binding) Defined(ec *pongo2.ExecutionContext, n int) bool {
 	t := &b.x.t.plan.tests[n]
 	exists := b.resolvePath(t.path, ec.Private, ec.Public)
 	return exists == (t.name == "defined") != t.negate
 }
 
-// test runs one of Tera's other tests.
-func (b *binding) test(n int, v *pongo2.Value, args ...*pongo2.Value) bool {
+// Test runs one of Tera's other tests.
+func (b *binding) Test(n int, v *pongo2.Value, args ...*pongo2.Value) bool {
 	t := &b.x.t.plan.tests[n]
 	var r bool
 	switch t.name {
