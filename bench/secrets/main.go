@@ -4,7 +4,11 @@
 // per reference as the replaced engine did.
 //
 // It reads one reference per line from the file named by -refs and prints
-// nanosecond totals, one "name value" pair a line.
+// nanosecond totals, one "name value" pair a line. With -faults it instead
+// runs the fault scenarios of faults.go against a fake backend (errors, a
+// backend that hangs for good, one slower than the refresh interval) and
+// prints what 64 workers saw and how soon a new reference resolved after
+// the backend recovered.
 package main
 
 import (
@@ -21,7 +25,12 @@ import (
 
 func main() {
 	refsPath := flag.String("refs", "", "file with one reference per line")
+	faults := flag.Bool("faults", false, "run the fault scenarios instead")
 	flag.Parse()
+	if *faults {
+		runFaults()
+		return
+	}
 	refs, err := readLines(*refsPath)
 	if err != nil || len(refs) == 0 {
 		fmt.Fprintln(os.Stderr, "secrets-bench: need -refs FILE with references:", err)
