@@ -9,29 +9,32 @@ import (
 	"github.com/flosch/pongo2/v6"
 )
 
-// Kinds of failure. Every error Render and RenderValue return is an *Error
-// whose Kind is one of these, so errors.Is(err, render.ErrUndefined) tells
-// the cases apart.
+// Kinds of failure. Every error Render, RenderValue and Check return is an
+// *Error whose Kind is one of these, so errors.Is(err, render.ErrUndefined)
+// tells the cases apart.
 var (
-	// ErrParse: the template is not valid pongo2 syntax, or uses a name or
-	// tag this package does not allow.
+	// ErrParse is returned when a template is not valid syntax (pongo2's or
+	// Tera's), or uses a tag, filter, test or name the engine refuses.
 	ErrParse = errors.New("syntax error")
-	// ErrUndefined: an output expression reads a variable that does not exist.
+	// ErrUndefined is returned when an output reads a variable that does not
+	// exist, or calls a macro that is not defined.
 	ErrUndefined = errors.New("undefined variable")
-	// ErrResolve: the resolver failed on a reference passed to | vals.
+	// ErrResolve is returned when the Resolver fails on a reference given to
+	// | vals.
 	ErrResolve = errors.New("cannot resolve reference")
-	// ErrExec: pongo2 failed while executing the template (a filter given
-	// the wrong type, a call of something that is not a function, ...).
-	ErrExec = errors.New("execution failed")
-	// ErrTooLarge: a template is longer than the engine's limit, a value
-	// given to RenderValue is nested deeper than the limit, or a render went
-	// over one of its budgets (output, iterations, macro depth).
-	ErrTooLarge = errors.New("over the limit")
-	// ErrUntrusted: | vals was given a reference that holds data (a
-	// variable's value) instead of the template's own text, or data that
-	// would change a reference's query, fragment or count; see
-	// WithDataReferences. Name lists the variables read, never their values.
+	// ErrUntrusted is returned when | vals is given a reference that holds
+	// data (a variable's value) rather than the template's own text, or data
+	// that would change a reference's query or add one (see
+	// WithDataReferences). Name lists the variables read, never their values.
 	ErrUntrusted = errors.New("untrusted reference")
+	// ErrExec is returned when a template fails while it runs (a filter
+	// given the wrong type, a call of something that is not a macro), or
+	// when the call's context is done (the error wraps the context's).
+	ErrExec = errors.New("execution failed")
+	// ErrTooLarge is returned when a template is longer than
+	// WithMaxTemplateSize, nests deeper than WithMaxDepth, or a render goes
+	// over WithMaxOutput or WithMaxIterations; the message names the option.
+	ErrTooLarge = errors.New("over the limit")
 )
 
 // ErrFilterConflict is returned by New when pongo2's global filter map holds
