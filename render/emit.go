@@ -40,7 +40,11 @@ type emitter struct {
 	b       strings.Builder
 	p       *plan
 	f       *flow
-	inVals  int // inside {% filter %} blocks that resolve references
+	// vals holds, for each enclosing {% filter %} block that resolves
+	// references, how many macros enclosed it: what prints inside it, and
+	// not inside a macro defined in it (which prints where it is called),
+	// is marked when it holds data.
+	vals    []int
 	inMacro int
 }
 
@@ -184,7 +188,7 @@ func (e *emitter) output(x *outputNode) {
 		site:   e.site(x.off),
 		paths:  requiredPaths(x.x, e.p.lines),
 		taint:  e.f.taint(x.x),
-		inVals: e.inVals > 0 && e.inMacro == 0,
+		inVals: e.inValsBlock(),
 		auth:   e.f.authOf(x.x),
 	})
 	id := strconv.Itoa(n)
@@ -264,19 +268,25 @@ func (e *emitter) block(x *filterBlock) {
 	x.id = len(e.p.blocks)
 	body := append(sinkExprs(x.body), chainExprs(x.chain)...)
 	e.p.blocks = append(e.p.blocks, blockSite{site: e.site(x.off), taint: e.f.taint(body...),
-		marked: e.inVals > 0 && e.inMacro == 0})
+		marked: e.inValsBlock()})
 	vals := slices.ContainsFunc(x.chain, func(f *filterExpr) bool { return f.name == "vals" })
 	e.w("{% filter ")
 	e.chain(x.chain, x.id, nil)
 	e.w(" %}")
 	if vals {
-		e.inVals++
+		e.vals = append(e.vals, e.inMacro)
 	}
 	e.nodes(x.body)
 	if vals {
-		e.inVals--
+		e.vals = e.vals[:len(e.vals)-1]
 	}
 	e.w("{% endfilter %}")
+}
+
+// inValsBlock reports whether what prints here lands in a {% filter %}
+// block that resolves references.
+func (e *emitter) inValsBlock() bool {
+	return len(e.vals) > 0 && e.vals[len(e.vals)-1] == e.inMacro
 }
 
 func chainExprs(chain []*filterExpr) []expr {

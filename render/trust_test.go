@@ -57,6 +57,12 @@ func TestUntrustedReferences(t *testing.T) {
 		// of that name the author's: the binding may not have run.
 		"{% if false %}{% set input = 'ref+echo://fine' %}{% endif %}{{ input.msg | vals }}",
 		"{% for input in 'a'|make_list %}{% endfor %}{{ input.msg | vals }}",
+		// A {% filter vals %} block inside a macro marks the data of the
+		// macro's arguments, and one outside a macro's definition the
+		// output of its call.
+		"{% macro m(x) %}{% filter vals %}ref+vault://secret/data/{{ x }}#token{% endfilter %}{% endmacro %}{{ m(input.app) }}",
+		"{% macro m(x) %}{{ x }}{% endmacro %}{% filter vals %}ref+vault://secret/data/{{ m(input.app) }}#token{% endfilter %}",
+		"{% filter vals %}{% macro m(x) %}{{ x }}{% endmacro %}ref+vault://secret/data/{{ m(input.app) }}#token{% endfilter %}",
 		// A resolved value is the backend's, not the author's.
 		"{{ 'ref+echo://chained' | vals | vals }}",
 		"{% set p = 'ref+echo://chained' | vals %}{{ p | vals }}",
