@@ -112,6 +112,7 @@ func TestOutputBudget(t *testing.T) {
 		"join of a long list": `{{ "x"|ljust:1000|make_list|join:big }}`,
 		"loop printing":       `{% for a in big|make_list %}{% for b in big|make_list %}xxxxxxxxxxxxxxxx{{ big }}{% endfor %}{% endfor %}`,
 		"replace":             `{{ big|replace(from="", to=big) }}`,
+		"make_list":           `{{ big|ljust:1000|add:big|add:big|add:big|add:big|add:big|add:big|add:big|add:big|add:big|add:big|add:big|add:big|add:big|add:big|add:big|add:big|add:big|add:big|make_list }}`,
 	}
 	for name, tmpl := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"unicode/utf8"
 
 	"github.com/flosch/pongo2/v6"
 )
@@ -90,6 +91,10 @@ func (b *binding) filter(fc *filterCall, in *pongo2.Value) (*pongo2.Value, *pong
 		out, e = b.vals(fs, in, prov)
 	case fs.spec != nil:
 		out, e = fs.spec.impl(b, fs, in, fc.args)
+	case fs.name == "make_list" && 16*utf8.RuneCountInString(text(in)) > b.engine.cfg.maxOutput.n:
+		// A list of one string per character takes 16 bytes an element
+		// before fits can see it: check first.
+		return nil, b.tooLarge(fs.site, "make_list would make a list over %d bytes (WithMaxOutput)", b.engine.cfg.maxOutput.n)
 	default:
 		param := pongo2.AsValue(nil)
 		if len(fc.args) > 0 {
