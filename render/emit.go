@@ -37,9 +37,9 @@ import (
 // plan's table of texts by __hushflow.Lit(N).
 
 type emitter struct {
-	b       strings.Builder
-	p       *plan
-	f       *flow
+	b strings.Builder
+	p *plan
+	f *flow
 	// vals holds, for each enclosing {% filter %} block that resolves
 	// references, how many macros enclosed it: what prints inside it, and
 	// not inside a macro defined in it (which prints where it is called),
