@@ -85,7 +85,7 @@ func awsNoLocalKeys(t *testing.T) {
 
 func awsRender(t *testing.T, ws *loader.Workspace, tmpl string) string {
 	t.Helper()
-	out, err := ws.RenderStep(t.Context(), tmpl, nil, nil)
+	out, err := ws.RenderStep(t.Context(), tmpl, loader.StepVars{})
 	if err != nil {
 		t.Fatalf("RenderStep(%s): %s", awsHide(tmpl), awsShow(err))
 	}
@@ -117,9 +117,8 @@ func TestAWSKMSWorkspace(t *testing.T) {
 		// Under a dot-directory: not a workspace file, only read through the reference.
 		".vault/app.sops.yaml": string(ref),
 	})
-	// An absolute path today; relative to the workspace root once the
-	// loader hands secrets.WithFiles its root.
-	awsWrite(t, filepath.Join(dir, "refs.yaml"), "secrets:\n  FROM_SOPS_REF: \"{{ 'ref+sops://"+filepath.Join(dir, ".vault", "app.sops.yaml")+"#/db/password' | vals }}\"\n")
+	// Relative to the workspace's root, which is where sops references read.
+	awsWrite(t, filepath.Join(dir, "refs.yaml"), "secrets:\n  FROM_SOPS_REF: \"{{ 'ref+sops://.vault/app.sops.yaml#/db/password' | vals }}\"\n")
 
 	awsNoStderr(t, func() {
 		ws, err := loader.LoadDir(ctx, dir)
@@ -208,9 +207,7 @@ func TestAWSRotation(t *testing.T) {
 			const step = "--token {{ secret.TOKEN }} --inline {{ 'ref+awsssm://%s' | vals }}"
 			tmpl := strings.Replace(step, "%s", name, 1)
 			awsNoStderr(t, func() {
-				res, err := secrets.New(secrets.WithTTL(tc.ttl))
-				awsMust(t, err)
-				r, err := loader.NewDirReloader(ctx, dir, loader.WithResolver(res))
+				r, err := loader.NewDirReloader(ctx, dir, loader.WithResolverOptions(secrets.WithTTL(tc.ttl)))
 				if err != nil {
 					t.Fatalf("NewDirReloader: %s", awsShow(err))
 				}
@@ -302,9 +299,7 @@ func TestAWSEndpointStoppedDuringReload(t *testing.T) {
 	const guard = timeout + 20*time.Second // only a hang reaches it
 
 	awsNoStderr(t, func() {
-		res, err := secrets.New(secrets.WithTTL(time.Hour), secrets.WithTimeout(timeout))
-		awsMust(t, err)
-		r, err := loader.NewDirReloader(ctx, dir, loader.WithResolver(res))
+		r, err := loader.NewDirReloader(ctx, dir, loader.WithResolverOptions(secrets.WithTTL(time.Hour), secrets.WithTimeout(timeout)))
 		if err != nil {
 			t.Fatalf("NewDirReloader: %s", awsShow(err))
 		}
@@ -343,7 +338,7 @@ func TestAWSEndpointStoppedDuringReload(t *testing.T) {
 		}
 		// Not cached: fails, on time.
 		awsWithin(t, guard, "RenderStep of an uncached reference", func() {
-			_, err := ws.RenderStep(ctx, "{{ 'ref+awsssm://"+b+"' | vals }}", nil, nil)
+			_, err := ws.RenderStep(ctx, "{{ 'ref+awsssm://"+b+"' | vals }}", loader.StepVars{})
 			if err == nil {
 				t.Error("an uncached reference resolved with the endpoint stopped")
 			} else {
@@ -366,9 +361,7 @@ func TestAWSEndpointStoppedDuringReload(t *testing.T) {
 	// the workspace rendered at load keeps its secrets.
 	t.Run("after the TTL", func(t *testing.T) {
 		awsNoStderr(t, func() {
-			res, err := secrets.New(secrets.WithTTL(time.Millisecond), secrets.WithMaxStale(0), secrets.WithTimeout(timeout))
-			awsMust(t, err)
-			r, err := loader.NewDirReloader(ctx, dir, loader.WithResolver(res))
+			r, err := loader.NewDirReloader(ctx, dir, loader.WithResolverOptions(secrets.WithTTL(time.Millisecond), secrets.WithMaxStale(0), secrets.WithTimeout(timeout)))
 			if err != nil {
 				t.Fatalf("NewDirReloader: %s", awsShow(err))
 			}
@@ -385,8 +378,11 @@ func TestAWSEndpointStoppedDuringReload(t *testing.T) {
 				t.Error("the last good workspace did not keep serving its secrets")
 			}
 			awsWithin(t, guard, "RenderStep", func() {
-				if _, err := good.RenderStep(ctx, "{{ 'ref+awsssm://"+a+"' | vals }}", nil, nil); err == nil {
-					t.Error("an expired value was served with the endpoint stopped and WithMaxStale(0)")
+				// A reference keeps its value within one workspace: the one
+				// the secrets: section got at load.
+				out, err := good.RenderStep(ctx, "{{ 'ref+awsssm://"+a+"' | vals }}", loader.StepVars{})
+				if err != nil || out != "S3CRET-stopped-a" {
+					t.Errorf("the workspace's own reference: %s, %s", awsHide(toString(out)), awsShow(err))
 				}
 			})
 		})
@@ -437,10 +433,9 @@ func TestAWSSlowAndHangingEndpoint(t *testing.T) {
 		t.Run("hanging, resolver's timeout", func(t *testing.T) {
 			p.Stall()
 			defer func() { p.Resume(); p.Cut() }()
-			res, err := secrets.New(secrets.WithTimeout(timeout))
-			awsMust(t, err)
+			var err error
 			awsWithin(t, guard, "LoadDir", func() {
-				_, err = loader.LoadDir(context.Background(), dir, loader.WithResolver(res))
+				_, err = loader.LoadDir(context.Background(), dir, loader.WithResolverOptions(secrets.WithTimeout(timeout)))
 			})
 			if !errors.Is(err, loader.ErrSecret) || !errors.Is(err, context.DeadlineExceeded) {
 				t.Errorf("LoadDir: %s, want ErrSecret and DeadlineExceeded", awsShow(err))

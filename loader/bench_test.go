@@ -65,11 +65,7 @@ func BenchmarkLoadSecrets100(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			opts := append([]secrets.Option{secrets.WithBackend(latencyBackend{50 * time.Millisecond}), secrets.WithSchemes("slow")}, bc.opts...)
 			for b.Loop() {
-				res, err := secrets.New(opts...)
-				if err != nil {
-					b.Fatal(err)
-				}
-				ws, err := loader.Load(b.Context(), fsys, loader.WithResolver(res))
+				ws, err := loader.Load(b.Context(), fsys, loader.WithResolverOptions(opts...))
 				if err != nil {
 					b.Fatal(err)
 				}

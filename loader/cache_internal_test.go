@@ -22,15 +22,24 @@ func TestUnchangedFilesAreNotParsedAgain(t *testing.T) {
 		t.Fatal(err)
 	}
 	fsys := fstest.MapFS{"s.sops.yaml": {Data: enc}, "a.yaml": {Data: []byte("x: 1\n")}}
+	cfg, err := newConfig([]Option{WithAgeIdentities(id.String())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := newState(cfg, fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
 	cache := &parseCache{}
-	opts := []Option{WithAgeIdentities(id.String()), func(c *config) { c.cache = cache }}
-	if _, err := Load(t.Context(), fsys, opts...); err != nil {
+	st.cache = cache
+	load := func() error { _, err := st.load(t.Context(), fsys, ""); return err }
+	if err := load(); err != nil {
 		t.Fatal(err)
 	}
 	first := cache.byPath["s.sops.yaml"]
 	firstPlain := cache.byPath["a.yaml"]
 	fsys["a.yaml"] = &fstest.MapFile{Data: []byte("x: 2\n")}
-	if _, err := Load(t.Context(), fsys, opts...); err != nil {
+	if err := load(); err != nil {
 		t.Fatal(err)
 	}
 	if cache.byPath["s.sops.yaml"] != first {
@@ -40,7 +49,7 @@ func TestUnchangedFilesAreNotParsedAgain(t *testing.T) {
 		t.Error("the changed file was taken from the cache")
 	}
 	delete(fsys, "a.yaml")
-	if _, err := Load(t.Context(), fsys, opts...); err != nil {
+	if err := load(); err != nil {
 		t.Fatal(err)
 	}
 	if _, ok := cache.byPath["a.yaml"]; ok {

@@ -1,38 +1,54 @@
-// Package loader reads a workspace of YAML workflow files from an [fs.FS],
-// decrypts the SOPS-encrypted ones in process, and merges them into one
-// [Workspace].
+// Package loader loads a workspace of YAML workflow files safely: it reads
+// them from an [fs.FS] or a directory, decrypts the SOPS-encrypted ones in
+// process, merges them, renders their secrets: and connections: sections,
+// and renders a step's templates when a worker claims it, teaching a
+// redactor every secret on the way.
+//
+// Most engines need three calls:
+//
+//	r, err := loader.NewDirReloader(ctx, "workflows", loader.WithAgeIdentities(key))
+//	go r.Watch(ctx, loader.WatchConfig{Poll: time.Minute, OnReload: logErr})
+//	ws := r.Workspace()                          // the last good workspace, never partial
+//	cmd, err := ws.RenderStep(ctx, step.Cmd, loader.StepVars{Input: jobInput})
+//	body, err := ws.Redactor().JSON(jobRecord)   // what the API returns
+//
+// [Load] and [LoadDir] load once; [Workspace.Decode] decodes the merged
+// document into the engine's own types.
 //
 // # Which files
 //
-// Every *.yaml and *.yml file below the root is read, in lexical order of its
-// slash-separated path. Directories whose name starts with a dot (.git, …)
-// are not entered. The sops configuration files .sops.yaml and .sops.yml are
-// skipped by name: they hold creation rules, not workflows.
+// A workspace whose root holds a .workflows directory (Strøm's layout) is
+// read from there, and the rest of the root (scripts, data, the files that
+// ref+file:// references read) is not merged. Otherwise every *.yaml and
+// *.yml file below the root is read. Files are read in lexical order of
+// their slash-separated paths; directories whose name starts with a dot are
+// not entered; the sops configuration files .sops.yaml and .sops.yml are
+// skipped by name; [WithInclude] and [WithExclude] narrow the set. A sops
+// file in another format (app.sops.json) is not read and is reported in
+// [Workspace.Warnings]. A workspace with no workflow file is [ErrEmpty].
 //
 // # Decryption
 //
 // NAME.sops.yaml and NAME.sops.yml files are decrypted with the real sops
-// code (its YAML store, its AES-GCM cipher, its MAC check and its key
-// services), never by running a sops program. So is any YAML file that
-// carries sops metadata (a top-level "sops:" mapping with "mac" and
-// "version"), whatever its name: such a file is never loaded as plaintext.
-//
-// Keys come from one of two places:
+// code (its stores, AES-GCM cipher, MAC check and key services), never by
+// running a sops program; so is any file that carries sops metadata or
+// sops-encrypted values, whatever its name: such a file never loads as
+// plaintext. Keys come from one of two places:
 //
 //   - [WithAgeIdentities] hands age secret keys in as values. They are then
-//     the only keys tried: no environment variable, key file, PGP keyring or
-//     cloud KMS is consulted, which is what a server with several tenants,
-//     or a unit test, needs.
-//   - Without it, the loader uses whatever sops itself would use:
-//     SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, the age keys file in the user's
-//     configuration directory, PGP, AWS/GCP/Azure KMS, Vault transit and
-//     their usual credentials.
+//     the only keys tried, for the files and for ref+sops:// references: no
+//     environment variable, key file, PGP keyring or cloud KMS is consulted,
+//     which is what a server with several tenants, or a unit test, needs.
+//   - Without it, the loader uses what sops itself would use: SOPS_AGE_KEY,
+//     SOPS_AGE_KEY_FILE, the age keys file in the user's configuration
+//     directory, PGP, AWS/GCP/Azure KMS, Vault transit and their usual
+//     credentials.
 //
-// The loader records which leaves were encrypted at rest: sops creation rules
-// (unencrypted_suffix, encrypted_regex, …) can leave some leaves of an
-// encrypted file in the clear, and those are not secrets.
-// [Workspace.SecretValues] returns the plaintext of the leaves that were
-// encrypted, for a redactor to mask.
+// sops creation rules (unencrypted_suffix, encrypted_regex, …) can leave
+// leaves of an encrypted file in the clear; the loader records which leaves
+// were encrypted at rest. Those are data, never templates: they are not
+// rendered, parsed or resolved, [Workspace.MaskedYAML] masks them, and the
+// redactor knows their values ([Workspace.EncryptedValues]).
 //
 // # Merging
 //
@@ -41,46 +57,65 @@
 // scalar may appear in several files only with one value. An entry defined
 // twice is an error naming both files: nothing is silently overwritten.
 //
-// # The secrets: section, steps and redaction
+// # Templates, secrets and connections
 //
-// Once the files are merged, every string of the secrets: section that holds
-// template syntax is rendered once, concurrently, with the render package
-// and its | vals filter, in an empty context: [Workspace.Secrets] is the
-// result, what templates see as secret.NAME. References resolve through a
-// [secrets.Resolver] backed by vals in process (or the resolver given with
-// [WithResolver]), so repeated references hit its cache.
+// Every template string is parsed when the workspace loads, so a syntax
+// error is a load error naming the file, the key path and the line, not a
+// surprise when a worker claims the step.
 //
-// When a worker claims a step, [Workspace.RenderStep] renders its input,
-// env, cmd or script with input.*, secret.* and STEP.output.* (see
-// [Workspace.StepVars]); inline | vals resolves through the same resolver.
+// The secrets: section is rendered once, at load, in an empty context, as
+// Strøm renders it: nested maps and lists too; a string holding "{{" is a
+// template there (so "50{%off" stays a plain value), and a string holding a
+// reference (DB: ref+awsssm:///prod/db) is resolved as vals would. Then the
+// connections: section renders with secret.* in scope, and each connection
+// gets the defaults of its connection type. [Workspace.Secrets] and
+// [Workspace.Connections] are the results.
 //
-// Every value that was encrypted at rest and every value resolved, at load
-// or inline, is taught to [Workspace.Redactor]: mask job records and logs
+// [Workspace.RenderStep] renders a step's input, env, cmd or script, or a
+// hook's input, with input.*, secret.*, STEP.output.*, hook.* and each.*
+// ([StepVars]). Job input, step outputs, hook and loop variables are data:
+// a reference they carry is never resolved (see the render package).
+//
+// # References and the files they read
+//
+// A workspace resolves references with a [secrets.Resolver] of its own (one
+// per Load, LoadDir or Reloader: a resolver and its cache serve one trust
+// domain; configure it with [WithResolverOptions]). ref+file:// and
+// ref+sops:// references read the workspace's own files, relative to its
+// root whatever the process's working directory: no ".." above the root,
+// no symbolic link out of it, absolute paths only under the directories
+// secrets.WithAbsoluteDirs names. Each workspace resolves through a
+// snapshot of the resolver, so a reference has one value in one workspace:
+// secret.TOKEN and an inline | vals of the same reference agree.
+//
+// Every value encrypted at rest, resolved, or derived from a secret by a
+// template is taught to [Workspace.Redactor]: mask job records and logs
 // with it before people see them.
 //
 // # Reloading
 //
 // A [Reloader] serves the last good workspace to concurrent readers and
 // swaps in a new one only when a reload succeeds. Unchanged files are reused
-// by content, neither parsed nor decrypted again; secrets are resolved again
-// through the resolver's cache (so an expired TTL fetches anew, and
-// [Reloader.Refresh] forgets the cache first). [Reloader.Watch] reloads on
-// file-system notifications and, optionally, on a timer.
+// by content, neither parsed, decrypted nor checked again; secrets are
+// resolved again through the resolver's cache, so an expired TTL fetches
+// anew, and [Reloader.Refresh] marks the cache stale first (values that
+// cannot be fetched again keep serving for a while). [Reloader.Watch]
+// reloads on file-system notifications, follows a root that is a swapped
+// symbolic link or is recreated, and optionally polls.
 //
 // # Errors
 //
 // Every problem is reported as a [*FileError] naming the file (its path
-// relative to the root) and, where it applies, the key path; all bad files
-// are reported at once, joined with [errors.Join]. Use [errors.Is] with the
-// sentinels ([ErrParse], [ErrNotEncrypted], [ErrNoKey], [ErrIntegrity],
-// [ErrDuplicate], [ErrLimit], and [ErrDecrypt] for any decryption failure) to
-// tell the cases apart ([ErrSecret] for a secrets: entry that does not
-// resolve, naming the entry and the reference without its query). With [WithSkipBadFiles] bad files are left out and
+// relative to the root) and, where it applies, the key path and the line;
+// all bad files are reported at once, joined with [errors.Join]. Entries of
+// the secrets: and connections: sections that fail come as one
+// [*SecretsError], grouped by cause. Use [errors.Is] with the sentinels to
+// tell the cases apart. With [WithSkipBadFiles] bad files are left out and
 // returned as [Workspace.Warnings] instead.
 //
-// No error contains a decrypted value. sops puts plaintext into some of its
-// own messages (a value on an encrypted path that was replaced by plaintext
-// is quoted back); the loader never passes those messages on.
+// No error contains a decrypted or resolved value: sops' messages that may
+// quote plaintext are never passed on, and neither are the messages of the
+// YAML decoder or of custom unmarshalers (see [Workspace.Decode]).
 //
 // # Side effects
 //

@@ -35,9 +35,10 @@ actions:
 		fmt.Println(err)
 		return
 	}
-	input := map[string]any{"env": "prod"}
-	outputs := map[string]any{"build-image": map[string]any{"tag": "v42"}} // say-hello → say_hello
-	cmd, err := ws.RenderStep(ctx, wf.Actions["deploy"].Cmd, input, outputs)
+	cmd, err := ws.RenderStep(ctx, wf.Actions["deploy"].Cmd, loader.StepVars{
+		Input:   map[string]any{"env": "prod"},
+		Outputs: map[string]any{"build-image": map[string]any{"tag": "v42"}}, // build-image → build_image
+	})
 	if err != nil {
 		fmt.Println(err)
 		return

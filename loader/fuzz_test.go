@@ -5,6 +5,7 @@ import (
 	"testing/fstest"
 
 	"github.com/hushflow/hushflow/internal/sopsenc"
+	"github.com/hushflow/hushflow/internal/testkit"
 	"github.com/hushflow/hushflow/loader"
 )
 
@@ -28,7 +29,7 @@ func FuzzLoad(f *testing.F) {
 		}
 		ws, err := loader.Load(t.Context(), fsys, loader.WithAgeIdentities(id), limit(func(l *loader.Limits) { l.MaxNodes = 10_000 }))
 		if err != nil {
-			assertNoLeak(t, "error", err.Error(), "fuzz-secret-value")
+			testkit.AssertNoLeak(t, "error", err.Error(), "fuzz-secret-value")
 			return
 		}
 		var v any

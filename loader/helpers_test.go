@@ -1,14 +1,16 @@
 package loader_test
 
 import (
-	"strings"
 	"testing"
 
 	"filippo.io/age"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/hushflow/hushflow/internal/sopsenc"
+	"github.com/hushflow/hushflow/internal/testkit"
+	"github.com/hushflow/hushflow/internal/testkit/fakestore"
 	"github.com/hushflow/hushflow/loader"
+	"github.com/hushflow/hushflow/secrets"
 )
 
 // newAgeKey returns a fresh age identity (secret key text) and its recipient.
@@ -58,19 +60,22 @@ func child(t testing.TB, m *yaml.Node, key string) *yaml.Node {
 	return nil
 }
 
-// assertNoLeak fails when text contains any of the secrets, without printing them.
-func assertNoLeak(t testing.TB, what, text string, secrets ...string) {
-	t.Helper()
-	for i, s := range secrets {
-		if s != "" && strings.Contains(text, s) {
-			t.Errorf("%s leaks secret #%d", what, i)
-		}
-	}
-}
-
 // limit returns WithLimits of DefaultLimits changed by set.
 func limit(set func(*loader.Limits)) loader.Option {
 	l := loader.DefaultLimits()
 	set(&l)
 	return loader.WithLimits(l)
+}
+
+// withStore makes the workspace's resolver answer ref+fake:// references
+// from store, besides the schemes given.
+func withStore(store *fakestore.Store, opts ...secrets.Option) loader.Option {
+	base := []secrets.Option{secrets.WithBackend(store), secrets.WithSchemes("fake", "echo", "envsubst", "file", "sops")}
+	return loader.WithResolverOptions(append(base, opts...)...)
+}
+
+// assertNoLeak is testkit.AssertNoLeak, for the tests written before it.
+func assertNoLeak(t testing.TB, what, text string, secrets ...string) {
+	t.Helper()
+	testkit.AssertNoLeak(t, what, text, secrets...)
 }

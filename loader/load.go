@@ -5,48 +5,84 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path"
+	"regexp"
 	"runtime"
-	"sync"
+	"strconv"
 
-	"github.com/getsops/sops/v3/keyservice"
 	"go.yaml.in/yaml/v3"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/hushflow/hushflow/internal/sopsdec"
 )
 
 // Load reads the workspace rooted at fsys. See the package documentation for
-// which files it reads and how it merges them. The error, if any, joins one
-// [*FileError] a bad file.
+// which files it reads and how it merges them. ref+file:// and ref+sops://
+// references read from fsys too. The error, if any, joins one [*FileError]
+// a bad file.
 func Load(ctx context.Context, fsys fs.FS, opts ...Option) (*Workspace, error) {
 	cfg, err := newConfig(opts)
 	if err != nil {
 		return nil, err
 	}
-	svcs, err := keyServices(cfg.ageIdentities)
+	st, err := newState(cfg, fsys)
+	if err != nil {
+		return nil, err
+	}
+	return st.load(ctx, fsys, "")
+}
+
+// LoadDir loads the workspace in the directory dir. Every file is opened
+// through an [os.Root], so a symbolic link cannot lead outside dir, and so
+// are the files ref+file:// and ref+sops:// references read, relative to
+// dir whatever the process's working directory.
+func LoadDir(ctx context.Context, dir string, opts ...Option) (*Workspace, error) {
+	cfg, err := newConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	st, err := newState(cfg, dirFS{dir})
+	if err != nil {
+		return nil, err
+	}
+	return st.loadDir(ctx, dir)
+}
+
+// loadDir loads dir through an os.Root held for the whole load, so that
+// one load sees one directory even if dir is a link swapped meanwhile.
+func (st *state) loadDir(ctx context.Context, dir string) (*Workspace, error) {
+	root, err := os.OpenRoot(dir)
 	if err != nil {
 		return nil, fmt.Errorf("loader: %w", err)
 	}
+	defer root.Close()
+	return st.load(ctx, root.FS(), dir)
+}
+
+// load is one load of the files in fsys with the source's state; name is
+// the directory they come from, for messages ("" for an fs.FS).
+func (st *state) load(ctx context.Context, fsys fs.FS, name string) (*Workspace, error) {
+	cfg := st.cfg
 	found, err := findFiles(ctx, fsys, cfg)
 	if err != nil {
 		return nil, err
 	}
 	if len(found.paths) == 0 {
-		return nil, emptyError(found)
+		return nil, emptyError(found, name)
 	}
 	files, err := readFiles(ctx, fsys, found.paths, cfg.limits)
 	if err != nil {
 		return nil, err
 	}
-	parseAll(ctx, files, cfg.limits, svcs, cfg.cache)
-	if err := ctx.Err(); err != nil {
+	if err := st.parseAll(ctx, files); err != nil {
 		return nil, err
 	}
-	cfg.cache.keep(files)
+	st.cache.keep(files)
 
 	var problems []error
 	m := newMerger()
-	w := &Workspace{}
+	w := &Workspace{st: st, encrypted: map[*yaml.Node]bool{}}
 	for _, f := range files {
 		err := f.err
 		if err == nil {
@@ -63,59 +99,23 @@ func Load(ctx context.Context, fsys fs.FS, opts ...Option) (*Workspace, error) {
 	}
 	w.warnings = append(found.skipped, problems...)
 	w.doc, w.origin = m.document(), m.origin
-
-	rr := cfg.renderer
-	if rr == nil {
-		if rr, err = newRenderer(cfg); err != nil {
-			return nil, err
-		}
-	}
-	rendered, err := rr.renderSecrets(ctx, m)
-	if err != nil {
+	if err := w.renderSections(ctx, m); err != nil {
 		return nil, err
 	}
-	rr.redactor.Add(w.secrets...)
-	w.secretSection, w.renderer = rendered, rr
 	return w, nil
-}
-
-// newConfig applies opts over the defaults and validates the result.
-func newConfig(opts []Option) (*config, error) {
-	cfg := &config{limits: DefaultLimits()}
-	for _, o := range opts {
-		o(cfg)
-	}
-	if err := cfg.limits.validate(); err != nil {
-		return nil, err
-	}
-	if err := validatePatterns("WithInclude", cfg.include); err != nil {
-		return nil, err
-	}
-	if err := validatePatterns("WithExclude", cfg.exclude); err != nil {
-		return nil, err
-	}
-	return cfg, nil
 }
 
 // emptyError says that a workspace holds no workflow file, and where the
 // loader looked.
-func emptyError(f *found) error {
+func emptyError(f *found, name string) error {
 	where := "the workspace root"
+	if name != "" {
+		where = name
+	}
 	if f.dir != "." {
-		where = "the workspace's " + f.dir + " directory"
+		where += "/" + f.dir
 	}
 	return fmt.Errorf("loader: %w: no *.yaml or *.yml file in %s", ErrEmpty, where)
-}
-
-// LoadDir loads the workspace in the directory dir. Every file is opened
-// through an [os.Root], so a symbolic link cannot lead outside dir.
-func LoadDir(ctx context.Context, dir string, opts ...Option) (*Workspace, error) {
-	fsys, done, err := openDir(dir)
-	if err != nil {
-		return nil, err
-	}
-	defer done()
-	return Load(ctx, fsys, opts...)
 }
 
 // file is one workflow file on its way through a load.
@@ -124,57 +124,68 @@ type file struct {
 	data      []byte
 	docs      []*yaml.Node // plaintext documents
 	encrypted bool
-	secrets   []string // plaintext of the leaves that were encrypted at rest
-	marked    []*yaml.Node
-	err       error // a *FileError
+	marked    map[*yaml.Node]bool // the leaves that were encrypted at rest
+	err       error               // a *FileError
 }
 
-// parseAll parses and decrypts the files in parallel; merging, which depends
-// on file order, happens afterwards. A file whose content the cache has seen
-// is taken from it, neither parsed nor decrypted again.
-func parseAll(ctx context.Context, files []*file, lim Limits, svcs []keyservice.KeyServiceClient, cache *parseCache) {
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	var wg sync.WaitGroup
+// parseAll parses, decrypts and checks the templates of the files in
+// parallel; merging, which depends on file order, happens afterwards. A
+// file whose content the cache has seen is taken from it, neither parsed,
+// decrypted nor checked again. Problems with a file are its err; parseAll
+// fails only when ctx is done.
+func (st *state) parseAll(ctx context.Context, files []*file) error {
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, f := range files {
 		if f.err != nil {
 			continue
 		}
-		if seen := cache.lookup(f); seen != nil {
+		if seen := st.cache.lookup(f); seen != nil {
 			files[i] = seen
 			continue
 		}
-		wg.Go(func() {
-			select {
-			case sem <- struct{}{}:
-			case <-ctx.Done():
-				return
+		g.Go(func() error {
+			if ctx.Err() == nil {
+				f.err = st.parseFile(ctx, f)
 			}
-			defer func() { <-sem }()
-			f.err = parseFile(f, lim, svcs)
+			return nil
 		})
 	}
-	wg.Wait()
+	g.Wait()
+	return ctx.Err()
 }
 
-func parseFile(f *file, lim Limits, svcs []keyservice.KeyServiceClient) error {
-	docs, err := parseDocuments(f.data, lim.MaxNodes)
+func (st *state) parseFile(ctx context.Context, f *file) error {
+	docs, err := parseDocuments(f.data, st.cfg.limits.MaxNodes)
 	if err != nil {
-		return &FileError{Path: f.path, Err: err}
+		return &FileError{Path: f.path, Line: yamlErrorLine(err), Err: err}
 	}
 	// A file that carries sops metadata or sops-encrypted values is
 	// decrypted whatever its name: it never loads as plaintext.
-	if !isSopsName(path.Base(f.path)) && !sopsdec.Detect(docs) {
-		f.docs = docs
-		return validateShape(f)
+	if isSopsName(path.Base(f.path)) || sopsdec.Detect(docs) {
+		pt, err := sopsdec.Decrypt(ctx, f.data, sopsdec.YAML, st.keys)
+		if err != nil {
+			return sopsFileError(f.path, err)
+		}
+		docs, f.encrypted, f.marked = pt.Docs, true, pt.Encrypted
 	}
-	// TODO(lead): the load's ctx, once parseFile is given it.
-	pt, err := sopsdec.Decrypt(context.TODO(), f.data, sopsdec.YAML, keysOf(svcs))
-	if err != nil {
-		return sopsFileError(f.path, err)
+	f.docs = docs
+	if err := validateShape(f); err != nil {
+		return err
 	}
-	f.docs, f.encrypted = pt.Docs, true
-	f.marked, f.secrets = encryptedLeaves(pt)
-	return validateShape(f)
+	return st.checkTemplates(f)
+}
+
+// yamlLine finds the line a YAML parse error names ("line 3: …").
+var yamlLine = regexp.MustCompile(`\bline (\d+)\b`)
+
+// yamlErrorLine returns the line a YAML parse error names, or 0.
+func yamlErrorLine(err error) int {
+	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return n
+	}
+	return 0
 }
 
 func validateShape(f *file) error {

@@ -15,7 +15,9 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/hushflow/hushflow/internal/sopsenc"
+	"github.com/hushflow/hushflow/internal/testkit"
 	"github.com/hushflow/hushflow/loader"
+	"github.com/hushflow/hushflow/redact"
 )
 
 const plainActions = `
@@ -95,8 +97,8 @@ func TestLoadDecryptsAndMerges(t *testing.T) {
 	}
 	// The default rule leaves *_unencrypted in the clear: not a secret.
 	want := []string{"s3cr3t-hidden", "hunter2-db", "tok_abc123", "5432", "true"}
-	if got := ws.SecretValues(); !slices.Equal(got, want) {
-		t.Errorf("SecretValues() has %d values, want %d (order: load order, empty left out, unencrypted leaf left out)", len(got), len(want))
+	if got := ws.EncryptedValues(); !slices.Equal(got, want) {
+		t.Errorf("EncryptedValues() has %d values, want %d (order: load order, empty left out, unencrypted leaf left out)", len(got), len(want))
 		for _, w := range want {
 			if !slices.Contains(got, w) {
 				t.Errorf("a secret value is missing")
@@ -136,7 +138,7 @@ token: tok-value-2
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := ws.SecretValues()
+			got := ws.EncryptedValues()
 			slices.Sort(got)
 			want := slices.Clone(tt.secrets)
 			slices.Sort(want)
@@ -243,7 +245,7 @@ func TestLoadErrors(t *testing.T) {
 					t.Errorf("error %q does not mention %q", err, s)
 				}
 			}
-			assertNoLeak(t, "error", err.Error(), secrets...)
+			testkit.AssertNoLeak(t, "error", err.Error(), secrets...)
 		})
 	}
 }
@@ -330,7 +332,7 @@ func TestKeysHandedInAreTheOnlyKeysTried(t *testing.T) {
 	if err != nil {
 		t.Fatalf("with the key in SOPS_AGE_KEY: %v", err)
 	}
-	if got := ws.SecretValues(); len(got) != 1 {
+	if got := ws.EncryptedValues(); len(got) != 1 {
 		t.Errorf("got %d secret values, want 1", len(got))
 	}
 	// A key handed in as a value replaces the environment entirely.
@@ -369,7 +371,7 @@ func TestBadIdentity(t *testing.T) {
 		t.Errorf("err = %v, want ErrBadKey", err)
 	}
 	if err != nil {
-		assertNoLeak(t, "error", err.Error(), bad)
+		testkit.AssertNoLeak(t, "error", err.Error(), bad)
 	}
 }
 
@@ -390,7 +392,7 @@ func TestDecodeErrorDoesNotQuoteValues(t *testing.T) {
 	if err == nil {
 		t.Fatal("Decode succeeded, want a type error")
 	}
-	assertNoLeak(t, "Decode error", err.Error(), "not-a-number-secret", "not-a-n")
+	testkit.AssertNoLeak(t, "Decode error", err.Error(), "not-a-number-secret", "not-a-n")
 }
 
 func TestMaskedYAML(t *testing.T) {
@@ -408,8 +410,8 @@ func TestMaskedYAML(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	assertNoLeak(t, "MaskedYAML", string(out), "masked-aaa", "masked-ccc", "team-x/api")
-	for _, want := range []string{"shown-bbb", "cmd: echo", "A: " + loader.Mask} {
+	testkit.AssertNoLeak(t, "MaskedYAML", string(out), "masked-aaa", "masked-ccc", "team-x/api")
+	for _, want := range []string{"shown-bbb", "cmd: echo", "A: " + redact.Mask} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("MaskedYAML lacks %q:\n%s", want, out)
 		}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/hushflow/hushflow/redact"
 	"github.com/hushflow/hushflow/render"
+	"github.com/hushflow/hushflow/secrets"
 )
 
 // Limits bound the resources one load may use. Start from [DefaultLimits]
@@ -52,7 +53,9 @@ func (l Limits) validate() error {
 	return nil
 }
 
-// An Option configures a load.
+// An Option configures a load ([Load], [LoadDir]) or a [Reloader]. Options
+// only record their arguments; Load and the Reloader's constructors check
+// them and fail with an error that names the option.
 type Option func(*config)
 
 type config struct {
@@ -61,16 +64,34 @@ type config struct {
 	include       []string // doublestar patterns; none means every YAML file
 	exclude       []string
 	skipBadFiles  bool
-	resolver      render.Resolver
 	redactor      *redact.Redactor
-	cache         *parseCache // set by a Reloader
-	renderer      *renderer   // set by a Reloader
+	resolverOpts  []secrets.Option
+	renderOpts    []render.Option
+}
+
+// newConfig applies opts over the defaults and validates the result.
+func newConfig(opts []Option) (*config, error) {
+	cfg := &config{limits: DefaultLimits()}
+	for _, o := range opts {
+		o(cfg)
+	}
+	if err := cfg.limits.validate(); err != nil {
+		return nil, err
+	}
+	if err := validatePatterns("WithInclude", cfg.include); err != nil {
+		return nil, err
+	}
+	if err := validatePatterns("WithExclude", cfg.exclude); err != nil {
+		return nil, err
+	}
+	return cfg, nil
 }
 
 // WithAgeIdentities hands age secret keys ("AGE-SECRET-KEY-1…") in as values,
 // in age-keygen's file format: one key per line, "#" comments and blank lines
 // allowed, several keys in one string accepted. When given, these are the only
-// keys tried: the environment, key files and KMS are not consulted.
+// keys tried, for the workspace's sops files and for its ref+sops://
+// references alike: the environment, key files and KMS are not consulted.
 func WithAgeIdentities(keys ...string) Option {
 	return func(c *config) { c.ageIdentities = append(c.ageIdentities, keys...) }
 }
@@ -108,26 +129,44 @@ func validatePatterns(option string, patterns []string) error {
 }
 
 // WithSkipBadFiles makes a bad file (one that does not parse, decrypt or
-// merge) a warning instead of an error: it is left out of the workspace and
-// reported by [Workspace.Warnings]. Workspace-wide problems (too many files,
-// unreadable root, bad keys) still fail the load.
+// merge, or holds a template that does not parse) a warning instead of an
+// error: it is left out of the workspace and reported by
+// [Workspace.Warnings]. Workspace-wide problems (too many files, unreadable
+// root, bad keys, a secrets: entry that does not resolve) still fail the
+// load.
 func WithSkipBadFiles() Option {
 	return func(c *config) { c.skipBadFiles = true }
 }
 
-// WithResolver sets the resolver that `| vals` uses, in the secrets: section
-// and when steps are rendered. The default is a [secrets.Resolver] backed by
-// vals, in process, with its default cache. Share one resolver between
-// workspaces to share its cache; hand in a *secrets.Resolver with a fake
-// [secrets.Backend] in tests.
-func WithResolver(r render.Resolver) Option {
-	return func(c *config) { c.resolver = r }
+// WithResolverOptions configures the [secrets.Resolver] the loader builds
+// for the workspace: its backend (a fake one in tests), TTL, allowed schemes
+// (a tenant's engine narrows them: secrets.WithSchemes("vault", "awsssm")),
+// timeouts, logger, absolute directories that ref+file:// may read
+// (secrets.WithAbsoluteDirs("/run/secrets")).
+//
+// The loader builds one resolver per [Load], [LoadDir] or [Reloader] and
+// adds three options of its own after these: file and sops references read
+// through the workspace's own files (secrets.WithFiles), sops references
+// decrypt with the keys of [WithAgeIdentities] when they are given, and
+// every value resolved is taught to the workspace's redactor. A resolver,
+// and so its cache, serves one workspace source: tenants never share one.
+func WithResolverOptions(opts ...secrets.Option) Option {
+	return func(c *config) { c.resolverOpts = append(c.resolverOpts, opts...) }
+}
+
+// WithRenderOptions configures the template engine that renders the
+// workspace's templates: budgets (render.WithMaxOutput, …) and
+// render.WithDataReferences. The loader adds render.WithSecrets with the
+// workspace's redactor.
+func WithRenderOptions(opts ...render.Option) Option {
+	return func(c *config) { c.renderOpts = append(c.renderOpts, opts...) }
 }
 
 // WithRedactor sets the redactor the workspace teaches every value that was
-// encrypted at rest or resolved. The default is a new [redact.Redactor].
-// A redactor only grows: share one across loads so that a value from before
-// a rotation stays masked.
+// encrypted at rest, resolved, or derived from a secret by a template. The
+// default is a new [redact.Redactor]. A redactor only grows: a Reloader
+// keeps one across reloads, so that a value from before a rotation stays
+// masked.
 func WithRedactor(r *redact.Redactor) Option {
 	return func(c *config) { c.redactor = r }
 }

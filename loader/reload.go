@@ -13,43 +13,55 @@ import (
 // workspace in service and returns the error: nothing partial is ever
 // served.
 //
-// Files whose content has not changed are neither parsed nor decrypted
-// again, but the secrets: section is rendered again on every reload through
-// the resolver's cache, so a secret whose TTL expired is fetched anew;
-// [Reloader.Refresh] forgets the cache first. All workspaces of a Reloader
-// share one resolver, engine and redactor: the redactor keeps masking the
-// values of earlier loads after a rotation.
+// Files whose content has not changed are neither parsed, decrypted nor
+// checked again, but the secrets: section is rendered again on every reload
+// through the resolver's cache, so a secret whose TTL expired is fetched
+// anew; [Reloader.Refresh] marks the cache stale first. All workspaces of a
+// Reloader share one resolver, engine and redactor: the redactor keeps
+// masking the values of earlier loads after a rotation. Each workspace
+// resolves through a snapshot of its own, so a reference has one value in
+// one workspace.
 type Reloader struct {
-	open    func() (fs.FS, func(), error)
-	dir     string // "" when not loaded from a directory
-	opts    []Option
-	cache   *parseCache
-	rr      *renderer
-	current atomic.Pointer[Workspace]
-	mu      sync.Mutex // one reload at a time
+	st   *state
+	dir  string // "" when not loaded from a directory
+	load func(ctx context.Context) (*Workspace, error)
+
+	current  atomic.Pointer[Workspace]
+	mu       sync.Mutex                  // one reload at a time
+	onReload atomic.Pointer[func(error)] // the running Watch's OnReload
 }
 
 // NewReloader loads the workspace in fsys; it fails if that first load fails.
 func NewReloader(ctx context.Context, fsys fs.FS, opts ...Option) (*Reloader, error) {
-	return newReloader(ctx, "", func() (fs.FS, func(), error) { return fsys, func() {}, nil }, opts)
+	return newReloader(ctx, opts, fsys, func(st *state, ctx context.Context) (*Workspace, error) {
+		return st.load(ctx, fsys, "")
+	})
 }
 
 // NewDirReloader loads the workspace in dir, confined to it as [LoadDir]
 // is; [Reloader.Watch] then also follows file-system notifications.
 func NewDirReloader(ctx context.Context, dir string, opts ...Option) (*Reloader, error) {
-	return newReloader(ctx, dir, func() (fs.FS, func(), error) { return openDir(dir) }, opts)
+	r, err := newReloader(ctx, opts, dirFS{dir}, func(st *state, ctx context.Context) (*Workspace, error) {
+		return st.loadDir(ctx, dir)
+	})
+	if r != nil {
+		r.dir = dir
+	}
+	return r, err
 }
 
-func newReloader(ctx context.Context, dir string, open func() (fs.FS, func(), error), opts []Option) (*Reloader, error) {
+func newReloader(ctx context.Context, opts []Option, refs fs.FS, load func(*state, context.Context) (*Workspace, error)) (*Reloader, error) {
 	cfg, err := newConfig(opts)
 	if err != nil {
 		return nil, err
 	}
-	rr, err := newRenderer(cfg)
+	st, err := newState(cfg, refs)
 	if err != nil {
 		return nil, err
 	}
-	r := &Reloader{open: open, dir: dir, opts: opts, cache: &parseCache{}, rr: rr}
+	st.cache = &parseCache{}
+	r := &Reloader{st: st}
+	r.load = func(ctx context.Context) (*Workspace, error) { return load(st, ctx) }
 	if err := r.Reload(ctx); err != nil {
 		return nil, err
 	}
@@ -61,19 +73,20 @@ func newReloader(ctx context.Context, dir string, open func() (fs.FS, func(), er
 func (r *Reloader) Workspace() *Workspace { return r.current.Load() }
 
 // Reload loads the workspace again and, if that succeeds, makes it current.
-// On error the current workspace stays.
+// On error the current workspace stays. While [Reloader.Watch] runs, its
+// OnReload is told the result, as it is of every reload.
 func (r *Reloader) Reload(ctx context.Context) error {
+	err := r.reload(ctx)
+	if f := r.onReload.Load(); f != nil && ctx.Err() == nil {
+		(*f)(err)
+	}
+	return err
+}
+
+func (r *Reloader) reload(ctx context.Context) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	fsys, done, err := r.open()
-	if err != nil {
-		return err
-	}
-	defer done()
-	opts := append(r.opts[:len(r.opts):len(r.opts)], func(c *config) {
-		c.cache, c.renderer = r.cache, r.rr
-	})
-	w, err := Load(ctx, fsys, opts...)
+	w, err := r.load(ctx)
 	if err != nil {
 		return err
 	}
@@ -81,12 +94,11 @@ func (r *Reloader) Reload(ctx context.Context) error {
 	return nil
 }
 
-// Refresh makes the resolver forget its cached values, when it can (a
-// [secrets.Resolver] can), and reloads: a rotated secret is picked up
-// without a file change.
+// Refresh marks the resolver's cached values stale and reloads: a rotated
+// secret is picked up without a file change. Stale values keep serving
+// where refetching them fails (see [secrets.Resolver.MarkStale]), so a
+// Refresh during an outage is no worse than a Reload.
 func (r *Reloader) Refresh(ctx context.Context) error {
-	if p, ok := r.rr.resolver.(interface{ Purge() }); ok {
-		p.Purge()
-	}
+	r.st.resolver.MarkStale()
 	return r.Reload(ctx)
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/hushflow/hushflow/internal/sopsenc"
+	"github.com/hushflow/hushflow/internal/testkit/fakestore"
 	"github.com/hushflow/hushflow/loader"
 	"github.com/hushflow/hushflow/redact"
 )
@@ -22,13 +23,13 @@ import (
 func TestReloadCyclesUnderReaders(t *testing.T) {
 	t.Parallel()
 	id, rcpt := newAgeKey(t)
-	backend := &fakeBackend{values: map[string]string{"token": "token-0000"}}
+	store := fakestore.New(map[string]string{"ref+fake://token": "token-0000"})
 	fsys := fstest.MapFS{
 		"a.yaml":      {Data: []byte(validEdit(0))},
 		"b.yaml":      {Data: []byte("actions:\n  fixed: {cmd: echo}\n")},
 		"s.sops.yaml": {Data: encrypt(t, "secrets:\n  ENC: encrypted-value-1\n", sopsenc.Rules{}, rcpt)},
 	}
-	r, err := loader.NewReloader(t.Context(), fsys, loader.WithAgeIdentities(id), loader.WithResolver(newFakeResolver(t, backend)))
+	r, err := loader.NewReloader(t.Context(), fsys, loader.WithAgeIdentities(id), withStore(store))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,8 +108,9 @@ func checkConsistent(ws *loader.Workspace) error {
 // renders, and the old one is still masked.
 func TestRotation(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	secretFile := filepath.Join(dir, "vault", "token.txt")
+	ws := t.TempDir()
+	// Relative to the workspace's root, whatever the working directory.
+	secretFile := filepath.Join(ws, "vault", "token.txt")
 	if err := os.MkdirAll(filepath.Dir(secretFile), 0o700); err != nil {
 		t.Fatal(err)
 	}
@@ -119,11 +121,7 @@ func TestRotation(t *testing.T) {
 		}
 	}
 	write(secretFile, "old-token-value")
-	ws := filepath.Join(dir, "ws")
-	if err := os.Mkdir(ws, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	write(filepath.Join(ws, "a.yaml"), fmt.Sprintf("secrets:\n  TOKEN: \"{{ 'ref+file://%s' | vals }}\"\n", secretFile))
+	write(filepath.Join(ws, "a.yaml"), "secrets:\n  TOKEN: \"{{ 'ref+file://vault/token.txt' | vals }}\"\n")
 
 	r, err := loader.NewDirReloader(t.Context(), ws)
 	if err != nil {
@@ -131,7 +129,7 @@ func TestRotation(t *testing.T) {
 	}
 	render := func() string {
 		t.Helper()
-		out, err := r.Workspace().RenderStep(t.Context(), "--token {{ secret.TOKEN }}", nil, nil)
+		out, err := r.Workspace().RenderStep(t.Context(), "--token {{ secret.TOKEN }}", loader.StepVars{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -212,10 +210,9 @@ func TestWatchReloadsOnChange(t *testing.T) {
 
 func TestWatchPollsAnyFS(t *testing.T) {
 	t.Parallel()
-	backend := &fakeBackend{values: map[string]string{"tok": "v1-value"}}
-	res := newFakeResolver(t, backend)
+	store := fakestore.New(map[string]string{"ref+fake://tok": "v1-value"})
 	fsys := fstest.MapFS{"a.yaml": {Data: []byte("secrets:\n  T: \"{{ 'ref+fake://tok' | vals }}\"\n")}}
-	r, err := loader.NewReloader(t.Context(), fsys, loader.WithResolver(res))
+	r, err := loader.NewReloader(t.Context(), fsys, withStore(store))
 	if err != nil {
 		t.Fatal(err)
 	}

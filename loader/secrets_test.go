@@ -1,70 +1,30 @@
 package loader_test
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"testing/fstest"
 	"time"
 
 	"github.com/hushflow/hushflow/internal/sopsenc"
+	"github.com/hushflow/hushflow/internal/testkit"
+	"github.com/hushflow/hushflow/internal/testkit/fakestore"
 	"github.com/hushflow/hushflow/loader"
 	"github.com/hushflow/hushflow/redact"
+	"github.com/hushflow/hushflow/render"
 	"github.com/hushflow/hushflow/secrets"
 )
-
-// fakeBackend serves ref+fake://NAME as the value of NAME, counts calls, and
-// can make callers wait for one another.
-type fakeBackend struct {
-	mu     sync.Mutex
-	values map[string]string
-	calls  atomic.Int64
-	// barrier, if set, makes each call wait until that many calls are in
-	// flight at once, proving they run concurrently.
-	barrier  int
-	inFlight atomic.Int64
-	arrived  chan struct{}
-}
-
-func (f *fakeBackend) Get(ctx context.Context, r string) (string, error) {
-	f.calls.Add(1)
-	if f.barrier > 0 {
-		if int(f.inFlight.Add(1)) == f.barrier {
-			close(f.arrived)
-		}
-		select {
-		case <-f.arrived:
-		case <-ctx.Done():
-			return "", fmt.Errorf("only %d calls ran at once: %w", f.inFlight.Load(), ctx.Err())
-		}
-	}
-	name := strings.TrimPrefix(r, "ref+fake://")
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	v, ok := f.values[name]
-	if !ok {
-		return "", secrets.ErrNotFound
-	}
-	return v, nil
-}
-
-func newFakeResolver(t testing.TB, f *fakeBackend, opts ...secrets.Option) *secrets.Resolver {
-	t.Helper()
-	r, err := secrets.New(append([]secrets.Option{secrets.WithBackend(f), secrets.WithSchemes("fake")}, opts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
 
 func TestSecretsSectionRenderedOnce(t *testing.T) {
 	t.Parallel()
 	id, rcpt := newAgeKey(t)
-	backend := &fakeBackend{values: map[string]string{"db": "db-pass-value", "api": "api-token-value"}}
+	store := fakestore.New(map[string]string{
+		"ref+fake://db":     "db-pass-value",
+		"ref+fake://api":    "api-token-value",
+		"ref+fake://inline": "inline-value-xyz",
+	})
 	fsys := fstest.MapFS{
 		"a.yaml": {Data: []byte(`
 secrets:
@@ -78,8 +38,7 @@ actions:
 `)},
 		"s.sops.yaml": {Data: encrypt(t, "secrets:\n  ENC: encrypted-at-rest-value\n", sopsenc.Rules{}, rcpt)},
 	}
-	backend.values["inline"] = "inline-value-xyz"
-	ws, err := loader.Load(t.Context(), fsys, loader.WithAgeIdentities(id), loader.WithResolver(newFakeResolver(t, backend)))
+	ws, err := loader.Load(t.Context(), fsys, loader.WithAgeIdentities(id), withStore(store))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +52,7 @@ actions:
 			t.Errorf("secret %s is not what was expected", k)
 		}
 	}
-	if n := backend.calls.Load(); n != 2 {
+	if n := store.Total(); n != 2 {
 		t.Errorf("%d backend calls at load, want 2 (inline refs resolve at render time)", n)
 	}
 
@@ -108,7 +67,10 @@ actions:
 		"cmd": "deploy --token {{ secret.API }} --inline {{ 'ref+fake://inline' | vals }}",
 		"env": map[string]any{"ENV": "{{ input.env }}", "PREV": "{{ say_hello.output.greeting }}"},
 	}
-	out, err := ws.RenderStep(t.Context(), step, map[string]any{"env": "prod"}, map[string]any{"say-hello": map[string]any{"greeting": "hi"}})
+	out, err := ws.RenderStep(t.Context(), step, loader.StepVars{
+		Input:   map[string]any{"env": "prod"},
+		Outputs: map[string]any{"say-hello": map[string]any{"greeting": "hi"}},
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,18 +89,20 @@ actions:
 func TestSecretsResolveConcurrently(t *testing.T) {
 	t.Parallel()
 	const n = 20
-	backend := &fakeBackend{values: map[string]string{}, barrier: n, arrived: make(chan struct{})}
+	store := fakestore.New(nil)
+	store.SetLatency(300 * time.Millisecond)
 	var b strings.Builder
 	b.WriteString("secrets:\n")
 	for i := range n {
-		backend.values[fmt.Sprint("s", i)] = fmt.Sprint("value-", i)
+		store.Set(fmt.Sprintf("ref+fake://s%d", i), fmt.Sprint("value-", i))
 		fmt.Fprintf(&b, "  S%d: \"{{ 'ref+fake://s%d' | vals }}\"\n", i, i)
 	}
-	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
-	defer cancel()
-	ws, err := loader.Load(ctx, fstest.MapFS{"a.yaml": {Data: []byte(b.String())}}, loader.WithResolver(newFakeResolver(t, backend)))
+	ws, err := loader.Load(t.Context(), fstest.MapFS{"a.yaml": {Data: []byte(b.String())}}, withStore(store))
 	if err != nil {
-		t.Fatalf("the %d references were not resolved at once: %v", n, err)
+		t.Fatal(err)
+	}
+	if got := store.MaxInFlight(); got != n {
+		t.Errorf("at most %d backend calls ran at once, want all %d", got, n)
 	}
 	if len(ws.Secrets()) != n {
 		t.Errorf("%d secrets", len(ws.Secrets()))
@@ -147,14 +111,14 @@ func TestSecretsResolveConcurrently(t *testing.T) {
 
 func TestSecretFailureNamesKey(t *testing.T) {
 	t.Parallel()
-	backend := &fakeBackend{values: map[string]string{"ok": "ok-value-1234"}}
+	store := fakestore.New(map[string]string{"ref+fake://ok": "ok-value-1234"})
 	fsys := fstest.MapFS{"dir/a.yaml": {Data: []byte(`
 secrets:
   GOOD: "{{ 'ref+fake://ok' | vals }}"
   BAD: "{{ 'ref+fake://missing?token=hunter2-credential' | vals }}"
   TYPO: "{{ secret.NOPE }}"
 `)}}
-	_, err := loader.Load(t.Context(), fsys, loader.WithResolver(newFakeResolver(t, backend)))
+	_, err := loader.Load(t.Context(), fsys, withStore(store))
 	if !errors.Is(err, loader.ErrSecret) {
 		t.Fatalf("err = %v, want ErrSecret", err)
 	}
@@ -167,25 +131,26 @@ secrets:
 			t.Errorf("error %q does not name %q", msg, want)
 		}
 	}
-	assertNoLeak(t, "error", msg, "hunter2-credential", "ok-value-1234")
+	testkit.AssertNoLeak(t, "error", msg, "hunter2-credential", "ok-value-1234")
 }
 
-func TestSharedRedactorAndResolver(t *testing.T) {
+// TestOneResolverPerWorkspaceSource: two loads are two trust domains, each
+// with its own resolver and cache; a redactor handed to both learns from both.
+func TestOneResolverPerWorkspaceSource(t *testing.T) {
 	t.Parallel()
-	backend := &fakeBackend{values: map[string]string{"kk": "shared-value-1"}}
-	res := newFakeResolver(t, backend)
+	store := fakestore.New(map[string]string{"ref+fake://kk": "shared-value-1"})
 	red, err := redact.New()
 	if err != nil {
 		t.Fatal(err)
 	}
 	fsys := fstest.MapFS{"a.yaml": {Data: []byte("secrets:\n  K: \"{{ 'ref+fake://kk' | vals }}\"\n")}}
 	for range 2 {
-		if _, err := loader.Load(t.Context(), fsys, loader.WithResolver(res), loader.WithRedactor(red)); err != nil {
+		if _, err := loader.Load(t.Context(), fsys, withStore(store), loader.WithRedactor(red)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if n := backend.calls.Load(); n != 1 {
-		t.Errorf("%d backend calls for two loads sharing a resolver, want 1", n)
+	if n := store.Total(); n != 2 {
+		t.Errorf("%d backend calls for two loads, want 2: loads do not share a cache", n)
 	}
 	if red.String("shared-value-1") != redact.Mask {
 		t.Error("the shared redactor did not learn the value")
@@ -201,5 +166,263 @@ func TestSecretsWithRealVals(t *testing.T) {
 	}
 	if ws.Secrets()["E"] != "echo-value-1" {
 		t.Errorf("E = %v", ws.Secrets()["E"])
+	}
+}
+
+// TestSecretsSectionAsStrom covers what Strøm renders at load: nested maps
+// and lists, bare references, its rule for what is a template there, and
+// references nested in references, through the resolver's own substitution.
+func TestSecretsSectionAsStrom(t *testing.T) {
+	t.Setenv("HUSHFLOW_TEST_INNER", "world")
+	store := fakestore.New(map[string]string{"ref+fake://user": "nested-user-1", "ref+fake://pw": "nested-pw-1"})
+	fsys := fstest.MapFS{"a.yaml": {Data: []byte(`
+secrets:
+  NESTED:
+    user: "{{ 'ref+fake://user' | vals }}"
+    list: ["{{ 'ref+fake://pw' | vals }}", plain]
+  BARE: ref+fake://pw
+  DSN: postgres://app:ref+fake://pw+@db/app
+  PROMO: 50{%off
+  WHEN: 2024-01-01
+`)}}
+	ws, err := loader.Load(t.Context(), fsys, withStore(store))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := ws.Secrets()
+	nested := s["NESTED"].(map[string]any)
+	if nested["user"] != "nested-user-1" {
+		t.Errorf("NESTED.user = %v, want it rendered", nested["user"])
+	}
+	if l := nested["list"].([]any); l[0] != "nested-pw-1" || l[1] != "plain" {
+		t.Errorf("NESTED.list = %v", l)
+	}
+	for k, want := range map[string]any{
+		"BARE": "nested-pw-1", "DSN": "postgres://app:nested-pw-1@db/app", "PROMO": "50{%off",
+		"WHEN": "2024-01-01",
+	} {
+		if s[k] != want {
+			t.Errorf("%s = %q, want %q", k, testkit.Hide(fmt.Sprint(s[k]), "nested-pw-1"), want)
+		}
+	}
+	out, err := ws.RenderStep(t.Context(), "{{ secret.NESTED.user }}", loader.StepVars{})
+	if err != nil || out != "nested-user-1" {
+		t.Errorf("{{ secret.NESTED.user }} = %v, %v", out, err)
+	}
+
+	// Nested references go through the resolver's own substitution (vals'
+	// offline backends here), bare or in a template.
+	ws, err = loader.Load(t.Context(), fstest.MapFS{"a.yaml": {Data: []byte(`
+secrets:
+  NEST: ref+echo://hello/ref+envsubst://$HUSHFLOW_TEST_INNER
+  NEST_T: "{{ 'ref+echo://hello/ref+envsubst://$HUSHFLOW_TEST_INNER' | vals }}"
+`)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"NEST", "NEST_T"} {
+		if got := ws.Secrets()[k]; got != "hello/world" {
+			t.Errorf("%s = %q, want hello/world", k, got)
+		}
+	}
+}
+
+// TestOneValuePerReferenceInAWorkspace: secret.X and an inline | vals of
+// the same reference agree in one workspace, whatever the store says later;
+// the next workspace sees the new value.
+func TestOneValuePerReferenceInAWorkspace(t *testing.T) {
+	t.Parallel()
+	store := fakestore.New(map[string]string{"ref+fake://tok": "token-version-1"})
+	fsys := fstest.MapFS{"a.yaml": {Data: []byte("secrets:\n  TOK: \"{{ 'ref+fake://tok' | vals }}\"\n")}}
+	r, err := loader.NewReloader(t.Context(), fsys, withStore(store, secrets.WithTTL(0)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	store.Set("ref+fake://tok", "token-version-2")
+	const tmpl = "{{ secret.TOK }} {{ 'ref+fake://tok' | vals }}"
+	out, err := r.Workspace().RenderStep(t.Context(), tmpl, loader.StepVars{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out != "token-version-1 token-version-1" {
+		t.Errorf("one workspace rendered %q, want one token twice", out)
+	}
+	if err := r.Refresh(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	out, err = r.Workspace().RenderStep(t.Context(), tmpl, loader.StepVars{})
+	if err != nil || out != "token-version-2 token-version-2" {
+		t.Errorf("after Refresh: %q, %v", out, err)
+	}
+}
+
+// TestDerivedValuesAreMasked: what a template derives from a secret is a
+// secret too, in the secrets: section and in a step.
+func TestDerivedValuesAreMasked(t *testing.T) {
+	t.Parallel()
+	store := fakestore.New(map[string]string{
+		"ref+fake://pw":      "it's+p@ss&w0rd",
+		"ref+fake://license": "ABCD-EFGH-IJKL",
+	})
+	fsys := fstest.MapFS{"a.yaml": {Data: []byte(`
+secrets:
+  PW: "{{ 'ref+fake://pw' | vals }}"
+  LICENSE: "{{ 'ref+fake://license' | vals | cut:'-' }}"
+`)}}
+	ws, err := loader.Load(t.Context(), fsys, withStore(store))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd, err := ws.RenderStep(t.Context(), `psql "password='{{ secret.PW|addslashes }}'" --key {{ secret.LICENSE }}`, loader.StepVars{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	record := fmt.Sprintf(`{"cmd": %q}`, cmd)
+	masked, err := ws.Redactor().JSON([]byte(record))
+	if err != nil {
+		t.Fatal(err)
+	}
+	testkit.AssertNoLeak(t, "masked record", string(masked), `it\'s+p@ss&w0rd`, "it's+p@ss&w0rd", "ABCDEFGHIJKL", "ABCD-EFGH-IJKL")
+}
+
+// TestEncryptedValuesAreData: a value encrypted at rest that holds template
+// syntax is not rendered, not parsed, and never quoted by an error.
+func TestEncryptedValuesAreData(t *testing.T) {
+	t.Parallel()
+	id, rcpt := newAgeKey(t)
+	const pw = "Xk9{%mP2qLz!"
+	fsys := fstest.MapFS{
+		"s.sops.yaml": {Data: encrypt(t, "secrets:\n  PW: \""+pw+"\"\n  T: \"{{ nope }}\"\nactions:\n  a:\n    env:\n      TOKEN: \"{{ x y z\"\n", sopsenc.Rules{}, rcpt)},
+	}
+	ws, err := loader.Load(t.Context(), fsys, loader.WithAgeIdentities(id))
+	if err != nil {
+		t.Fatalf("a decrypted value was taken for a template: %s", testkit.Hide(fmt.Sprint(err), pw))
+	}
+	if got := ws.Secrets()["PW"]; got != pw {
+		t.Errorf("PW = %q", testkit.Hide(fmt.Sprint(got), pw))
+	}
+	if got := ws.Secrets()["T"]; got != "{{ nope }}" {
+		t.Errorf("T was rendered")
+	}
+	out, err := ws.RenderStep(t.Context(), map[string]any{"TOKEN": "{{ x y z"}, loader.StepVars{})
+	if err != nil {
+		t.Fatalf("RenderStep parsed a decrypted value: %v", err)
+	}
+	if out.(map[string]any)["TOKEN"] != "{{ x y z" {
+		t.Error("a decrypted value was changed")
+	}
+}
+
+func TestTemplatesAreCheckedAtLoad(t *testing.T) {
+	t.Parallel()
+	fsys := fstest.MapFS{
+		"ok.yaml":  {Data: []byte("actions:\n  ok:\n    cmd: \"echo {{ input.x }}\"\n")},
+		"bad.yaml": {Data: []byte("actions:\n  deploy:\n    type: shell\n    env:\n      - \"{{ input.x | nosuchfilter }}\"\n    cmd: \"echo {% if %}\"\n")},
+	}
+	_, err := loader.Load(t.Context(), fsys)
+	var fe *loader.FileError
+	if !errors.As(err, &fe) {
+		t.Fatalf("err = %v, want *FileError", err)
+	}
+	if !errors.Is(err, render.ErrParse) {
+		t.Errorf("err = %v, want render.ErrParse", err)
+	}
+	msg := err.Error()
+	for _, want := range []string{"bad.yaml:5: actions.deploy.env[0]", "bad.yaml:6: actions.deploy.cmd"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error does not say %q:\n%s", want, msg)
+		}
+	}
+	if strings.Contains(msg, "ok.yaml") {
+		t.Errorf("the good file is blamed:\n%s", msg)
+	}
+}
+
+func TestConnectionsRenderAtLoad(t *testing.T) {
+	t.Parallel()
+	store := fakestore.New(map[string]string{"ref+fake://db/pw": "conn-pw-123"})
+	fsys := fstest.MapFS{"a.yaml": {Data: []byte(`
+secrets:
+  DB_HOST: db.internal
+connection_types:
+  postgres:
+    host: {type: string, required: true}
+    port: {type: integer, default: 5432}
+    password: {type: string, secret: true}
+    token: {type: string, secret: true}
+connections:
+  prod_db:
+    type: postgres
+    host: "{{ secret.DB_HOST }}"
+    password: "{{ 'ref+fake://db/pw' | vals }}"
+    token: plain-token-in-yaml
+  custom_api:
+    url: https://api.example.com
+`)}}
+	ws, err := loader.Load(t.Context(), fsys, withStore(store))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := ws.Connections()
+	db := c["prod_db"]
+	if db["host"] != "db.internal" || db["port"] != 5432 || db["password"] != "conn-pw-123" {
+		t.Errorf("prod_db = %v", testkit.Hide(fmt.Sprint(db), "conn-pw-123"))
+	}
+	if _, has := db["type"]; has {
+		t.Error("the connection's type is among its values")
+	}
+	if c["custom_api"]["url"] != "https://api.example.com" {
+		t.Errorf("custom_api = %v", c["custom_api"])
+	}
+	if got := ws.Redactor().String("x conn-pw-123 plain-token-in-yaml"); got != "x •••••• ••••••" {
+		t.Errorf("connection secrets are not masked: %q", got)
+	}
+}
+
+func TestRenderStepHookAndEach(t *testing.T) {
+	t.Parallel()
+	ws, err := loader.Load(t.Context(), fstest.MapFS{"a.yaml": {Data: []byte("tasks: {}\n")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := ws.RenderStep(t.Context(), map[string]any{
+		"message": "Deploy {{ hook.task_name }} {{ hook.status }} ({{ hook.duration_secs }}s)",
+		"region":  "{{ each.item }}#{{ each.index }}",
+	}, loader.StepVars{
+		Hook: map[string]any{"task_name": "deploy", "status": "completed", "duration_secs": 12},
+		Each: &loader.Each{Item: "eu-north-1", Index: 2},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := out.(map[string]any)
+	if m["message"] != "Deploy deploy completed (12s)" || m["region"] != "eu-north-1#2" {
+		t.Errorf("rendered %v", m)
+	}
+}
+
+// TestStepDataIsNeverAReference: job input and step outputs are data; | vals
+// refuses to resolve a reference they carry.
+func TestStepDataIsNeverAReference(t *testing.T) {
+	t.Parallel()
+	store := fakestore.New(map[string]string{"ref+fake://admin": "admin-secret-1"})
+	fsys := fstest.MapFS{"a.yaml": {Data: []byte("secrets:\n  ADMIN: \"{{ 'ref+fake://admin' | vals }}\"\n")}}
+	ws, err := loader.Load(t.Context(), fsys, withStore(store))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tmpl := range []string{"{{ input.msg | vals }}", "{{ build.output.artifact | vals }}", "{{ hook.x | vals }}", "{{ each.item | vals }}"} {
+		_, err := ws.RenderStep(t.Context(), tmpl, loader.StepVars{
+			Input:   map[string]any{"msg": "ref+fake://admin"},
+			Outputs: map[string]any{"build": map[string]any{"artifact": "ref+fake://admin"}},
+			Hook:    map[string]any{"x": "ref+fake://admin"},
+			Each:    &loader.Each{Item: "ref+fake://admin"},
+		})
+		if !errors.Is(err, render.ErrUntrusted) {
+			t.Errorf("%s: err = %v, want ErrUntrusted", tmpl, err)
+		}
+		if err != nil {
+			testkit.AssertNoLeak(t, tmpl, err.Error(), "admin-secret-1")
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/hushflow/hushflow/internal/testkit/fakestore"
 	"github.com/hushflow/hushflow/loader"
 	"github.com/hushflow/hushflow/secrets"
 )
@@ -23,7 +24,7 @@ func TestFailedSecretsAreGroupedByCause(t *testing.T) {
 	}
 	b.WriteString("  TYPO: \"{{ secret.NOPE }}\"\n")
 	fsys := fstest.MapFS{"a.yaml": {Data: []byte(b.String())}}
-	_, err := loader.Load(t.Context(), fsys, loader.WithResolver(newFakeResolver(t, &fakeBackend{})))
+	_, err := loader.Load(t.Context(), fsys, withStore(fakestore.New(nil)))
 	var se *loader.SecretsError
 	if !errors.As(err, &se) {
 		t.Fatalf("err = %v, want a *SecretsError", err)

@@ -2,57 +2,65 @@ package loader
 
 import (
 	"context"
-	"maps"
 	"strings"
-
-	"github.com/hushflow/hushflow/redact"
-	"github.com/hushflow/hushflow/render"
 )
 
-// Secrets returns the secrets: section with every template rendered (once,
-// at load): what templates see as secret.NAME. Values that were not
-// templates keep their YAML type. The map is a copy.
-func (w *Workspace) Secrets() map[string]any { return maps.Clone(w.secretSection) }
+// StepVars are the variables of one step's templates, as Strøm's workflow
+// authors know them. Every field is data from less trusted hands than the
+// author's: a reference in it is never resolved by | vals (see the render
+// package).
+type StepVars struct {
+	// Input is the job's input (or the step's rendered input, when an
+	// action's templates render): input.NAME.
+	Input map[string]any
+	// Outputs holds the output of each completed step, by step name:
+	// STEP.output.NAME. Hyphens in step names become underscores
+	// (say-hello → say_hello), since a template names identifiers only.
+	Outputs map[string]any
+	// Hook is the context of an on_success, on_error or on_cancel hook:
+	// hook.task_name, hook.status, hook.error_message, …
+	Hook map[string]any
+	// Each is the element of a for_each step this instance runs for:
+	// each.item and each.index.
+	Each *Each
+}
 
-// Redactor returns the redactor that knows every value of this workspace
-// that was encrypted at rest or resolved, in the secrets: section or inline
-// by | vals when steps are rendered. Use it on everything the engine shows
-// to people. Workspaces reloaded by one [Reloader] share it, so it also
-// knows the values of earlier loads.
-func (w *Workspace) Redactor() *redact.Redactor { return w.renderer.redactor }
+// Each is one instance of a for_each step.
+type Each struct {
+	Item  any // each.item
+	Index int // each.index, from 0
+}
 
-// Engine returns the template engine of this workspace; its | vals filter
-// resolves through the workspace's resolver and teaches the redactor.
-func (w *Workspace) Engine() *render.Engine { return w.renderer.engine }
-
-// StepVars builds the variables a step's templates see when a worker claims
-// it, as workflow authors expect them:
+// RenderStep renders every template in v (a step's input, env, cmd or
+// script, a hook's input; maps and lists are walked) with the step's
+// variables and secret.*, the rendered secrets: section. Inline | vals
+// resolves through the workspace's snapshot, so a reference has the value
+// here that it had when the workspace loaded. Every value it resolves and
+// everything a template derives from a secret is taught to
+// [Workspace.Redactor] before RenderStep returns.
 //
-//	input.NAME            the job's input
-//	secret.NAME           the rendered secrets: section
-//	STEP.output.NAME      the output of each completed step
-//
-// Hyphens in step names become underscores (say-hello → say_hello), since a
-// template can only name identifiers. The names input and secret are
-// reserved: a step called so is not visible by that name.
-func (w *Workspace) StepVars(input map[string]any, outputs map[string]any) map[string]any {
-	vars := make(map[string]any, len(outputs)+2)
-	for step, out := range outputs {
+// The names input, secret, hook and each are reserved: a step called so is
+// not visible by that name.
+func (w *Workspace) RenderStep(ctx context.Context, v any, vars StepVars) (any, error) {
+	return w.st.engine.RenderValue(withSnapshot(ctx, w.snapshot), v, w.templateVars(vars))
+}
+
+func (w *Workspace) templateVars(sv StepVars) map[string]any {
+	vars := make(map[string]any, len(sv.Outputs)+4)
+	for step, out := range sv.Outputs {
 		vars[strings.ReplaceAll(step, "-", "_")] = map[string]any{"output": out}
 	}
+	input := sv.Input
 	if input == nil {
 		input = map[string]any{}
 	}
 	vars["input"] = input
-	vars["secret"] = w.secretSection
+	vars["secret"] = w.secrets
+	if sv.Hook != nil {
+		vars["hook"] = sv.Hook
+	}
+	if sv.Each != nil {
+		vars["each"] = map[string]any{"item": sv.Each.Item, "index": sv.Each.Index}
+	}
 	return vars
-}
-
-// RenderStep renders every template in v (a step's input, env, cmd, script
-// or hook input; maps and lists are walked) with [Workspace.StepVars].
-// Inline | vals resolves through the workspace's cached resolver, and every
-// value it resolves is taught to [Workspace.Redactor] before RenderStep
-// returns.
-func (w *Workspace) RenderStep(ctx context.Context, v any, input map[string]any, outputs map[string]any) (any, error) {
-	return w.renderer.engine.RenderValue(ctx, v, w.StepVars(input, outputs))
 }

@@ -22,7 +22,8 @@ type WatchConfig struct {
 	// notifications say: for file systems without notifications, and to
 	// pick up rotated secrets as their TTL expires.
 	Poll time.Duration
-	// OnReload, if set, is told the result of every reload Watch starts.
+	// OnReload, if set, is told the result of every reload while Watch
+	// runs: those it starts, and those of Reload and Refresh.
 	OnReload func(error)
 }
 
@@ -54,14 +55,13 @@ func (r *Reloader) Watch(ctx context.Context, cfg WatchConfig) error {
 		defer t.Stop()
 		poll = t.C
 	}
+	if cfg.OnReload != nil {
+		r.onReload.Store(&cfg.OnReload)
+		defer r.onReload.Store(nil)
+	}
 	debounce := time.NewTimer(time.Hour)
 	debounce.Stop()
-	reload := func() {
-		err := r.Reload(ctx)
-		if cfg.OnReload != nil && ctx.Err() == nil {
-			cfg.OnReload(err)
-		}
-	}
+	reload := func() { _ = r.Reload(ctx) }
 	for {
 		select {
 		case <-ctx.Done():

@@ -3,13 +3,14 @@ package loader
 import (
 	"bytes"
 	"fmt"
+	"maps"
+	"slices"
 
 	"go.yaml.in/yaml/v3"
-)
 
-// Mask replaces every value that was encrypted at rest when a workspace is
-// shown to people.
-const Mask = "••••••"
+	"github.com/hushflow/hushflow/redact"
+	"github.com/hushflow/hushflow/secrets"
+)
 
 // File is one file of a loaded workspace.
 type File struct {
@@ -17,55 +18,102 @@ type File struct {
 	Encrypted bool   // it carried sops metadata and was decrypted
 }
 
-// A Workspace is the merged, decrypted content of a workspace's files. It
-// is immutable and safe for concurrent use.
+// A Workspace is the merged, decrypted content of a workspace's files, with
+// its secrets: and connections: sections rendered. It is immutable and safe
+// for concurrent use.
 type Workspace struct {
+	st       *state
 	doc      *yaml.Node
 	files    []File
-	secrets  []string
-	seen     map[string]struct{}
-	masked   map[*yaml.Node]struct{} // leaves that were encrypted at rest
-	origin   map[*yaml.Node]string   // the file each top-level entry came from
+	origin   map[*yaml.Node]string // the file each top-level entry came from
 	warnings []error
+	// encrypted holds the leaves that were encrypted at rest: data, never
+	// templates, and masked wherever the workspace is shown.
+	encrypted       map[*yaml.Node]bool
+	encryptedValues []string // their values, each once, in load order
 
-	secretSection map[string]any // the secrets: section, rendered
-	renderer      *renderer
+	snapshot    *secrets.Snapshot // a reference has one value in one workspace
+	secrets     map[string]any    // the secrets: section, rendered
+	connections map[string]map[string]any
 }
 
+// addFile adds a merged file's record and teaches the redactor the values
+// that were encrypted at rest in it.
 func (w *Workspace) addFile(f *file) {
 	w.files = append(w.files, File{Path: f.path, Encrypted: f.encrypted})
-	if w.masked == nil {
-		w.masked = map[*yaml.Node]struct{}{}
-		w.seen = map[string]struct{}{}
+	if len(f.marked) == 0 {
+		return
 	}
-	for _, n := range f.marked {
-		w.masked[n] = struct{}{}
+	seen := make(map[string]bool, len(w.encryptedValues))
+	for _, v := range w.encryptedValues {
+		seen[v] = true
 	}
-	for _, s := range f.secrets {
-		if _, dup := w.seen[s]; !dup {
-			w.seen[s] = struct{}{}
-			w.secrets = append(w.secrets, s)
+	first := len(w.encryptedValues)
+	var visit func(n *yaml.Node)
+	visit = func(n *yaml.Node) {
+		if f.marked[n] {
+			w.encrypted[n] = true
+			if n.Value != "" && !seen[n.Value] {
+				seen[n.Value] = true
+				w.encryptedValues = append(w.encryptedValues, n.Value)
+			}
+		}
+		for _, c := range n.Content {
+			visit(c)
 		}
 	}
+	for _, d := range f.docs {
+		visit(d)
+	}
+	w.st.redactor.Add(w.encryptedValues[first:]...)
 }
+
+// EncryptedValues returns the plaintext of every leaf that was encrypted at
+// rest, each value once, in load order: non-string leaves in their YAML
+// text form, empty strings left out. [Workspace.Redactor] knows them all.
+func (w *Workspace) EncryptedValues() []string { return slices.Clone(w.encryptedValues) }
 
 // Files returns the files that make up the workspace, in load order.
 func (w *Workspace) Files() []File { return append([]File(nil), w.files...) }
 
-// SecretValues returns the plaintext of every leaf that was encrypted at
-// rest, each value once, in load order: non-string leaves in their YAML text
-// form, empty strings left out. Hand them to a redactor.
-func (w *Workspace) SecretValues() []string { return append([]string(nil), w.secrets...) }
-
-// Warnings returns the bad files that [WithSkipBadFiles] left out, each a
-// [*FileError].
+// Warnings returns what a load left out without failing: the bad files that
+// [WithSkipBadFiles] skipped, and files that look meant for the loader but
+// are not read (a sops file in JSON: [ErrSkipped]), each a [*FileError].
 func (w *Workspace) Warnings() []error { return append([]error(nil), w.warnings...) }
 
-// MaskedYAML returns the merged document as YAML with every leaf that was
-// encrypted at rest replaced by [Mask], every other scalar passed through
-// [Workspace.Redactor] (which masks ref+ references and any known secret
-// standing elsewhere), aliases expanded and comments left out (sops
-// encrypts comments too): what a CLI shows a person.
+// Secrets returns the secrets: section with every template rendered and
+// every reference resolved (once, at load): what templates see as
+// secret.NAME. Nested maps and lists are rendered too; values that were not
+// templates keep their YAML type. The map is a copy.
+func (w *Workspace) Secrets() map[string]any { return maps.Clone(w.secrets) }
+
+// Connections returns the connections: section, rendered at load with
+// secret.* in scope as Strøm does: each connection's fields but its type,
+// with the defaults of its connection type (connection_types:) filled in.
+// The map is a copy.
+func (w *Workspace) Connections() map[string]map[string]any {
+	out := make(map[string]map[string]any, len(w.connections))
+	for k, v := range w.connections {
+		out[k] = maps.Clone(v)
+	}
+	return out
+}
+
+// Redactor returns the redactor that knows every value of this workspace
+// that was encrypted at rest, resolved (in the secrets: section or inline
+// by | vals when steps are rendered) or derived from a secret by a
+// template. Use it on everything the engine shows to people. Workspaces
+// reloaded by one [Reloader] share it, so it also knows the values of
+// earlier loads.
+func (w *Workspace) Redactor() *redact.Redactor { return w.st.redactor }
+
+// MaskedYAML returns the merged document as YAML, as a CLI shows it to a
+// person: every leaf that was encrypted at rest replaced by [redact.Mask],
+// every ref+ reference and every known secret inside other strings masked
+// by [Workspace.Redactor], aliases expanded and comments left out (sops
+// encrypts comments too). A short value that merely equals a secret
+// (replicas: 1 beside an encrypted PIN: 1) is left as it is: only the
+// encrypted leaf itself is masked.
 func (w *Workspace) MaskedYAML() ([]byte, error) {
 	doc := w.maskedCopy(w.doc)
 	var buf bytes.Buffer
@@ -87,14 +135,18 @@ func (w *Workspace) maskedCopy(n *yaml.Node) *yaml.Node {
 	c := *n
 	// Comments go too: sops encrypts comments, and a decrypted one is a secret.
 	c.Anchor, c.HeadComment, c.LineComment, c.FootComment = "", "", "", ""
-	if _, ok := w.masked[n]; ok {
-		c.Value, c.Tag, c.Style = Mask, "!!str", 0
+	if w.encrypted[n] {
+		c.Value, c.Tag, c.Style = redact.Mask, "!!str", 0
 		c.Content = nil
 		return &c
 	}
 	if n.Kind == yaml.ScalarNode {
-		if v := w.renderer.redactor.String(n.Value); v != n.Value {
-			c.Value, c.Tag, c.Style = v, "!!str", 0
+		// Only strings long enough to be searched: a short scalar equal to
+		// a short secret is not that secret.
+		if n.Tag == "!!str" && len(n.Value) >= redact.DefaultMinLength {
+			if v := w.st.redactor.String(n.Value); v != n.Value {
+				c.Value, c.Tag, c.Style = v, "!!str", 0
+			}
 		}
 		return &c
 	}

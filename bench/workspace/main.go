@@ -91,7 +91,7 @@ func run(ctx context.Context, sopsBin, valsBin string, runs int) error {
 			return fmt.Errorf("loaded %d files, %d secrets", len(w.Files()), len(w.Secrets()))
 		}
 		for i := range steps {
-			if _, err := w.RenderStep(ctx, stepTemplate(i), map[string]any{"env": "prod"}, nil); err != nil {
+			if _, err := w.RenderStep(ctx, stepTemplate(i), loader.StepVars{Input: map[string]any{"env": "prod"}}); err != nil {
 				return err
 			}
 		}

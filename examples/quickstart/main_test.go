@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/hushflow/hushflow/loader"
+	"github.com/hushflow/hushflow/redact"
 )
 
 // TestQuickstart runs the quickstart as the README says (from the repository
@@ -24,10 +25,10 @@ func TestQuickstart(t *testing.T) {
 	got := out.String()
 	for _, want := range []string{
 		"secrets.sops.yaml  (sops, decrypted in process)",
-		"postgres://" + loader.Mask + ":" + loader.Mask + "@db.internal/app",
-		`"signing_key": "` + loader.Mask + `"`,
+		"postgres://" + redact.Mask + ":" + redact.Mask + "@db.internal/app",
+		`"signing_key": "` + redact.Mask + `"`,
 		`"REGION": "eu-north-1"`,
-		"--token " + loader.Mask + " && echo done > deploy.log",
+		"--token " + redact.Mask + " && echo done > deploy.log",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("output lacks %q", want)
@@ -42,8 +43,8 @@ func TestQuickstart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	secrets := append(ws.SecretValues(), "tok_demo_7f3a9c2e51", "sk_demo_b81d44e0c9", "app_migrator", "stable-channel")
-	if len(ws.SecretValues()) == 0 {
+	secrets := append(ws.EncryptedValues(), "tok_demo_7f3a9c2e51", "sk_demo_b81d44e0c9", "app_migrator", "stable-channel")
+	if len(ws.EncryptedValues()) == 0 {
 		t.Fatal("the demo workspace has no encrypted value: the leak check would prove little")
 	}
 	for i, s := range secrets {

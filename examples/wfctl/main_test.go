@@ -9,7 +9,8 @@ import (
 )
 
 func TestWfctl(t *testing.T) {
-	// Not parallel: the demo's file references are relative to the repository root.
+	// Not parallel: the commands name the demo as the README does, from the
+	// repository root.
 	t.Chdir("../..")
 	t.Setenv("HUSHFLOW_DEMO_DB_USER", "app_migrator")
 	broken := t.TempDir()
@@ -18,6 +19,7 @@ func TestWfctl(t *testing.T) {
 		"b.yaml":      "actions:\n  deploy: {type: http}\n",
 		"c.yaml":      "tasks: [\n",
 		"s.sops.yaml": "secrets: {A: not-encrypted}\n",
+		"d.yaml":      "tasks:\n  t:\n    flow:\n      s:\n        input:\n          x: \"{{ input.x | nosuchfilter }}\"\n",
 	} {
 		if err := os.WriteFile(filepath.Join(broken, name), []byte(data), 0o600); err != nil {
 			t.Fatal(err)
@@ -34,7 +36,8 @@ func TestWfctl(t *testing.T) {
 		{"validate ok", append(key, "validate", "testdata/workspace"), 0, []string{"ok: 4 files (1 decrypted), 6 secrets resolved"}, nil},
 		{"validate problems", []string{"validate", broken}, 1, []string{
 			"b.yaml:2: actions.deploy: defined twice: first defined in a.yaml",
-			"c.yaml: invalid YAML",
+			"c.yaml:1: invalid YAML",
+			"d.yaml:6: tasks.t.flow.s.input.x: render: line 1",
 			"s.sops.yaml: cannot decrypt: sops file is not encrypted",
 		}, nil},
 		{"show", append(key, "show", "testdata/workspace"), 0, []string{"DB_PASSWORD: ••••••", "REGION_unencrypted: eu-north-1"}, []string{"correct-horse"}},
@@ -42,6 +45,7 @@ func TestWfctl(t *testing.T) {
 		{"no key", []string{"render", "testdata/workspace", "release"}, 1, nil, nil},
 		{"render without the output a step needs", append(key, "render", "testdata/workspace", "release"), 1, nil, nil},
 		{"usage", []string{"render", "testdata/workspace"}, 2, nil, nil},
+		{"validate an empty workspace", []string{"validate", t.TempDir()}, 1, []string{"no workflow files"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -107,7 +107,7 @@ func DryRun(ctx context.Context, ws *loader.Workspace, task string, input map[st
 		if !ok {
 			return fmt.Errorf("step %s: no action %q", name, action)
 		}
-		in, err := ws.RenderStep(ctx, stepInput, jobInput, done)
+		in, err := ws.RenderStep(ctx, stepInput, loader.StepVars{Input: jobInput, Outputs: done})
 		if err != nil {
 			return fmt.Errorf("step %s: input: %w", name, err)
 		}
@@ -117,14 +117,14 @@ func DryRun(ctx context.Context, ws *loader.Workspace, task string, input map[st
 			if *field == "" {
 				continue
 			}
-			out, err := ws.RenderStep(ctx, *field, renderedInput, done)
+			out, err := ws.RenderStep(ctx, *field, loader.StepVars{Input: renderedInput, Outputs: done})
 			if err != nil {
 				return fmt.Errorf("step %s: action %s: %w", name, action, err)
 			}
 			*field = out.(string)
 		}
 		if a.Env != nil {
-			env, err := ws.RenderStep(ctx, a.Env, renderedInput, done)
+			env, err := ws.RenderStep(ctx, a.Env, loader.StepVars{Input: renderedInput, Outputs: done})
 			if err != nil {
 				return fmt.Errorf("step %s: action %s: env: %w", name, action, err)
 			}

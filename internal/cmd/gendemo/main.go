@@ -3,7 +3,7 @@
 //
 //	go run ./internal/cmd/gendemo
 //
-// It rewrites testdata/workspace/secrets.sops.yaml. Run it from the
+// It rewrites testdata/workspace/.workflows/secrets.sops.yaml. Run it from the
 // repository root after changing the plaintext below.
 package main
 
@@ -27,7 +27,7 @@ secrets:
 `
 
 func main() {
-	if err := run("testdata/demo-age-key.txt", "testdata/workspace/secrets.sops.yaml"); err != nil {
+	if err := run("testdata/demo-age-key.txt", "testdata/workspace/.workflows/secrets.sops.yaml"); err != nil {
 		fmt.Fprintln(os.Stderr, "gendemo:", err)
 		os.Exit(1)
 	}

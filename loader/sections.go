@@ -1,0 +1,174 @@
+package loader
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"strconv"
+
+	"go.yaml.in/yaml/v3"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/hushflow/hushflow/internal/ref"
+)
+
+// maxSectionJobs bounds the templates and references of a section rendered
+// at once: a fixed pool, however many entries (the resolver bounds its
+// backend calls on its own).
+const maxSectionJobs = 64
+
+// renderSections renders what Strøm renders when a workspace loads: the
+// secrets: section, in an empty context, then the connections: section with
+// secret.* in scope, and applies connection types' defaults. Every template
+// and reference resolves through the workspace's snapshot.
+func (w *Workspace) renderSections(ctx context.Context, m *merger) error {
+	w.snapshot = w.st.resolver.Snapshot()
+	ctx = withSnapshot(ctx, w.snapshot)
+	var failed []*FileError
+	sec, errs := w.renderSection(ctx, m, "secrets", nil, true)
+	failed = append(failed, errs...)
+	conns, errs := w.renderSection(ctx, m, "connections", map[string]any{"secret": sec}, false)
+	failed = append(failed, errs...)
+	if len(failed) > 0 {
+		return &SecretsError{Failures: failed}
+	}
+	w.secrets = sec
+	w.connections = w.connectionValues(conns, m)
+	return nil
+}
+
+// sectionJob is one string of a section that renders or resolves.
+type sectionJob struct {
+	node *yaml.Node
+	file string
+	key  string
+	set  func(any) // puts the result in place, once every job is done
+	out  any
+	err  error
+}
+
+// renderSection turns the section name into Go values (maps, lists and
+// scalars as YAML decodes them, timestamps as the text they were written
+// with), with every template rendered and, when refs is set, every string
+// holding a reference resolved. Values that were encrypted at rest are data:
+// neither rendered nor resolved.
+func (w *Workspace) renderSection(ctx context.Context, m *merger, name string, vars map[string]any, refs bool) (map[string]any, []*FileError) {
+	out := map[string]any{}
+	sec := m.entries[name]
+	if sec == nil || sec.value.Kind != yaml.MappingNode {
+		return out, nil
+	}
+	var jobs []*sectionJob
+	var build func(n *yaml.Node, file, key string, set func(any))
+	build = func(n *yaml.Node, file, key string, set func(any)) {
+		n = resolveAlias(n)
+		switch {
+		case n.Kind == yaml.MappingNode:
+			mv := make(map[string]any, len(n.Content)/2)
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k := n.Content[i].Value
+				build(n.Content[i+1], file, key+"."+k, func(v any) { mv[k] = v })
+			}
+			set(mv)
+		case n.Kind == yaml.SequenceNode:
+			lv := make([]any, len(n.Content))
+			for i, c := range n.Content {
+				build(c, file, key+"["+strconv.Itoa(i)+"]", func(v any) { lv[i] = v })
+			}
+			set(lv)
+		case n.Kind == yaml.ScalarNode && n.Tag == "!!str" && !w.encrypted[n] &&
+			(isSectionTemplate(n.Value) || refs && ref.Contains(n.Value)):
+			jobs = append(jobs, &sectionJob{node: n, file: file, key: key, set: set})
+		default:
+			set(scalarValue(n))
+		}
+	}
+	for i := 0; i+1 < len(sec.value.Content); i += 2 {
+		k, v := sec.value.Content[i].Value, sec.value.Content[i+1]
+		build(v, m.origin[v], name+"."+k, func(x any) { out[k] = x })
+	}
+
+	var g errgroup.Group
+	g.SetLimit(maxSectionJobs)
+	for _, j := range jobs {
+		g.Go(func() error {
+			if isSectionTemplate(j.node.Value) {
+				j.out, j.err = w.st.engine.Render(ctx, j.node.Value, vars)
+			} else {
+				j.out, j.err = w.snapshot.Resolve(ctx, j.node.Value)
+			}
+			return nil
+		})
+	}
+	g.Wait()
+	var failed []*FileError
+	for _, j := range jobs {
+		if j.err != nil {
+			failed = append(failed, &FileError{Path: j.file, Key: j.key, Line: j.node.Line, Err: fmt.Errorf("%w: %w", ErrSecret, j.err)})
+			continue
+		}
+		j.set(j.out)
+	}
+	return out, failed
+}
+
+// scalarValue is a scalar as YAML decodes it, except a timestamp, which
+// keeps the text it was written with (2024-01-01, not Go's time format).
+func scalarValue(n *yaml.Node) any {
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!timestamp" {
+		return n.Value
+	}
+	var v any
+	if err := n.Decode(&v); err != nil {
+		return n.Value
+	}
+	return v
+}
+
+// connectionValues returns each connection's values: its fields but
+// "type", with the defaults of its connection type filled in, as Strøm
+// does. The values of properties a type marks secret are taught to the
+// redactor.
+func (w *Workspace) connectionValues(conns map[string]any, m *merger) map[string]map[string]any {
+	types := w.sectionValue(m, "connection_types")
+	out := make(map[string]map[string]any, len(conns))
+	for name, c := range conns {
+		fields, ok := c.(map[string]any)
+		if !ok {
+			continue
+		}
+		values := maps.Clone(fields)
+		delete(values, "type")
+		typeName, _ := fields["type"].(string)
+		props, _ := types[typeName].(map[string]any)
+		for prop, def := range props {
+			d, _ := def.(map[string]any)
+			if dv, has := d["default"]; has {
+				if _, set := values[prop]; !set {
+					values[prop] = dv
+				}
+			}
+			if secret, _ := d["secret"].(bool); secret {
+				if s, ok := values[prop].(string); ok {
+					w.st.redactor.Add(s)
+				}
+			}
+		}
+		out[name] = values
+	}
+	return out
+}
+
+// sectionValue decodes a top-level mapping as Go values, with nothing
+// rendered.
+func (w *Workspace) sectionValue(m *merger, name string) map[string]any {
+	sec := m.entries[name]
+	if sec == nil || sec.value.Kind != yaml.MappingNode {
+		return nil
+	}
+	var v map[string]any
+	if err := sec.value.Decode(&v); err != nil {
+		return nil
+	}
+	return v
+}
