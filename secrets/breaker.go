@@ -51,9 +51,9 @@ func newBreakers(failures int, open, maxOpen time.Duration, limit int) *breakers
 	return &breakers{failures: failures, open: open, maxOpen: maxOpen, limit: limit, m: map[breakerKey]*breaker{}}
 }
 
-// admit lets a call for key (of backend scope) go ahead, or returns the
-// error to fail fast with.
-func (bs *breakers) admit(key, scope string, now time.Time) (ticket, error) {
+// admit lets a call for key go ahead, or returns the error to fail fast
+// with. Nothing is parsed while nothing fails.
+func (bs *breakers) admit(key string, now time.Time) (ticket, error) {
 	if bs == nil {
 		return ticket{}, nil
 	}
@@ -62,6 +62,7 @@ func (bs *breakers) admit(key, scope string, now time.Time) (ticket, error) {
 	if len(bs.m) == 0 {
 		return ticket{}, nil
 	}
+	scope := backendScope(key)
 	rb, sb := bs.m[breakerKey{false, key}], bs.m[breakerKey{true, scope}]
 	if rb != nil && rb.blocked(now) {
 		return ticket{}, fmt.Errorf("%w for %v more, after %d failures in a row; the last: %w",
@@ -105,12 +106,16 @@ func (b *breaker) admit(now time.Time, maxOpen time.Duration) uint64 {
 // answer (not found, …) is a success. spliced says key holds values of
 // nested references: the failure kept for other references of the backend
 // is then only its kind.
-func (bs *breakers) record(tk ticket, key, scope string, err error, spliced bool, now time.Time) bool {
+func (bs *breakers) record(tk ticket, key string, err error, spliced bool, now time.Time) bool {
 	if bs == nil {
 		return false
 	}
 	bs.mu.Lock()
 	defer bs.mu.Unlock()
+	if err == nil && len(bs.m) == 0 {
+		return false
+	}
+	scope := backendScope(key)
 	tripped := bs.result(breakerKey{false, key}, tk.ref, err, now)
 	var backendErr error
 	if err != nil && (errors.Is(err, ErrBackend) || errors.Is(err, context.DeadlineExceeded)) {

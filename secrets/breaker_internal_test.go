@@ -11,13 +11,13 @@ import (
 // The breaker's state machine, on a clock of the test's own.
 func TestBreakerOpensGrowsProbesAndCloses(t *testing.T) {
 	t.Parallel()
-	const key, scope = "ref+fake://k", "fake?"
+	const key, scope = "ref+fake://kk", "fake?"
 	bs := newBreakers(2, 100*time.Millisecond, 400*time.Millisecond, 100)
 	t0 := time.Unix(1000, 0)
 	at := func(d time.Duration) time.Time { return t0.Add(d) }
 	fail := newError(ErrBackend, "down")
 
-	admit := func(now time.Time) (ticket, error) { return bs.admit(key, scope, now) }
+	admit := func(now time.Time) (ticket, error) { return bs.admit(key, now) }
 	mustAdmit := func(now time.Time, what string) ticket {
 		t.Helper()
 		tk, err := admit(now)
@@ -33,19 +33,19 @@ func TestBreakerOpensGrowsProbesAndCloses(t *testing.T) {
 		}
 	}
 
-	bs.record(mustAdmit(at(0), "first"), key, scope, fail, false, at(0))
-	bs.record(mustAdmit(at(1), "second"), key, scope, fail, false, at(1)) // opens for 100ms
+	bs.record(mustAdmit(at(0), "first"), key, fail, false, at(0))
+	bs.record(mustAdmit(at(1), "second"), key, fail, false, at(1)) // opens for 100ms
 	mustRefuse(at(50*time.Millisecond), "inside the first interval")
 	probe := mustAdmit(at(101*time.Millisecond), "the first probe")
 	mustRefuse(at(102*time.Millisecond), "beside the probe")
-	bs.record(probe, key, scope, fail, false, at(110*time.Millisecond)) // the probe failed: 200ms
+	bs.record(probe, key, fail, false, at(110*time.Millisecond)) // the probe failed: 200ms
 	mustRefuse(at(300*time.Millisecond), "inside the doubled interval")
 	mustAdmit(at(311*time.Millisecond), "the second probe") // it hangs
 	mustRefuse(at(500*time.Millisecond), "while the probe hangs")
 	// The hung probe counts as failed: the next interval is 400ms (the cap).
 	late := mustAdmit(at(712*time.Millisecond), "a probe beside the hung one")
 	mustRefuse(at(1100*time.Millisecond), "inside the capped interval")
-	bs.record(late, key, scope, nil, false, at(1101*time.Millisecond)) // success: closed
+	bs.record(late, key, nil, false, at(1101*time.Millisecond)) // success: closed
 	mustAdmit(at(1102*time.Millisecond), "after the success")
 	if len(bs.m) != 0 {
 		t.Errorf("%d entries left after recovery, want 0", len(bs.m))
@@ -61,18 +61,18 @@ func TestBreakerIgnoresStaleResults(t *testing.T) {
 	now := time.Unix(1000, 0)
 	var tks []ticket
 	for i := range 5 {
-		tk, _ := bs.admit(fmt.Sprint("ref+fake://", i), scope, now)
+		tk, _ := bs.admit(fmt.Sprint("ref+fake://k", i), now)
 		tks = append(tks, tk)
 	}
 	for i, tk := range tks[:4] {
-		bs.record(tk, fmt.Sprint("ref+fake://", i), scope, context.DeadlineExceeded, false, now)
+		bs.record(tk, fmt.Sprint("ref+fake://k", i), context.DeadlineExceeded, false, now)
 	}
 	b := bs.m[breakerKey{true, scope}]
 	if b == nil || !b.open || b.interval != time.Second {
 		t.Fatalf("backend breaker %+v: want open for 1s, not grown by the late failures", b)
 	}
-	bs.record(tks[4], "ref+fake://4", scope, nil, false, now)
-	if _, err := bs.admit("ref+fake://9", scope, now); err != nil {
+	bs.record(tks[4], "ref+fake://k4", nil, false, now)
+	if _, err := bs.admit("ref+fake://k9", now); err != nil {
 		t.Errorf("a success did not close the backend's breaker: %v", err)
 	}
 }

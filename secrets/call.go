@@ -50,8 +50,7 @@ func (r *Resolver) abandonedNote() string {
 // the singleflight group, unless the circuit breaker says to fail fast; it
 // reports and caches the value.
 func (r *Resolver) call(first context.Context, key string, gen generation, spliced bool) (any, error) {
-	scope := backendScope(key)
-	tk, err := r.breakers.admit(key, scope, time.Now())
+	tk, err := r.breakers.admit(key, time.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +58,7 @@ func (r *Resolver) call(first context.Context, key string, gen generation, splic
 	if err != nil {
 		err = scrub(key, backendError(err))
 	}
-	if r.breakers.record(tk, key, scope, err, spliced, time.Now()) && r.log != nil {
+	if r.breakers.record(tk, key, err, spliced, time.Now()) && r.log != nil {
 		r.log.LogAttrs(first, slog.LevelWarn, "secret lookups failing fast after repeated failures",
 			slog.String("ref", r.logName(key, spliced)), slog.String("error", err.Error()))
 	}
@@ -106,11 +105,6 @@ const (
 // at once, the goroutine is counted until the backend returns, and the
 // waiters get context.DeadlineExceeded.
 func (r *Resolver) callBackend(first context.Context, key string, spliced bool) (string, error) {
-	if n := r.abandoned.Load(); n > 0 && n >= r.maxAbandoned {
-		return "", newError(ErrBackend, fmt.Sprintf(
-			"%d backend calls abandoned after the %v timeout have not returned (WithMaxAbandoned allows %d); no new call starts until one does",
-			n, r.timeout, r.maxAbandoned))
-	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(first), r.timeout)
 	defer cancel()
 	select {
@@ -118,6 +112,15 @@ func (r *Resolver) callBackend(first context.Context, key string, spliced bool) 
 	case <-ctx.Done():
 		return "", fmt.Errorf("all %d backend slots stayed busy for %v%s: %w",
 			cap(r.sem), r.timeout, r.abandonedNote(), context.DeadlineExceeded)
+	}
+	// The cap is checked holding a slot: a call that waited for its slot
+	// while others were abandoned does not slip past it. Hung calls then
+	// never keep more than maxAbandoned + concurrency goroutines.
+	if n := r.abandoned.Load(); n > 0 && n >= r.maxAbandoned {
+		<-r.sem
+		return "", newError(ErrBackend, fmt.Sprintf(
+			"%d backend calls abandoned after the %v timeout have not returned (WithMaxAbandoned allows %d); no new call starts until one does",
+			n, r.timeout, r.maxAbandoned))
 	}
 	b := r.backendFor(key)
 	var state atomic.Int32

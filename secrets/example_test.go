@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"testing/fstest"
 
 	"github.com/hushflow/hushflow/secrets"
 )
@@ -80,4 +81,69 @@ func (m mapBackend) Get(_ context.Context, ref string) (string, error) {
 		return v, nil
 	}
 	return "", secrets.ErrNotFound
+}
+
+// WithFiles keeps file:// and sops:// references inside the workspace: a
+// path is relative to the file system handed in, and nothing above it is
+// read.
+func ExampleWithFiles() {
+	workspace := fstest.MapFS{"conf/db.yaml": {Data: []byte("db:\n  password: hunter2\n")}}
+	r, _ := secrets.New(secrets.WithFiles(workspace))
+	ctx := context.Background()
+
+	pw, _ := r.Resolve(ctx, "ref+file://conf/db.yaml#/db/password")
+	fmt.Println(pw)
+
+	_, err := r.Resolve(ctx, "ref+file://../../etc/passwd")
+	fmt.Println(errors.Is(err, secrets.ErrOutsideRoot))
+	// Output:
+	// hunter2
+	// true
+}
+
+// A Snapshot keeps one value per reference for its life, as a loaded
+// workspace needs, while the resolver itself picks up a rotation.
+func ExampleResolver_Snapshot() {
+	store := mapBackend{"ref+memory://api/token": "v1"}
+	r, _ := secrets.New(secrets.WithBackend(store), secrets.WithSchemes("memory"))
+	ctx := context.Background()
+
+	workspace := r.Snapshot()
+	before, _ := workspace.Resolve(ctx, "ref+memory://api/token")
+	store["ref+memory://api/token"] = "v2" // rotated
+	r.Purge()
+	after, _ := workspace.Resolve(ctx, "ref+memory://api/token")
+	now, _ := r.Resolve(ctx, "ref+memory://api/token")
+	fmt.Println(before, after, now)
+	// Output: v1 v1 v2
+}
+
+// MarkStale is a refresh that never makes things worse: while the backend
+// is down, the values it had keep serving.
+func ExampleResolver_MarkStale() {
+	store := &flakyBackend{value: "s3cr3t"}
+	r, _ := secrets.New(secrets.WithBackend(store), secrets.WithSchemes("memory"))
+	ctx := context.Background()
+
+	v, _ := r.Resolve(ctx, "ref+memory://db/password")
+	fmt.Println(v)
+	r.MarkStale() // a refresh…
+	store.down = true
+	v, err := r.Resolve(ctx, "ref+memory://db/password") // …during an outage
+	fmt.Println(v, err)
+	// Output:
+	// s3cr3t
+	// s3cr3t <nil>
+}
+
+type flakyBackend struct {
+	value string
+	down  bool
+}
+
+func (f *flakyBackend) Get(context.Context, string) (string, error) {
+	if f.down {
+		return "", errors.New("connection refused")
+	}
+	return f.value, nil
 }

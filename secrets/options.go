@@ -234,7 +234,10 @@ func WithConcurrency(n int) Option { return func(c *config) { c.concurrency = n 
 // running in the background (default DefaultMaxAbandoned). vals cannot be
 // stopped, so a call that hangs for good keeps a goroutine; while n of them
 // are running, no new backend call is started and Resolve fails with an
-// error that says so. Zero refuses new calls as soon as one is abandoned.
+// error that says so. Calls already in their slots when the cap is reached
+// may still be abandoned, so hung calls never keep more than n +
+// WithConcurrency goroutines. Zero refuses new calls as soon as one is
+// abandoned.
 func WithMaxAbandoned(n int) Option { return func(c *config) { c.maxAbandoned = n } }
 
 // WithMaxStale sets how long a value may be served after it went stale (its

@@ -98,15 +98,19 @@ func waitUntil(t *testing.T, cond func() bool) error {
 	return errors.New("timed out")
 }
 
-// No goroutine outlives the calls it waits for: abandoned calls end when
-// the backend returns, and nothing else stays behind. Not parallel: it
-// counts the process's goroutines.
+// No goroutine outlives the calls it waits for: while the backend hangs,
+// only the abandoned calls (at most WithMaxAbandoned) are left running, and
+// they end when the backend returns. Not parallel: it counts the process's
+// goroutines.
 func TestNoGoroutineLeak(t *testing.T) {
+	const maxAbandoned, concurrency = 5, 2
+	const bound = maxAbandoned + concurrency // calls in their slots when the cap is reached may be abandoned too
 	before := runtime.NumGoroutine()
 	func() {
 		f := newFake(map[string]string{"ref+fake://ok": "S3CRET"})
 		release := f.Hang()
-		r := newResolver(t, f, secrets.WithTimeout(10*time.Millisecond))
+		r := newResolver(t, f, secrets.WithTimeout(10*time.Millisecond),
+			secrets.WithMaxAbandoned(maxAbandoned), secrets.WithConcurrency(concurrency), secrets.WithoutCircuitBreaker())
 		var wg sync.WaitGroup
 		for i := range 40 {
 			wg.Go(func() {
@@ -118,6 +122,12 @@ func TestNoGoroutineLeak(t *testing.T) {
 		wg.Wait()
 		if f.InFlight() == 0 {
 			t.Error("no call was left hanging: the test proves nothing")
+		}
+		if err := waitUntil(t, func() bool { return runtime.NumGoroutine() <= before+bound }); err != nil {
+			t.Errorf("%d goroutines while the backend hangs, want at most %d + %d", runtime.NumGoroutine(), before, bound)
+		}
+		if n := f.InFlight(); n > bound {
+			t.Errorf("%d calls hang, more than %d", n, bound)
 		}
 		release()
 	}()

@@ -256,18 +256,11 @@ func (r *Resolver) substitute(ctx context.Context, s string, t *template, x *exp
 			missing = append(missing, j)
 		}
 	}
-	name := func(j int) string {
-		if x == nil || len(x.splices) == 0 {
-			return ref.Safe(t.keys[j])
-		}
-		i := slices.Index(t.index, j)
-		return x.show(t.spans[i].Start, t.spans[i].Ref)
-	}
 	switch len(missing) {
 	case 0:
 	case 1:
 		j := missing[0]
-		v, err := r.lookup(ctx, t.keys[j], name(j), x.masker(), snap)
+		v, err := r.lookup(ctx, t.keys[j], keyName(t, x, j), x.masker(), snap)
 		if err != nil {
 			return "", err
 		}
@@ -276,7 +269,7 @@ func (r *Resolver) substitute(ctx context.Context, s string, t *template, x *exp
 		g, gctx := errgroup.WithContext(ctx)
 		for _, j := range missing {
 			g.Go(func() error {
-				v, err := r.lookup(gctx, t.keys[j], name(j), x.masker(), snap)
+				v, err := r.lookup(gctx, t.keys[j], keyName(t, x, j), x.masker(), snap)
 				values[j] = v
 				return err
 			})
@@ -300,6 +293,16 @@ func (r *Resolver) substitute(ctx context.Context, s string, t *template, x *exp
 	}
 	b.WriteString(s[last:])
 	return b.String(), nil
+}
+
+// keyName shows key j of t in errors and logs: without query and userinfo,
+// and with the values of nested references shown as those references.
+func keyName(t *template, x *expansion, j int) string {
+	if x == nil || len(x.splices) == 0 {
+		return ref.Safe(t.keys[j])
+	}
+	i := slices.Index(t.index, j)
+	return x.show(t.spans[i].Start, t.spans[i].Ref)
 }
 
 // checkSchemes fails on the first reference in s, nested or not, whose
