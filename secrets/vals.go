@@ -2,6 +2,7 @@ package secrets
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"regexp"
@@ -105,6 +106,8 @@ func (b *ValsBackend) get(key string) (string, error) {
 		return "", newError(ErrNotFound, "the value is null")
 	case bool, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, float32, float64:
 		return fmt.Sprint(v), nil
+	case json.Number: // vals' vault provider decodes numbers so
+		return v.String(), nil
 	default:
 		return "", newError(ErrNotScalar, "the reference points at a map or a list; name one key with a #/fragment")
 	}
