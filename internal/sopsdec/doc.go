@@ -24,8 +24,22 @@
 //     anything that looks like a secret key cut out.
 //   - Nothing here reads the environment except the keys of
 //     [EnvironmentKeys], when Decrypt uses them. sops' loggers are silenced:
-//     a library does not write to its host's stderr.
+//     a library does not write to its host's stderr. EnvironmentKeys are
+//     sops' own local key service, prompts included: a passphrase-protected
+//     key asks on the terminal, as the sops program would. A server hands
+//     its keys in instead ([AgeKeys], [PGPKeys], [Join]).
 //   - [Keys] and [Decrypt] are safe for concurrent use.
+//
+// # What sops' integrity checks do not cover
+//
+// sops' MAC covers the values of a file, in order, not its keys; with
+// mac_only_encrypted it covers the encrypted values only. So a key whose
+// value is in the clear can be renamed, and (with mac_only_encrypted) a
+// cleartext value added or changed, without sops noticing. Decrypt checks
+// what sops checks and nothing more: there is nothing else to check those
+// against. An encrypted value cannot be moved or renamed: its path is
+// authenticated with it. A file with YAML aliases is refused (sops never
+// writes them; sops -d would expand them).
 //
 // # How the plaintext is rebuilt
 //

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 
 	"filippo.io/age"
@@ -14,10 +15,13 @@ import (
 	pgparmor "github.com/ProtonMail/go-crypto/openpgp/armor"
 	pgperrors "github.com/ProtonMail/go-crypto/openpgp/errors"
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	smithylog "github.com/aws/smithy-go/logging"
 	"github.com/getsops/sops/v3"
 	sopsage "github.com/getsops/sops/v3/age"
 	"github.com/getsops/sops/v3/keys"
 	"github.com/getsops/sops/v3/keyservice"
+	sopskms "github.com/getsops/sops/v3/kms"
 	sopspgp "github.com/getsops/sops/v3/pgp"
 	"github.com/getsops/sops/v3/shamir"
 )
@@ -280,6 +284,13 @@ func (k Keys) decryptKey(ctx context.Context, mk keys.MasterKey) ([]byte, error)
 	}
 	if k.env {
 		tried = true
+		if kmsKey, ok := mk.(*sopskms.MasterKey); ok {
+			key, err := decryptKMS(ctx, kmsKey)
+			if err == nil {
+				return key, nil
+			}
+			return nil, errors.New(strings.Join(append(errs, "from the environment: "+scrub(err.Error())), "; "))
+		}
 		svcKey := keyservice.KeyFromMasterKey(mk)
 		rsp, err := keyservice.NewLocalClient().Decrypt(ctx, &keyservice.DecryptRequest{Ciphertext: mk.EncryptedDataKey(), Key: &svcKey})
 		if err == nil {
@@ -291,6 +302,33 @@ func (k Keys) decryptKey(ctx context.Context, mk keys.MasterKey) ([]byte, error)
 		return nil, errNotTried
 	}
 	return nil, errors.New(strings.Join(errs, "; "))
+}
+
+// kmsARN is sops' pattern of a KMS key ARN; its first group is the region.
+var kmsARN = regexp.MustCompile(`^arn:aws[\w-]*:kms:(.+):[0-9]+:(key|alias)/.+$`)
+
+// decryptKMS decrypts with an AWS KMS key the way sops' local key service
+// does (the environment's credentials, the key's profile and role), except
+// that the credentials are looked up with a silent logger: the AWS SDK's
+// default one writes to the process's stderr ("WARN falling back to
+// IMDSv1" when the instance metadata service refuses IMDSv2), and a
+// library must not write to its host's stderr.
+func decryptKMS(ctx context.Context, mk *sopskms.MasterKey) ([]byte, error) {
+	m := kmsARN.FindStringSubmatch(mk.Arn)
+	if m == nil {
+		return nil, errors.New("not a KMS key ARN")
+	}
+	opts := []func(*awsconfig.LoadOptions) error{awsconfig.WithLogger(smithylog.Nop{}), awsconfig.WithRegion(m[1])}
+	if mk.AwsProfile != "" {
+		opts = append(opts, awsconfig.WithSharedConfigProfile(mk.AwsProfile))
+	}
+	cfg, err := awsconfig.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("could not load AWS config: %w", err)
+	}
+	key := *mk
+	sopskms.NewCredentialsProvider(cfg.Credentials).ApplyToMasterKey(&key)
+	return key.DecryptContext(ctx)
 }
 
 func decryptAge(encrypted string, ids []age.Identity) ([]byte, error) {

@@ -2,9 +2,12 @@ package sopsdec_test
 
 import (
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/hushflow/hushflow/internal/sopsdec"
@@ -139,5 +142,92 @@ func TestKeyErrorsSayWhy(t *testing.T) {
 				t.Errorf("error %q is sops' summary, not the diagnostics", msg)
 			}
 		})
+	}
+}
+
+// TestKeyErrorsNameEveryKind: every key of the file is named the way its
+// owner knows it (KMS ARN, GCP resource, Vault key, Azure key), and keys
+// of a kind nothing handed in can try say so.
+func TestKeyErrorsNameEveryKind(t *testing.T) {
+	t.Parallel()
+	_, rcpt := newAgeKey(t)
+	otherID, _ := newAgeKey(t)
+	const arn = "arn:aws:kms:eu-north-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	const gcp = "projects/demo/locations/global/keyRings/ring/cryptoKeys/key"
+	more := "sops:\n" +
+		"    kms:\n        - arn: " + arn + "\n          created_at: \"2026-01-01T00:00:00Z\"\n          enc: AQIDBAU=\n          aws_profile: \"\"\n" +
+		"    gcp_kms:\n        - resource_id: " + gcp + "\n          created_at: \"2026-01-01T00:00:00Z\"\n          enc: AQIDBAU=\n" +
+		"    hc_vault:\n        - vault_address: https://vault.example.invalid:8200\n          engine_path: transit\n          key_name: demo\n          created_at: \"2026-01-01T00:00:00Z\"\n          enc: vault:v1:AQID\n" +
+		"    azure_kv:\n        - vault_url: https://demo.vault.azure.net\n          name: demo-key\n          version: v1\n          created_at: \"2026-01-01T00:00:00Z\"\n          enc: AQID\n"
+	file := []byte(strings.Replace(string(encrypt(t, "k: kinds-secret\n", sopsenc.Rules{}, rcpt)), "sops:\n", more, 1))
+	_, err := sopsdec.Decrypt(t.Context(), file, sopsdec.YAML, ageKeys(t, otherID))
+	var ke *sopsdec.KeyError
+	if !errors.As(err, &ke) {
+		t.Fatalf("err = %v, want a *KeyError", err)
+	}
+	msg := err.Error()
+	for _, want := range []string{
+		"age recipient " + rcpt + ": none of the 1 age identity",
+		"AWS KMS key " + arn + ": not tried",
+		"GCP KMS key " + gcp + ": not tried",
+		"Vault transit key https://vault.example.invalid:8200/v1/transit/keys/demo: not tried",
+		"Azure Key Vault key https://demo.vault.azure.net/keys/demo-key/v1: not tried",
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error %q does not say %q", msg, want)
+		}
+	}
+	if ke.Attempts[0].Kind != "age" {
+		t.Errorf("first key tried: %s, want age (local keys first, as sops orders them)", ke.Attempts[0].Kind)
+	}
+	testkit.AssertNoLeak(t, "error", msg, "kinds-secret", otherID)
+}
+
+// TestKMSWithoutCredentialsIsQuiet: a KMS key tried from the environment
+// without credentials fails with a message naming its ARN, and nothing
+// reaches the process's stderr (the AWS SDK's default logger writes
+// "WARN falling back to IMDSv1" there when the instance metadata service
+// refuses IMDSv2's token, as this one does).
+// Not parallel: it sets the AWS environment and captures fd 2.
+func TestKMSWithoutCredentialsIsQuiet(t *testing.T) {
+	var hits atomic.Int32
+	imds := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		if r.Method == http.MethodPut {
+			http.Error(w, "forbidden", http.StatusForbidden) // no IMDSv2
+			return
+		}
+		http.NotFound(w, r)
+	}))
+	defer imds.Close()
+	isolateSopsEnv(t)
+	for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE",
+		"AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+		"AWS_EC2_METADATA_DISABLED", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_KMS"} {
+		t.Setenv(k, "")
+		os.Unsetenv(k)
+	}
+	dir := t.TempDir()
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
+	t.Setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.URL)
+
+	_, rcpt := newAgeKey(t)
+	const arn = "arn:aws:kms:eu-north-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	more := "sops:\n    kms:\n        - arn: " + arn + "\n          created_at: \"2026-01-01T00:00:00Z\"\n          enc: AQIDBAU=\n          aws_profile: \"\"\n"
+	file := []byte(strings.Replace(string(encrypt(t, "k: kms-quiet-secret\n", sopsenc.Rules{}, rcpt)), "sops:\n", more, 1))
+
+	var err error
+	stderr := testkit.CaptureStderr(t, func() {
+		_, err = sopsdec.Decrypt(t.Context(), file, sopsdec.YAML, sopsdec.EnvironmentKeys())
+	})
+	if !errors.Is(err, sopsdec.ErrNoKey) || !strings.Contains(err.Error(), "AWS KMS key "+arn+": from the environment:") {
+		t.Errorf("err = %v, want ErrNoKey naming the KMS key", err)
+	}
+	if hits.Load() == 0 {
+		t.Fatal("the instance metadata service was never asked: the test proves nothing")
+	}
+	if stderr != "" {
+		t.Errorf("stderr = %q, want nothing", stderr)
 	}
 }
