@@ -84,7 +84,9 @@ func (e *Error) Error() string {
 		kind = e.Kind
 	}
 	b.WriteString(kind.Error())
-	if e.Name != "" {
+	// One layer names a reference: the resolver, when its own message
+	// does (secrets.Error does), else this one.
+	if e.Name != "" && (e.Err == nil || !strings.Contains(e.Err.Error(), e.Name)) {
 		b.WriteString(" ")
 		b.WriteString(e.Name)
 	}

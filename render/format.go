@@ -4,12 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"math"
 	"reflect"
 	"strconv"
 	"strings"
 
 	"github.com/flosch/pongo2/v6"
+
+	"github.com/hushflow/hushflow/internal/numfmt"
 )
 
 // text is how a value prints: strings as they are, true and false (not
@@ -44,9 +45,9 @@ func textOf(v any) string {
 	case uint64:
 		return strconv.FormatUint(x, 10)
 	case float64:
-		return displayFloat(x, 64)
+		return numfmt.Display(x, 64)
 	case float32:
-		return displayFloat(float64(x), 32)
+		return numfmt.Display(float64(x), 32)
 	case *pongo2.Value:
 		return text(x)
 	case fmt.Stringer:
@@ -64,16 +65,4 @@ func textOf(v any) string {
 		return fmt.Sprint(v)
 	}
 	return pongo2.AsValue(v).String()
-}
-
-// displayFloat writes f as Rust's Display does, which is how Tera prints
-// a float.
-func displayFloat(f float64, bits int) string {
-	switch {
-	case math.IsInf(f, 1):
-		return "inf"
-	case math.IsInf(f, -1):
-		return "-inf"
-	}
-	return strconv.FormatFloat(f, 'f', -1, bits)
 }

@@ -193,7 +193,7 @@ func writeJSONFloat(sb *strings.Builder, f float64) {
 		sb.WriteString("null")
 		return
 	}
-	sb.WriteString(numfmt.Tera(f))
+	sb.WriteString(numfmt.SerdeJSON(f))
 }
 
 func writeJSONComposite(sb *strings.Builder, v any, pretty bool, depth, maxDepth, limit int) bool {

@@ -6,7 +6,9 @@
 // 12345678 and 1e-7 ([JSON]); strconv's shortest 'g' form, which fmt's %v,
 // slog.Value.String and slog's TextHandler use, writes 1.2345678e+07 and
 // 1e-07 ([Shortest]); Tera, the template engine whose output render
-// reproduces, writes 3.0, 12345678.0 and 1e-7 ([Tera]).
+// reproduces, prints a float as Rust's Display does, 3 and 0.0000001
+// ([Display]), and its json_encode filter as serde_json does, 3.0 and 1e-7
+// ([SerdeJSON]).
 package numfmt
 
 import (
@@ -40,10 +42,26 @@ func JSON(f float64, bits int) string {
 // slog.Value.String do.
 func Shortest(f float64, bits int) string { return strconv.FormatFloat(f, 'g', -1, bits) }
 
-// Tera writes f as Tera prints a float (serde_json's shortest form, by the
-// ryu algorithm): always with a fraction or an exponent, the exponent
-// without '+' or leading zeros: 3.0, 0.001, 1e-7, 1.5e300, 1e16.
-func Tera(f float64) string {
+// Display writes f as Rust's Display does, which is how Tera prints a
+// float: the shortest digits that read back the same, never an exponent
+// (3, 0.0000001, 1000000000000000000000), inf and NaN as Rust writes them.
+func Display(f float64, bits int) string {
+	switch {
+	case math.IsInf(f, 1):
+		return "inf"
+	case math.IsInf(f, -1):
+		return "-inf"
+	case math.IsNaN(f):
+		return "NaN"
+	}
+	return strconv.FormatFloat(f, 'f', -1, bits)
+}
+
+// SerdeJSON writes f as serde_json does (the ryu algorithm's form), which
+// is how Tera's json_encode writes a float: always with a fraction or an
+// exponent, the exponent without '+' or leading zeros: 3.0, 0.001, 1e-7,
+// 1.5e300, 1e16.
+func SerdeJSON(f float64) string {
 	switch {
 	case math.IsNaN(f):
 		return "NaN"
@@ -83,10 +101,10 @@ func Tera(f float64) string {
 }
 
 // Forms returns the distinct texts f may have in this module's outputs:
-// [JSON], [Shortest] and [Tera], in that order.
+// [JSON], [Shortest], [Display] and [SerdeJSON], in that order.
 func Forms(f float64, bits int) []string {
 	forms := []string{JSON(f, bits)}
-	for _, s := range []string{Shortest(f, bits), Tera(f)} {
+	for _, s := range []string{Shortest(f, bits), Display(f, bits), SerdeJSON(f)} {
 		if !contains(forms, s) {
 			forms = append(forms, s)
 		}

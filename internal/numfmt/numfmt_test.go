@@ -27,7 +27,7 @@ func TestJSONMatchesEncodingJSON(t *testing.T) {
 	}
 }
 
-func TestTeraAsRyu(t *testing.T) {
+func TestSerdeJSONAsRyu(t *testing.T) {
 	t.Parallel()
 	// Expected texts are those of ryu's pretty format, which serde_json (and
 	// so Tera) prints.
@@ -53,8 +53,8 @@ func TestTeraAsRyu(t *testing.T) {
 		{1.5e300, "1.5e300"},
 	}
 	for _, tt := range tests {
-		if got := Tera(tt.f); got != tt.want {
-			t.Errorf("Tera(%v) = %q, want %q", tt.f, got, tt.want)
+		if got := SerdeJSON(tt.f); got != tt.want {
+			t.Errorf("SerdeJSON(%v) = %q, want %q", tt.f, got, tt.want)
 		}
 	}
 }
@@ -62,7 +62,7 @@ func TestTeraAsRyu(t *testing.T) {
 func TestFormsAreDistinct(t *testing.T) {
 	t.Parallel()
 	got := Forms(12345678, 64)
-	want := []string{"12345678", "1.2345678e+07", "12345678.0"}
+	want := []string{"12345678", "1.2345678e+07", "12345678.0"} // JSON and Display agree
 	if len(got) != len(want) {
 		t.Fatalf("Forms = %q, want %q", got, want)
 	}
@@ -73,5 +73,23 @@ func TestFormsAreDistinct(t *testing.T) {
 	}
 	if got := Forms(1.5, 64); len(got) != 1 {
 		t.Errorf("Forms(1.5) = %q, want one form", got)
+	}
+}
+
+func TestDisplayAsRust(t *testing.T) {
+	t.Parallel()
+	// Expected texts are what Rust's {} prints for an f64.
+	a, b := 0.1, 0.2 // variables: Go folds constant arithmetic exactly
+	tests := []struct {
+		f    float64
+		want string
+	}{
+		{3, "3"}, {1.5, "1.5"}, {1e-7, "0.0000001"}, {1e21, "1000000000000000000000"},
+		{a + b, "0.30000000000000004"}, {math.Inf(1), "inf"}, {math.Inf(-1), "-inf"}, {math.NaN(), "NaN"},
+	}
+	for _, tt := range tests {
+		if got := Display(tt.f, 64); got != tt.want {
+			t.Errorf("Display(%v) = %q, want %q", tt.f, got, tt.want)
+		}
 	}
 }
