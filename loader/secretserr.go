@@ -13,6 +13,13 @@ import (
 // secrets: or connections: section does not render or resolve.
 var ErrSecret = errors.New("secret does not resolve")
 
+// secretError is an entry's failure: it reads as its cause (which names
+// the template's place and the reference) and is an ErrSecret to errors.Is.
+type secretError struct{ err error }
+
+func (e secretError) Error() string   { return e.err.Error() }
+func (e secretError) Unwrap() []error { return []error{ErrSecret, e.err} }
+
 // SecretsError reports the entries of the secrets: and connections:
 // sections that failed at load. A backend that is down fails every entry
 // that uses it; the message says so once per distinct cause, with the
@@ -94,7 +101,7 @@ func causeOf(f *FileError) string {
 	if errors.As(f.Err, &se) && se.Err != nil {
 		return se.Err.Error()
 	}
-	return strings.TrimPrefix(f.Err.Error(), ErrSecret.Error()+": ")
+	return f.Err.Error()
 }
 
 func appendUnique(list []string, s string) []string {

@@ -2,7 +2,6 @@ package loader
 
 import (
 	"context"
-	"fmt"
 	"maps"
 	"strconv"
 
@@ -104,7 +103,7 @@ func (w *Workspace) renderSection(ctx context.Context, m *merger, name string, v
 	var failed []*FileError
 	for _, j := range jobs {
 		if j.err != nil {
-			failed = append(failed, &FileError{Path: j.file, Key: j.key, Line: j.node.Line, Err: fmt.Errorf("%w: %w", ErrSecret, j.err)})
+			failed = append(failed, &FileError{Path: j.file, Key: j.key, Line: j.node.Line, Err: secretError{j.err}})
 			continue
 		}
 		j.set(j.out)
