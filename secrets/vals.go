@@ -80,6 +80,9 @@ func (b *ValsBackend) Get(ctx context.Context, reference string) (v string, err 
 		}
 		err = scrub(reference, err)
 	}()
+	if err := checkEnvsubst(sp.Ref); err != nil {
+		return "", err
+	}
 	if isAWS(sp.Ref) {
 		if err := awsCredentials(ctx, sp.Ref); err != nil {
 			return "", err
