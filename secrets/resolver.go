@@ -356,7 +356,9 @@ func (r *Resolver) lookup(ctx context.Context, key, name string, m masker, snap 
 		return snap.pin(key, e.value), nil
 	}
 	begin := time.Now()
-	v, shared, err := r.fetchShared(ctx, key, len(m) > 0)
+	wait, cancel := r.staleWait(ctx, e)
+	v, shared, err := r.fetchShared(wait, key, len(m) > 0)
+	cancel()
 	took := time.Since(begin)
 	if err != nil {
 		err = m.maskErr(err)
@@ -375,6 +377,19 @@ func (r *Resolver) lookup(ctx context.Context, key, name string, m masker, snap 
 			slog.Duration("took", took), slog.Bool("shared", shared))
 	}
 	return snap.pin(key, v), nil
+}
+
+// staleWait is how long lookup waits for a refetch when it holds a stale
+// value it may serve: three quarters of the time the caller has left, so
+// that a slow backend leaves time to serve the stale value before the
+// caller's deadline instead of failing at it. The refetch goes on,
+// detached, and caches what it gets for the next caller.
+func (r *Resolver) staleWait(ctx context.Context, e *entry) (context.Context, context.CancelFunc) {
+	dl, ok := ctx.Deadline()
+	if !ok || e == nil || r.maxStale <= 0 || time.Since(e.expires) > r.maxStale {
+		return ctx, func() {}
+	}
+	return context.WithDeadline(ctx, time.Now().Add(time.Until(dl)*3/4))
 }
 
 // report tells the WithOnResolved hooks about a value; a panic in a hook
