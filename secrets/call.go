@@ -172,12 +172,17 @@ func (r *Resolver) callBackend(first context.Context, key string, spliced bool) 
 
 // backendFor returns the backend that answers key: the in-process file
 // reader for file and sops references when WithFiles or WithAbsoluteDirs
-// was given, the resolver's backend otherwise.
+// was given; the in-process S3 reader for s3 references when the backend
+// is vals (see s3Reader); the resolver's backend otherwise.
 func (r *Resolver) backendFor(key string) Backend {
-	if r.files != nil {
-		switch strings.ToLower(ref.Scheme(key)) {
-		case "file", "sops":
+	switch strings.ToLower(ref.Scheme(key)) {
+	case "file", "sops":
+		if r.files != nil {
 			return r.files
+		}
+	case "s3":
+		if _, vals := r.backend.(*ValsBackend); vals {
+			return r.s3
 		}
 	}
 	return r.backend

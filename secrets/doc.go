@@ -90,6 +90,12 @@
 // [WithAgeIdentities] as the only keys when given. Without WithFiles, file
 // and sops references go to vals, which reads the host's files.
 //
+// "s3" references are read in process with the AWS SDK, with vals' syntax
+// and semantics, because vals' S3 client writes the SDK's warnings to the
+// host's stderr and cannot be cancelled; the client has a silent logger,
+// honours the call's context, and addresses an endpoint of one's own
+// (AWS_ENDPOINT_URL) path-style. Every other scheme goes to vals.
+//
 // # Allowed schemes
 //
 // By default every vals scheme is allowed except "exec", which runs a command

@@ -51,6 +51,7 @@ const maxNesting = 10
 type Resolver struct {
 	backend      Backend
 	files        *fileReader // nil: file and sops references go to backend
+	s3           *s3Reader   // s3 references, when the backend is vals
 	ttl          time.Duration
 	timeout      time.Duration
 	maxStale     time.Duration
@@ -103,6 +104,7 @@ func New(opts ...Option) (*Resolver, error) {
 	r := &Resolver{
 		backend:      c.backend,
 		files:        files,
+		s3:           newS3Reader(),
 		ttl:          c.ttl,
 		timeout:      c.timeout,
 		maxStale:     c.maxStale,
