@@ -22,7 +22,7 @@ var (
 	// ErrNoKey: none of the keys available can decrypt the file's data key.
 	// The error names every key of the file (age recipient, PGP
 	// fingerprint, KMS ARN, …) and why it failed; errors.As finds a
-	// *sopsdec.KeyError in it.
+	// [*KeyError] in it.
 	ErrNoKey = sopsdec.ErrNoKey
 	// ErrIntegrity: the file fails sops' integrity checks: a value or the
 	// MAC was altered, list items were swapped, the MAC is missing, the
@@ -38,6 +38,15 @@ var (
 	// never its text.
 	ErrBadKey = sopsdec.ErrBadKey
 )
+
+// KeyError says, key by key, what was tried to decrypt a sops file's data
+// key and why it failed: each [KeyAttempt] names the key by what
+// identifies it (age recipient, PGP fingerprint, KMS ARN) and never holds a
+// secret.
+type KeyError = sopsdec.KeyError
+
+// KeyAttempt is one key a [KeyError] tried.
+type KeyAttempt = sopsdec.KeyAttempt
 
 // FileError is a problem with one file of the workspace.
 type FileError struct {

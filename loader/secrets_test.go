@@ -426,3 +426,19 @@ func TestStepDataIsNeverAReference(t *testing.T) {
 		}
 	}
 }
+
+// A reference to an unset variable resolves to nothing: the load fails,
+// naming the entry and the variable, instead of an empty secret.
+func TestUnsetVariableIsALoadError(t *testing.T) {
+	t.Parallel()
+	fsys := fstest.MapFS{"a.yaml": {Data: []byte("secrets:\n  TOKEN: \"{{ 'ref+envsubst://$HUSHFLOW_TEST_NEVER_SET' | vals }}\"\n  BARE: ref+envsubst://$HUSHFLOW_TEST_NEVER_SET\n")}}
+	_, err := loader.Load(t.Context(), fsys)
+	if !errors.Is(err, secrets.ErrNotFound) {
+		t.Fatalf("err = %v, want ErrNotFound", err)
+	}
+	for _, want := range []string{"secrets.TOKEN", "secrets.BARE", "HUSHFLOW_TEST_NEVER_SET is not set"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not say %q:\n%s", want, err)
+		}
+	}
+}
