@@ -16,6 +16,7 @@ import (
 	"github.com/hushflow/hushflow/internal/testkit/fakestore"
 	"github.com/hushflow/hushflow/loader"
 	"github.com/hushflow/hushflow/redact"
+	"github.com/hushflow/hushflow/secrets"
 )
 
 // TestReloadCyclesUnderReaders alternates broken and valid edits while
@@ -232,5 +233,49 @@ func TestWatchPollsAnyFS(t *testing.T) {
 		case <-time.After(20 * time.Second):
 			t.Fatal("no poll")
 		}
+	}
+}
+
+// TestEveryReloadReportsToOnReload: while Watch runs, Reload and Refresh
+// report to its OnReload like the reloads it starts.
+func TestEveryReloadReportsToOnReload(t *testing.T) {
+	t.Parallel()
+	store := fakestore.New(map[string]string{"ref+fake://tok": "v1-value"})
+	fsys := fstest.MapFS{"a.yaml": {Data: []byte("secrets:\n  T: \"{{ 'ref+fake://tok' | vals }}\"\n")}}
+	r, err := loader.NewReloader(t.Context(), fsys, withStore(store))
+	if err != nil {
+		t.Fatal(err)
+	}
+	reports := make(chan error, 10)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	go r.Watch(ctx, loader.WatchConfig{Poll: time.Hour, OnReload: func(err error) { reports <- err }})
+	// Watch installs its OnReload asynchronously: refresh until one report comes.
+	deadline := time.After(20 * time.Second)
+	for got := false; !got; {
+		if err := r.Refresh(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case err := <-reports:
+			if err != nil {
+				t.Fatalf("Refresh reported %v", err)
+			}
+			got = true
+		case <-time.After(50 * time.Millisecond):
+		case <-deadline:
+			t.Fatal("Refresh never reported to OnReload")
+		}
+	}
+	// Deleted: a definite answer, which no stale value hides.
+	store.Fail("ref+fake://tok", secrets.ErrNotFound)
+	r.Refresh(t.Context())
+	select {
+	case err := <-reports:
+		if err == nil {
+			t.Error("a failed Refresh reported success")
+		}
+	case <-time.After(20 * time.Second):
+		t.Error("a failed Refresh did not report")
 	}
 }
