@@ -49,76 +49,99 @@ func (m *merger) add(f *file) error {
 
 // check reports every conflict of f with the merged document, and inside f.
 func (m *merger) check(f *file) error {
-	var errs []error
-	kinds := map[string]yaml.Kind{}      // top-level key → kind, within f
-	scalars := map[string]string{}       // top-level scalar → value, within f
-	names := map[string]map[string]int{} // top-level key → entry name → line, within f
-	conflict := func(key *yaml.Node, name, detail string) {
-		errs = append(errs, &FileError{Path: f.path, Line: key.Line, Key: name, Err: fmt.Errorf("%w: %s", ErrDuplicate, detail)})
-	}
+	c := fileCheck{m: m, f: f, kinds: map[string]yaml.Kind{}, scalars: map[string]string{}, names: map[string]map[string]int{}}
 	for _, doc := range f.docs {
 		top, _ := topMapping(doc)
 		if top == nil {
 			continue
 		}
 		for i := 0; i+1 < len(top.Content); i += 2 {
-			key, val := top.Content[i], resolveAlias(top.Content[i+1])
-			if key.Kind != yaml.ScalarNode {
-				errs = append(errs, &FileError{Path: f.path, Line: key.Line, Err: fmt.Errorf("%w: a top-level key must be a scalar", ErrParse)})
-				continue
-			}
-			if isNull(val) {
-				continue
-			}
-			name := key.Value
-			prev := m.entries[name]
-			if prev != nil && isNull(prev.value) {
-				prev = nil // an empty section earlier takes any kind
-			}
-			if k, ok := kinds[name]; ok && k != val.Kind {
-				conflict(key, name, "with another kind of value earlier in this file")
-				continue
-			}
-			kinds[name] = val.Kind
-			if prev != nil && prev.value.Kind != val.Kind {
-				conflict(key, name, fmt.Sprintf("with another kind of value in %s", prev.file))
-				continue
-			}
-			switch val.Kind {
-			case yaml.MappingNode:
-				if names[name] == nil {
-					names[name] = map[string]int{}
-				}
-				for j := 0; j+1 < len(val.Content); j += 2 {
-					ek := val.Content[j]
-					if ek.Kind != yaml.ScalarNode {
-						errs = append(errs, &FileError{Path: f.path, Line: ek.Line, Key: name, Err: fmt.Errorf("%w: an entry name must be a scalar", ErrParse)})
-						continue
-					}
-					path := name + "." + ek.Value
-					if prev != nil {
-						if other, dup := prev.names[ek.Value]; dup {
-							conflict(ek, path, "first defined in "+other)
-							continue
-						}
-					}
-					if line, dup := names[name][ek.Value]; dup {
-						conflict(ek, path, fmt.Sprintf("first defined on line %d of this file", line))
-						continue
-					}
-					names[name][ek.Value] = ek.Line
-				}
-			case yaml.ScalarNode:
-				if prev != nil && prev.value.Value != val.Value {
-					conflict(key, name, "with another value in "+prev.file)
-				} else if v, ok := scalars[name]; ok && v != val.Value {
-					conflict(key, name, "with another value earlier in this file")
-				}
-				scalars[name] = val.Value
-			}
+			c.entry(top.Content[i], resolveAlias(top.Content[i+1]))
 		}
 	}
-	return errors.Join(errs...)
+	return errors.Join(c.errs...)
+}
+
+// fileCheck is what check learns of one file as it goes through its
+// top-level entries.
+type fileCheck struct {
+	m       *merger
+	f       *file
+	errs    []error
+	kinds   map[string]yaml.Kind      // top-level key → kind, within f
+	scalars map[string]string         // top-level scalar → value, within f
+	names   map[string]map[string]int // top-level key → entry name → line, within f
+}
+
+func (c *fileCheck) conflict(key *yaml.Node, name, detail string) {
+	c.errs = append(c.errs, &FileError{Path: c.f.path, Line: key.Line, Key: name, Err: fmt.Errorf("%w: %s", ErrDuplicate, detail)})
+}
+
+func (c *fileCheck) notScalar(key *yaml.Node, name, what string) {
+	c.errs = append(c.errs, &FileError{Path: c.f.path, Line: key.Line, Key: name, Err: fmt.Errorf("%w: %s must be a scalar", ErrParse, what)})
+}
+
+// entry checks one top-level key and its value.
+func (c *fileCheck) entry(key, val *yaml.Node) {
+	if key.Kind != yaml.ScalarNode {
+		c.notScalar(key, "", "a top-level key")
+		return
+	}
+	if isNull(val) {
+		return
+	}
+	name := key.Value
+	prev := c.m.entries[name]
+	if prev != nil && isNull(prev.value) {
+		prev = nil // an empty section earlier takes any kind
+	}
+	if k, ok := c.kinds[name]; ok && k != val.Kind {
+		c.conflict(key, name, "with another kind of value earlier in this file")
+		return
+	}
+	c.kinds[name] = val.Kind
+	if prev != nil && prev.value.Kind != val.Kind {
+		c.conflict(key, name, fmt.Sprintf("with another kind of value in %s", prev.file))
+		return
+	}
+	switch val.Kind {
+	case yaml.MappingNode:
+		c.mapping(name, val, prev)
+	case yaml.ScalarNode:
+		if prev != nil && prev.value.Value != val.Value {
+			c.conflict(key, name, "with another value in "+prev.file)
+		} else if v, ok := c.scalars[name]; ok && v != val.Value {
+			c.conflict(key, name, "with another value earlier in this file")
+		}
+		c.scalars[name] = val.Value
+	}
+}
+
+// mapping checks the entry names of a top-level mapping against earlier
+// files (prev) and earlier in this file.
+func (c *fileCheck) mapping(name string, val *yaml.Node, prev *section) {
+	if c.names[name] == nil {
+		c.names[name] = map[string]int{}
+	}
+	for j := 0; j+1 < len(val.Content); j += 2 {
+		ek := val.Content[j]
+		if ek.Kind != yaml.ScalarNode {
+			c.notScalar(ek, name, "an entry name")
+			continue
+		}
+		path := name + "." + ek.Value
+		if prev != nil {
+			if other, dup := prev.names[ek.Value]; dup {
+				c.conflict(ek, path, "first defined in "+other)
+				continue
+			}
+		}
+		if line, dup := c.names[name][ek.Value]; dup {
+			c.conflict(ek, path, fmt.Sprintf("first defined on line %d of this file", line))
+			continue
+		}
+		c.names[name][ek.Value] = ek.Line
+	}
 }
 
 func (m *merger) apply(file string, key, val *yaml.Node) {

@@ -57,36 +57,50 @@ func (w *Workspace) renderSection(ctx context.Context, m *merger, name string, v
 	if sec == nil || sec.value.Kind != yaml.MappingNode {
 		return out, nil
 	}
-	var jobs []*sectionJob
-	var build func(n *yaml.Node, file, key string, set func(any))
-	build = func(n *yaml.Node, file, key string, set func(any)) {
-		n = resolveAlias(n)
-		switch {
-		case n.Kind == yaml.MappingNode:
-			mv := make(map[string]any, len(n.Content)/2)
-			for i := 0; i+1 < len(n.Content); i += 2 {
-				k := n.Content[i].Value
-				build(n.Content[i+1], file, key+"."+k, func(v any) { mv[k] = v })
-			}
-			set(mv)
-		case n.Kind == yaml.SequenceNode:
-			lv := make([]any, len(n.Content))
-			for i, c := range n.Content {
-				build(c, file, key+"["+strconv.Itoa(i)+"]", func(v any) { lv[i] = v })
-			}
-			set(lv)
-		case n.Kind == yaml.ScalarNode && n.Tag == "!!str" && !w.encrypted[n] &&
-			(isSectionTemplate(n.Value) || refs && ref.Contains(n.Value)):
-			jobs = append(jobs, &sectionJob{node: n, file: file, key: key, set: set})
-		default:
-			set(scalarValue(n))
-		}
-	}
+	b := sectionBuilder{w: w, refs: refs}
 	for i := 0; i+1 < len(sec.value.Content); i += 2 {
 		k, v := sec.value.Content[i].Value, sec.value.Content[i+1]
-		build(v, m.origin[v], name+"."+k, func(x any) { out[k] = x })
+		b.build(v, m.origin[v], name+"."+k, func(x any) { out[k] = x })
 	}
+	return out, w.runJobs(ctx, b.jobs, vars)
+}
 
+// sectionBuilder turns a section's nodes into Go values, and collects the
+// strings that render or resolve as jobs whose results go in place later.
+type sectionBuilder struct {
+	w    *Workspace
+	refs bool
+	jobs []*sectionJob
+}
+
+func (b *sectionBuilder) build(n *yaml.Node, file, key string, set func(any)) {
+	n = resolveAlias(n)
+	switch {
+	case n.Kind == yaml.MappingNode:
+		mv := make(map[string]any, len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i].Value
+			b.build(n.Content[i+1], file, key+"."+k, func(v any) { mv[k] = v })
+		}
+		set(mv)
+	case n.Kind == yaml.SequenceNode:
+		lv := make([]any, len(n.Content))
+		for i, c := range n.Content {
+			b.build(c, file, key+"["+strconv.Itoa(i)+"]", func(v any) { lv[i] = v })
+		}
+		set(lv)
+	case n.Kind == yaml.ScalarNode && n.Tag == "!!str" && !b.w.encrypted[n] &&
+		(isSectionTemplate(n.Value) || b.refs && ref.Contains(n.Value)):
+		b.jobs = append(b.jobs, &sectionJob{node: n, file: file, key: key, set: set})
+	default:
+		set(scalarValue(n))
+	}
+}
+
+// runJobs renders or resolves every job, at most maxSectionJobs at once,
+// then puts the results in place (one goroutine writes the maps) and
+// returns a failure per job that failed.
+func (w *Workspace) runJobs(ctx context.Context, jobs []*sectionJob, vars map[string]any) []*FileError {
 	var g errgroup.Group
 	g.SetLimit(maxSectionJobs)
 	for _, j := range jobs {
@@ -108,7 +122,7 @@ func (w *Workspace) renderSection(ctx context.Context, m *merger, name string, v
 		}
 		j.set(j.out)
 	}
-	return out, failed
+	return failed
 }
 
 // scalarValue is a scalar as YAML decodes it, except a timestamp, which
