@@ -14,16 +14,13 @@ package loader_test
 import (
 	"context"
 	"errors"
-	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/hushflow/hushflow/internal/faultproxy"
 	"github.com/hushflow/hushflow/internal/moto"
 	"github.com/hushflow/hushflow/internal/sopsenc"
 	"github.com/hushflow/hushflow/internal/testkit"
@@ -32,21 +29,12 @@ import (
 	"github.com/hushflow/hushflow/secrets"
 )
 
-var awsSecretLike = regexp.MustCompile(`S3CRET[\w.-]*`)
-
-func awsShow(err error) string {
-	if err == nil {
-		return "<nil>"
-	}
-	return awsSecretLike.ReplaceAllString(err.Error(), "[secret]")
-}
-
-func awsHide(s string) string { return awsSecretLike.ReplaceAllString(s, "[secret]") }
+func awsHide(s string) string { return testkit.SecretLike.ReplaceAllString(s, "[secret]") }
 
 func awsMust(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
-		t.Fatal(awsShow(err))
+		t.Fatal(testkit.Show(err))
 	}
 }
 
@@ -87,7 +75,7 @@ func awsRender(t *testing.T, ws *loader.Workspace, tmpl string) string {
 	t.Helper()
 	out, err := ws.RenderStep(t.Context(), tmpl, loader.StepVars{})
 	if err != nil {
-		t.Fatalf("RenderStep(%s): %s", awsHide(tmpl), awsShow(err))
+		t.Fatalf("RenderStep(%s): %s", awsHide(tmpl), testkit.Show(err))
 	}
 	s, ok := out.(string)
 	if !ok {
@@ -123,7 +111,7 @@ func TestAWSKMSWorkspace(t *testing.T) {
 	awsNoStderr(t, func() {
 		ws, err := loader.LoadDir(ctx, dir)
 		if err != nil {
-			t.Fatalf("LoadDir: %s", awsShow(err))
+			t.Fatalf("LoadDir: %s", testkit.Show(err))
 		}
 		encrypted := map[string]bool{}
 		for _, f := range ws.Files() {
@@ -165,7 +153,7 @@ func TestAWSKMSWorkspace(t *testing.T) {
 	awsNoStderr(t, func() {
 		_, err := loader.LoadDir(ctx, dir)
 		if !errors.Is(err, loader.ErrNoKey) {
-			t.Errorf("a file encrypted to a KMS key the endpoint does not know: %s, want ErrNoKey", awsShow(err))
+			t.Errorf("a file encrypted to a KMS key the endpoint does not know: %s, want ErrNoKey", testkit.Show(err))
 		}
 		if err != nil {
 			testkit.AssertNoLeak(t, "error", err.Error(), "S3CRET-kms-foreign")
@@ -209,14 +197,14 @@ func TestAWSRotation(t *testing.T) {
 			awsNoStderr(t, func() {
 				r, err := loader.NewDirReloader(ctx, dir, loader.WithResolverOptions(secrets.WithTTL(tc.ttl)))
 				if err != nil {
-					t.Fatalf("NewDirReloader: %s", awsShow(err))
+					t.Fatalf("NewDirReloader: %s", testkit.Show(err))
 				}
 				if got := awsRender(t, r.Workspace(), tmpl); got != "--token "+old+" --inline "+old {
 					t.Fatalf("before: %s", awsHide(got))
 				}
 				awsMust(t, srv.PutParameter(ctx, name, rotated, true))
 				if err := tc.expire(r, ctx); err != nil {
-					t.Fatalf("%s: %s", tc.name, awsShow(err))
+					t.Fatalf("%s: %s", tc.name, testkit.Show(err))
 				}
 				ws := r.Workspace()
 				if got := ws.Secrets()["TOKEN"]; got != rotated {
@@ -230,51 +218,6 @@ func TestAWSRotation(t *testing.T) {
 				}
 			})
 		})
-	}
-}
-
-// awsProxy puts a fault proxy between the AWS SDK and srv for the rest of
-// t, and closes it (cutting every connection) when t ends.
-func awsProxy(t *testing.T, srv *moto.Server) *faultproxy.Proxy {
-	t.Helper()
-	u, err := url.Parse(srv.URL)
-	awsMust(t, err)
-	p, err := faultproxy.New(u.Host)
-	awsMust(t, err)
-	t.Cleanup(func() { p.Close() })
-	moto.Setenv(t, p.URL())
-	return p
-}
-
-// awsSettled waits until the process has no more goroutines than before
-// (at most a minute: the SDK retries a failed call with backoff), and
-// fails t with every goroutine's stack otherwise.
-func awsSettled(t *testing.T, before int) {
-	t.Helper()
-	deadline := time.Now().Add(time.Minute)
-	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
-	if n := runtime.NumGoroutine(); n > before {
-		buf := make([]byte, 1<<20)
-		buf = buf[:runtime.Stack(buf, true)]
-		t.Errorf("%d goroutines left behind (%d before, %d after):\n%s", n-before, before, n, buf)
-	}
-}
-
-// awsWithin runs fn and fails t if it has not returned after limit: a
-// guard against hangs, far above what fn should take, not a measurement.
-func awsWithin(t *testing.T, limit time.Duration, what string, fn func()) {
-	t.Helper()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		fn()
-	}()
-	select {
-	case <-done:
-	case <-time.After(limit):
-		t.Fatalf("%s did not return within %v", what, limit)
 	}
 }
 
@@ -294,14 +237,14 @@ func TestAWSEndpointStoppedDuringReload(t *testing.T) {
 		"a.yaml": "secrets:\n  A: \"{{ 'ref+awsssm://" + a + "' | vals }}\"\n",
 	})
 	before := runtime.NumGoroutine()
-	p := awsProxy(t, srv)
+	p := srv.Proxied(t)
 	const timeout = 2 * time.Second
 	const guard = timeout + 20*time.Second // only a hang reaches it
 
 	awsNoStderr(t, func() {
 		r, err := loader.NewDirReloader(ctx, dir, loader.WithResolverOptions(secrets.WithTTL(time.Hour), secrets.WithTimeout(timeout)))
 		if err != nil {
-			t.Fatalf("NewDirReloader: %s", awsShow(err))
+			t.Fatalf("NewDirReloader: %s", testkit.Show(err))
 		}
 		good := r.Workspace()
 
@@ -314,12 +257,12 @@ func TestAWSEndpointStoppedDuringReload(t *testing.T) {
 		awsMust(t, p.WaitAccepted(ctx, reached))
 		p.Stop()
 		var reloadErr error
-		awsWithin(t, guard, "Reload with the endpoint stopped", func() { reloadErr = <-done })
+		testkit.Within(t, guard, "Reload with the endpoint stopped", func() { reloadErr = <-done })
 		if !errors.Is(reloadErr, loader.ErrSecret) {
-			t.Errorf("Reload: %s, want ErrSecret", awsShow(reloadErr))
+			t.Errorf("Reload: %s, want ErrSecret", testkit.Show(reloadErr))
 		}
 		if !errors.Is(reloadErr, secrets.ErrBackend) && !errors.Is(reloadErr, context.DeadlineExceeded) {
-			t.Errorf("Reload: %s, want ErrBackend or DeadlineExceeded", awsShow(reloadErr))
+			t.Errorf("Reload: %s, want ErrBackend or DeadlineExceeded", testkit.Show(reloadErr))
 		}
 		if reloadErr != nil {
 			testkit.AssertNoLeak(t, "Reload error", reloadErr.Error(), values...)
@@ -337,7 +280,7 @@ func TestAWSEndpointStoppedDuringReload(t *testing.T) {
 			t.Errorf("a cached reference rendered %s", awsHide(got))
 		}
 		// Not cached: fails, on time.
-		awsWithin(t, guard, "RenderStep of an uncached reference", func() {
+		testkit.Within(t, guard, "RenderStep of an uncached reference", func() {
 			_, err := ws.RenderStep(ctx, "{{ 'ref+awsssm://"+b+"' | vals }}", loader.StepVars{})
 			if err == nil {
 				t.Error("an uncached reference resolved with the endpoint stopped")
@@ -349,7 +292,7 @@ func TestAWSEndpointStoppedDuringReload(t *testing.T) {
 		p.Resume()
 		awsMust(t, p.Restart())
 		if err := r.Reload(ctx); err != nil {
-			t.Fatalf("Reload with the endpoint back: %s", awsShow(err))
+			t.Fatalf("Reload with the endpoint back: %s", testkit.Show(err))
 		}
 		if sec := r.Workspace().Secrets(); sec["B"] != "S3CRET-stopped-b" {
 			t.Errorf("after the endpoint came back B = %s", awsHide(toString(sec["B"])))
@@ -363,13 +306,13 @@ func TestAWSEndpointStoppedDuringReload(t *testing.T) {
 		awsNoStderr(t, func() {
 			r, err := loader.NewDirReloader(ctx, dir, loader.WithResolverOptions(secrets.WithTTL(time.Millisecond), secrets.WithMaxStale(0), secrets.WithTimeout(timeout)))
 			if err != nil {
-				t.Fatalf("NewDirReloader: %s", awsShow(err))
+				t.Fatalf("NewDirReloader: %s", testkit.Show(err))
 			}
 			good := r.Workspace()
 			p.Stop()
 			defer p.Restart()
 			time.Sleep(20 * time.Millisecond)
-			awsWithin(t, guard, "Reload", func() {
+			testkit.Within(t, guard, "Reload", func() {
 				if err := r.Reload(ctx); err == nil {
 					t.Error("Reload succeeded with the endpoint stopped and the TTL past")
 				}
@@ -377,18 +320,18 @@ func TestAWSEndpointStoppedDuringReload(t *testing.T) {
 			if r.Workspace() != good || good.Secrets()["A"] != "S3CRET-stopped-a" {
 				t.Error("the last good workspace did not keep serving its secrets")
 			}
-			awsWithin(t, guard, "RenderStep", func() {
+			testkit.Within(t, guard, "RenderStep", func() {
 				// A reference keeps its value within one workspace: the one
 				// the secrets: section got at load.
 				out, err := good.RenderStep(ctx, "{{ 'ref+awsssm://"+a+"' | vals }}", loader.StepVars{})
 				if err != nil || out != "S3CRET-stopped-a" {
-					t.Errorf("the workspace's own reference: %s, %s", awsHide(toString(out)), awsShow(err))
+					t.Errorf("the workspace's own reference: %s, %s", awsHide(toString(out)), testkit.Show(err))
 				}
 			})
 		})
 	})
 	p.Close()
-	awsSettled(t, before)
+	testkit.Settled(t, before, time.Minute) // the SDK retries a failed call with backoff
 }
 
 // A slow endpoint delays a load, a hanging one fails it by the caller's
@@ -403,7 +346,7 @@ func TestAWSSlowAndHangingEndpoint(t *testing.T) {
 		"secrets.yaml": "secrets:\n  TOKEN: \"{{ 'ref+awsssm://" + name + "' | vals }}\"\n",
 	})
 	before := runtime.NumGoroutine()
-	p := awsProxy(t, srv)
+	p := srv.Proxied(t)
 	const timeout = 2 * time.Second
 	const guard = timeout + 20*time.Second
 
@@ -413,7 +356,7 @@ func TestAWSSlowAndHangingEndpoint(t *testing.T) {
 			defer p.SetLatency(0)
 			ws, err := loader.LoadDir(ctx, dir)
 			if err != nil {
-				t.Fatalf("LoadDir: %s", awsShow(err))
+				t.Fatalf("LoadDir: %s", testkit.Show(err))
 			}
 			if ws.Secrets()["TOKEN"] != "S3CRET-hanging" {
 				t.Error("wrong secret.TOKEN")
@@ -425,23 +368,23 @@ func TestAWSSlowAndHangingEndpoint(t *testing.T) {
 			dctx, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
 			defer cancel()
 			var err error
-			awsWithin(t, guard, "LoadDir", func() { _, err = loader.LoadDir(dctx, dir) })
+			testkit.Within(t, guard, "LoadDir", func() { _, err = loader.LoadDir(dctx, dir) })
 			if !errors.Is(err, context.DeadlineExceeded) {
-				t.Errorf("LoadDir: %s, want DeadlineExceeded", awsShow(err))
+				t.Errorf("LoadDir: %s, want DeadlineExceeded", testkit.Show(err))
 			}
 		})
 		t.Run("hanging, resolver's timeout", func(t *testing.T) {
 			p.Stall()
 			defer func() { p.Resume(); p.Cut() }()
 			var err error
-			awsWithin(t, guard, "LoadDir", func() {
+			testkit.Within(t, guard, "LoadDir", func() {
 				_, err = loader.LoadDir(context.Background(), dir, loader.WithResolverOptions(secrets.WithTimeout(timeout)))
 			})
 			if !errors.Is(err, loader.ErrSecret) || !errors.Is(err, context.DeadlineExceeded) {
-				t.Errorf("LoadDir: %s, want ErrSecret and DeadlineExceeded", awsShow(err))
+				t.Errorf("LoadDir: %s, want ErrSecret and DeadlineExceeded", testkit.Show(err))
 			}
 		})
 	})
 	p.Close()
-	awsSettled(t, before)
+	testkit.Settled(t, before, time.Minute) // the SDK retries a failed call with backoff
 }

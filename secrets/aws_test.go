@@ -21,7 +21,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -34,16 +33,6 @@ import (
 	"github.com/hushflow/hushflow/redact"
 	"github.com/hushflow/hushflow/secrets"
 )
-
-var awsSecretLike = regexp.MustCompile(`S3CRET[\w.-]*`)
-
-// awsShow is err's text with every secret-like word masked.
-func awsShow(err error) string {
-	if err == nil {
-		return "<nil>"
-	}
-	return awsSecretLike.ReplaceAllString(err.Error(), "[secret]")
-}
 
 // awsNoStderr runs fn and fails t if anything was written to fd 2 meanwhile.
 func awsNoStderr(t *testing.T, fn func()) {
@@ -63,7 +52,7 @@ func awsStderrOnly(t *testing.T, fn func(), known string) int {
 		case known != "" && strings.Contains(line, known):
 			n++
 		default:
-			other = append(other, awsSecretLike.ReplaceAllString(line, "[secret]"))
+			other = append(other, testkit.SecretLike.ReplaceAllString(line, "[secret]"))
 		}
 	}
 	if len(other) > 0 {
@@ -84,7 +73,7 @@ func awsResolver(t *testing.T, opts ...secrets.Option) *secrets.Resolver {
 func awsMust(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
-		t.Fatal(awsShow(err))
+		t.Fatal(testkit.Show(err))
 	}
 }
 
@@ -99,9 +88,9 @@ func awsResolveAll(t *testing.T, r *secrets.Resolver, cases []awsCase) {
 		got, err := r.Resolve(t.Context(), tc.in)
 		switch {
 		case err != nil:
-			t.Errorf("%s: Resolve(%s): %s", tc.name, awsSecretLike.ReplaceAllString(tc.in, "[secret]"), awsShow(err))
+			t.Errorf("%s: Resolve(%s): %s", tc.name, testkit.SecretLike.ReplaceAllString(tc.in, "[secret]"), testkit.Show(err))
 		case got != tc.want:
-			t.Errorf("%s: Resolve gave %s, want %s", tc.name, awsSecretLike.ReplaceAllString(got, "[secret]"), awsSecretLike.ReplaceAllString(tc.want, "[secret]"))
+			t.Errorf("%s: Resolve gave %s, want %s", tc.name, testkit.SecretLike.ReplaceAllString(got, "[secret]"), testkit.SecretLike.ReplaceAllString(tc.want, "[secret]"))
 		}
 	}
 }
@@ -125,15 +114,15 @@ func awsFailAll(t *testing.T, r *secrets.Resolver, cases []awsErrCase, values ..
 		testkit.AssertNoLeak(t, tc.name+": error", err.Error(), values...)
 		var e *secrets.Error
 		if !errors.As(err, &e) {
-			t.Errorf("%s: error %q is %T, not *secrets.Error", tc.name, awsShow(err), err)
+			t.Errorf("%s: error %q is %T, not *secrets.Error", tc.name, testkit.Show(err), err)
 		} else if e.Ref != tc.wantRef {
 			t.Errorf("%s: Error.Ref = %q, want %q", tc.name, e.Ref, tc.wantRef)
 		}
 		if !errors.Is(err, tc.want) {
-			t.Errorf("%s: error %q is not %v", tc.name, awsShow(err), tc.want)
+			t.Errorf("%s: error %q is not %v", tc.name, testkit.Show(err), tc.want)
 		}
 		if !strings.Contains(err.Error(), tc.text) {
-			t.Errorf("%s: error %q does not say %q", tc.name, awsShow(err), tc.text)
+			t.Errorf("%s: error %q does not say %q", tc.name, testkit.Show(err), tc.text)
 		}
 	}
 }
@@ -189,7 +178,7 @@ func TestAWSSSMEmptyPathIsNotFound(t *testing.T) {
 		_, err := r.Resolve(t.Context(), "ref+awsssm:///hushflow/secrets/no-such-path#/key")
 		if !errors.Is(err, secrets.ErrNotFound) {
 			t.Skipf("MISSING in secrets (vals.go classify): vals' %q for a path without parameters should be ErrNotFound; got %s",
-				"ssm: out.Parameters is empty", awsShow(err))
+				"ssm: out.Parameters is empty", testkit.Show(err))
 		}
 	})
 }
@@ -309,54 +298,9 @@ func TestAWSSSMRotation(t *testing.T) {
 				})
 			})
 			if got := red.String("old " + old + " new " + rotated); got != "old "+redact.Mask+" new "+redact.Mask {
-				t.Errorf("after the rotation the redactor shows %s", awsSecretLike.ReplaceAllString(got, "[secret]"))
+				t.Errorf("after the rotation the redactor shows %s", testkit.SecretLike.ReplaceAllString(got, "[secret]"))
 			}
 		})
-	}
-}
-
-// awsProxy puts a fault proxy between the AWS SDK and srv for the rest of
-// t, and closes it (cutting every connection) when t ends.
-func awsProxy(t *testing.T, srv *moto.Server) *faultproxy.Proxy {
-	t.Helper()
-	u, err := url.Parse(srv.URL)
-	awsMust(t, err)
-	p, err := faultproxy.New(u.Host)
-	awsMust(t, err)
-	t.Cleanup(func() { p.Close() })
-	moto.Setenv(t, p.URL())
-	return p
-}
-
-// awsSettled waits until the process has no more goroutines than before
-// (at most a minute: the SDK retries a failed call with backoff), and
-// fails t with every goroutine's stack otherwise.
-func awsSettled(t *testing.T, before int) {
-	t.Helper()
-	deadline := time.Now().Add(time.Minute)
-	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
-	if n := runtime.NumGoroutine(); n > before {
-		buf := make([]byte, 1<<20)
-		buf = buf[:runtime.Stack(buf, true)]
-		t.Errorf("%d goroutines left behind (%d before, %d after):\n%s", n-before, before, n, buf)
-	}
-}
-
-// awsWithin runs fn and fails t if it has not returned after limit: a
-// guard against hangs, far above what fn should take, not a measurement.
-func awsWithin(t *testing.T, limit time.Duration, what string, fn func()) {
-	t.Helper()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		fn()
-	}()
-	select {
-	case <-done:
-	case <-time.After(limit):
-		t.Fatalf("%s did not return within %v", what, limit)
 	}
 }
 
@@ -370,7 +314,7 @@ func TestAWSFaultyEndpoint(t *testing.T) {
 	const name = "/hushflow/secrets/faults/token"
 	awsMust(t, srv.PutParameter(ctx, name, "S3CRET-faults", true))
 	before := runtime.NumGoroutine()
-	p := awsProxy(t, srv)
+	p := srv.Proxied(t)
 	const timeout = 2 * time.Second
 	const guard = 30 * time.Second // far above timeout: only a hang reaches it
 	ref := "ref+awsssm://" + name
@@ -397,9 +341,9 @@ func TestAWSFaultyEndpoint(t *testing.T) {
 				dctx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
 				defer cancel()
 				var err error
-				awsWithin(t, guard, "Resolve", func() { _, err = r.Resolve(dctx, ref) })
+				testkit.Within(t, guard, "Resolve", func() { _, err = r.Resolve(dctx, ref) })
 				if !errors.Is(err, context.DeadlineExceeded) {
-					t.Errorf("Resolve: %s, want context.DeadlineExceeded", awsShow(err))
+					t.Errorf("Resolve: %s, want context.DeadlineExceeded", testkit.Show(err))
 				}
 			})
 			t.Run(fault.name+", resolver's timeout", func(t *testing.T) {
@@ -407,13 +351,13 @@ func TestAWSFaultyEndpoint(t *testing.T) {
 				defer fault.stop()
 				r := awsResolver(t, secrets.WithTimeout(timeout), secrets.WithTTL(0))
 				var err error
-				awsWithin(t, guard, "Resolve", func() { _, err = r.Resolve(context.Background(), ref) })
+				testkit.Within(t, guard, "Resolve", func() { _, err = r.Resolve(context.Background(), ref) })
 				if !errors.Is(err, context.DeadlineExceeded) {
-					t.Errorf("Resolve: %s, want context.DeadlineExceeded", awsShow(err))
+					t.Errorf("Resolve: %s, want context.DeadlineExceeded", testkit.Show(err))
 				}
 				var e *secrets.Error
 				if !errors.As(err, &e) || e.Ref != ref {
-					t.Errorf("error %s does not name %s", awsShow(err), ref)
+					t.Errorf("error %s does not name %s", testkit.Show(err), ref)
 				}
 			})
 		}
@@ -422,9 +366,9 @@ func TestAWSFaultyEndpoint(t *testing.T) {
 			defer p.CutResponses(false)
 			r := awsResolver(t, secrets.WithTimeout(guard), secrets.WithTTL(0))
 			var err error
-			awsWithin(t, guard, "Resolve", func() { _, err = r.Resolve(ctx, ref) })
+			testkit.Within(t, guard, "Resolve", func() { _, err = r.Resolve(ctx, ref) })
 			if !errors.Is(err, secrets.ErrBackend) {
-				t.Errorf("Resolve: %s, want ErrBackend", awsShow(err))
+				t.Errorf("Resolve: %s, want ErrBackend", testkit.Show(err))
 			}
 			if err != nil {
 				testkit.AssertNoLeak(t, "error", err.Error(), "S3CRET-faults")
@@ -435,9 +379,9 @@ func TestAWSFaultyEndpoint(t *testing.T) {
 			defer p.Restart()
 			r := awsResolver(t, secrets.WithTimeout(guard), secrets.WithTTL(0))
 			var err error
-			awsWithin(t, guard, "Resolve", func() { _, err = r.Resolve(ctx, ref) })
+			testkit.Within(t, guard, "Resolve", func() { _, err = r.Resolve(ctx, ref) })
 			if !errors.Is(err, secrets.ErrBackend) || !strings.Contains(err.Error(), "connection refused") {
-				t.Errorf("Resolve: %s, want ErrBackend saying the connection was refused", awsShow(err))
+				t.Errorf("Resolve: %s, want ErrBackend saying the connection was refused", testkit.Show(err))
 			}
 		})
 		t.Run("back", func(t *testing.T) {
@@ -448,7 +392,7 @@ func TestAWSFaultyEndpoint(t *testing.T) {
 	// Calls abandoned on a hanging endpoint end once it is gone; so do the
 	// SDK's idle connections.
 	p.Close()
-	awsSettled(t, before)
+	testkit.Settled(t, before, time.Minute) // the SDK retries a failed call with backoff
 }
 
 // Resolving leaves no connection to the store open: a server resolving
@@ -477,7 +421,7 @@ func TestAWSLeavesNoIdleConnections(t *testing.T) {
 	awsNoStderr(t, func() {
 		r := awsResolver(t)
 		if _, err := r.Resolve(ctx, strings.Join(refs, " ")); err != nil {
-			t.Fatal(awsShow(err))
+			t.Fatal(testkit.Show(err))
 		}
 	})
 	deadline := time.Now().Add(5 * time.Second)
@@ -501,7 +445,7 @@ func TestAWSS3WithTheGeneralEndpoint(t *testing.T) {
 	awsNoStderr(t, func() {
 		v, err := awsResolver(t).Resolve(t.Context(), "ref+s3://"+bucket+"/a/token.txt")
 		if err != nil || v != "S3CRET-general" {
-			t.Errorf("Resolve: %s", awsShow(err))
+			t.Errorf("Resolve: %s", testkit.Show(err))
 		}
 	})
 }

@@ -29,6 +29,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hushflow/hushflow/internal/testkit"
 	"github.com/hushflow/hushflow/secrets"
 )
 
@@ -336,10 +337,10 @@ func TestVaultAPIKV2Number(t *testing.T) {
 		got, err := r.Resolve(t.Context(), "ref+vault://secret/db?address="+srv.URL+"&token_file="+file+"#/"+field)
 		if errors.Is(err, secrets.ErrNotScalar) {
 			t.Skipf("MISSING in secrets (ValsBackend.get): vals' vault provider returns numbers as json.Number, "+
-				"which the type switch takes for a map or a list: %s", awsShow(err))
+				"which the type switch takes for a map or a list: %s", testkit.Show(err))
 		}
 		if err != nil || got != want {
-			t.Errorf("#/%s = %q (err %s), want %q", field, got, awsShow(err), want)
+			t.Errorf("#/%s = %q (err %s), want %q", field, got, testkit.Show(err), want)
 		}
 	}
 }
