@@ -6,33 +6,11 @@ import (
 	"strings"
 	"testing"
 
-	"filippo.io/age"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/hushflow/hushflow/internal/sopsdec"
 	"github.com/hushflow/hushflow/internal/sopsdec/sopstest"
-	"github.com/hushflow/hushflow/internal/sopsenc"
 )
-
-// newAgeKey returns a fresh age identity (secret key text) and its recipient.
-func newAgeKey(t testing.TB) (identity, recipient string) {
-	t.Helper()
-	id, err := age.GenerateX25519Identity()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return id.String(), id.Recipient().String()
-}
-
-// encrypt encrypts a plain YAML document with the real sops code.
-func encrypt(t testing.TB, plain string, rules sopsenc.Rules, recipient string) []byte {
-	t.Helper()
-	out, err := sopsenc.EncryptYAML([]byte(plain), rules, recipient)
-	if err != nil {
-		t.Fatalf("encrypt: %v", err)
-	}
-	return out
-}
 
 func ageKeys(t testing.TB, ids ...string) sopsdec.Keys {
 	t.Helper()
@@ -41,34 +19,6 @@ func ageKeys(t testing.TB, ids ...string) sopsdec.Keys {
 		t.Fatal(err)
 	}
 	return k
-}
-
-// editYAML parses an encrypted file, lets edit change its first document's
-// top mapping, and writes it back.
-func editYAML(t testing.TB, data []byte, edit func(top *yaml.Node)) []byte {
-	t.Helper()
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		t.Fatal(err)
-	}
-	edit(doc.Content[0])
-	out, err := yaml.Marshal(&doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
-// child returns the value of key in mapping m.
-func child(t testing.TB, m *yaml.Node, key string) *yaml.Node {
-	t.Helper()
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			return m.Content[i+1]
-		}
-	}
-	t.Fatalf("no key %q", key)
-	return nil
 }
 
 // decodeDocs decodes each document into a Go value.
@@ -134,3 +84,11 @@ func paths(docs []*yaml.Node, set map[*yaml.Node]bool) []string {
 }
 
 func joinLines(lines ...string) string { return strings.Join(lines, "\n") + "\n" }
+
+// The sops fixtures helpers shared with internal/sopsdec's tests.
+var (
+	newAgeKey = sopstest.NewAgeKey
+	encrypt   = sopstest.Encrypt
+	editYAML  = sopstest.EditYAML
+	child     = sopstest.Child
+)
