@@ -100,24 +100,7 @@ func Detect(docs []*yaml.Node) bool {
 // hasCiphertext reports whether any scalar of docs is in sops' ciphertext
 // format. It does not follow aliases: their targets are visited anyway.
 func hasCiphertext(docs []*yaml.Node) bool {
-	var walk func(n *yaml.Node) bool
-	walk = func(n *yaml.Node) bool {
-		if n.Kind == yaml.ScalarNode {
-			return isCiphertext(n.Value)
-		}
-		for _, c := range n.Content {
-			if walk(c) {
-				return true
-			}
-		}
-		return false
-	}
-	for _, d := range docs {
-		if walk(d) {
-			return true
-		}
-	}
-	return false
+	return anyNode(docs, func(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && isCiphertext(n.Value) })
 }
 
 // ciphertext is the format of every value sops encrypted (aes.encre).
@@ -260,9 +243,15 @@ func parseAll(data []byte) ([]*yaml.Node, error) {
 }
 
 func hasAlias(docs []*yaml.Node) bool {
+	return anyNode(docs, func(n *yaml.Node) bool { return n.Kind == yaml.AliasNode })
+}
+
+// anyNode reports whether a node of docs satisfies is, visiting each node
+// where it stands (not through aliases).
+func anyNode(docs []*yaml.Node, is func(*yaml.Node) bool) bool {
 	var walk func(n *yaml.Node) bool
 	walk = func(n *yaml.Node) bool {
-		if n.Kind == yaml.AliasNode {
+		if is(n) {
 			return true
 		}
 		for _, c := range n.Content {
