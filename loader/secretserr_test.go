@@ -3,9 +3,12 @@ package loader_test
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/hushflow/hushflow/internal/testkit/fakestore"
 	"github.com/hushflow/hushflow/loader"
@@ -51,5 +54,50 @@ func TestFailedSecretsAreGroupedByCause(t *testing.T) {
 	}
 	if len(msg) > 600 {
 		t.Errorf("the error is %d bytes for %d failures; grouping should keep it short:\n%s", len(msg), n+1, msg)
+	}
+}
+
+// TestLargeSecretsSectionUsesAFixedPool: 20,000 entries render through a
+// fixed pool of goroutines, not one each.
+func TestLargeSecretsSectionUsesAFixedPool(t *testing.T) {
+	t.Parallel()
+	const n = 20_000
+	store := fakestore.New(nil)
+	var b strings.Builder
+	b.WriteString("secrets:\n")
+	for i := range n {
+		fmt.Fprintf(&b, "  K%05d: \"{{ 'ref+fake://k/%d' | vals }}\"\n", i, i%100)
+	}
+	for i := range 100 {
+		store.Set(fmt.Sprintf("ref+fake://k/%d", i), fmt.Sprintf("pool-value-%03d", i))
+	}
+	store.SetLatency(time.Millisecond)
+	before := runtime.NumGoroutine()
+	var peak atomic.Int64
+	stop := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				if g := int64(runtime.NumGoroutine()); g > peak.Load() {
+					peak.Store(g)
+				}
+				time.Sleep(time.Millisecond)
+			}
+		}
+	}()
+	ws, err := loader.Load(t.Context(), fstest.MapFS{"a.yaml": {Data: []byte(b.String())}}, withStore(store))
+	close(stop)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ws.Secrets()) != n {
+		t.Fatalf("%d secrets, want %d", len(ws.Secrets()), n)
+	}
+	// Other tests run in parallel: allow them a few hundred goroutines.
+	if grew := peak.Load() - int64(before); grew > 1000 {
+		t.Errorf("the load ran %d goroutines at once for %d entries; want a fixed pool", grew, n)
 	}
 }
