@@ -8,7 +8,7 @@
 // loaded workspace uses, in which each reference keeps one value:
 //
 //	r, err := secrets.New(
-//		secrets.WithOnResolved(redactor.Add), // mask every value from now on
+//		secrets.WithOnResolved(func(v string) { redactor.Add(v) }), // mask every value from now on
 //		secrets.WithFiles(root.FS()),         // file:// and sops:// stay in the workspace
 //		secrets.WithLogger(logger),
 //	)
