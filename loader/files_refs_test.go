@@ -77,3 +77,22 @@ func TestFileReferencesReadTheGivenFS(t *testing.T) {
 		t.Errorf("X = %v", ws.Secrets()["X"])
 	}
 }
+
+// A fragment that points at a date is a scalar, with the text it was
+// written with.
+func TestFileReferenceToADate(t *testing.T) {
+	t.Parallel()
+	fsys := fstest.MapFS{
+		"a.yaml":          {Data: []byte("secrets:\n  DAY: \"{{ 'ref+file://vault/data.yaml#/day' | vals }}\"\n  BARE: ref+file://vault/data.yaml#/day\n")},
+		"vault/data.yaml": {Data: []byte("day: 2024-01-01\n")},
+	}
+	ws, err := loader.Load(t.Context(), fsys, loader.WithExclude("vault"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"DAY", "BARE"} {
+		if got := ws.Secrets()[k]; got != "2024-01-01" {
+			t.Errorf("%s = %v, want 2024-01-01", k, got)
+		}
+	}
+}
