@@ -2,16 +2,19 @@
 // references in what a workflow engine shows to people: job records as Go
 // values or JSON text, log streams, slog records and HTTP responses.
 //
-// A Redactor learns secrets with Add and never forgets one, so a value that
-// was a secret before a rotation stays masked after it:
+// Begin with [New] and [Redactor.Add], then mask with whichever output you
+// have:
 //
-//	r := redact.New()
-//	r.Add(dbPassword, apiToken)
+//	r, err := redact.New()
+//	r.Add(dbPassword, apiToken)         // never forgotten: a rotated value stays masked
 //	safe := r.Value(jobRecord)          // a masked deep copy
 //	body, err := r.JSON(rawJSON)        // masked JSON text, or ErrInvalidJSON
 //	logger := slog.New(r.Handler(h))    // masked log records
 //	w := r.Writer(os.Stdout)            // a masked stream; Close flushes
 //	mux.Handle("/api/", r.Middleware(api))
+//
+// [Redactor.Knows] tells whether a value was taught with Add (render uses it
+// to tell which values are secret).
 //
 // # What is masked
 //
@@ -21,62 +24,105 @@
 // "abab" known nothing of "ababab" stays visible. The mask has a fixed width
 // and does not tell a secret's length.
 //
-// Besides the secret as given (and trimmed of surrounding space), its
-// encoded forms: base64 with the standard and the URL-safe alphabet, with and
-// without padding, and at each of the three alignments a secret can have
-// inside a larger encoded text (the characters it shares with its neighbours
-// are masked too); JSON string escaping, for a secret holding '"', '\' or a
-// newline inside a string that itself holds serialized JSON (the escapes of
-// Go, of Python's ASCII-only output and of PHP's "\/", and escaped twice);
-// URL query and path escaping with upper- or lower-case hex; and each line
-// of a multi-line secret.
+// For a secret of at least the minimum length (see Short secrets), each of
+// these forms, in String, Value, JSON, Writer (cut anywhere), Handler and
+// Middleware (headers, trailers and bodies):
+//
+//   - the secret as given; trimmed of surrounding space; with bytes that are
+//     not UTF-8 replaced by U+FFFD; in Unicode NFC and NFD; and, for a secret
+//     of 8 bytes or more, in any ASCII case ("HUNTER2PASSWORD");
+//   - each line of a multi-line secret (a PEM key re-indented in YAML);
+//   - hex, in lower or upper case;
+//   - base64, standard and URL-safe, padded or not, alone or inside a larger
+//     encoded text (at any alignment: the characters it shares with its
+//     neighbours are masked too), and wrapped in lines of 32 to 256 columns
+//     as PEM (64), MIME (76, CRLF) and coreutils base64 (76) write it, lines
+//     indented or not;
+//   - a secret that is a JSON number, in every text encoding/json, fmt,
+//     slog's handlers and Tera print for its value (12345678,
+//     1.2345678e+07, 12345678.0); and a number (or, in Handler, a duration
+//     or a time) whose text in any of those outputs holds a secret;
+//   - any mixture of these escapings, up to three deep (JSON in a JSON
+//     string in a URL query): HTML character references (&amp;, &#39;,
+//     &#x2B;, &#X2b;, every HTML5 name, as html.EscapeString and
+//     html/template write them); backslash escapes as JSON, JavaScript,
+//     Python, Go and C write them (\u0027, \u002B, \u{1F600}, \U0001F600,
+//     \x27, octal \047, \n, \' and \" as addslashes writes them, \$ and \"
+//     in a double-quoted shell word, \/ as PHP writes it); URL escapes
+//     (%40 or %4a in the query, the path or the userinfo url.URL.String
+//     writes, '+' for a space in a query); a single quote inside a quoted
+//     shell word, closed, escaped and reopened as bash's set -x prints it
+//     (a backslash-quote between two quotes) or 'it'"'"'s'.
 //
 // ref+ references, as vals writes them (ref+vault://secret/data/api#token,
-// ending at a '+', a space, a newline or the end of the text), are masked
-// wherever they stand, keeping the text around them: an unresolved reference
-// would tell the secret manager's paths. No secret needs to be known for it.
+// ending at a '+', a space, a newline or the end of the text, as
+// internal/ref finds them), are masked wherever they stand, in the text and
+// in its decodings, keeping the text around them: an unresolved reference
+// tells the secret manager's paths. No secret needs to be known for it;
+// [WithReferencesVisible] leaves them readable for an operator's own logs.
+//
+// # What is not masked
+//
+//   - A secret shorter than the minimum length, inside a longer text (see
+//     Short secrets).
+//   - Transformations other than those above: compression, encryption,
+//     hashing, a base64 of a base64, a substring or a truncation of the
+//     secret (but for its lines), case changes of non-ASCII letters,
+//     escapings nested more than three deep, lossy replacements (html/template
+//     writes a NUL byte as U+FFFD), or a secret cut by anything but the line
+//     breaks of wrapped base64.
+//   - A character above U+FFFF written as \u and five or six hex digits
+//     (pongo2's escapejs writes every one so, Go's JSEscapeString the
+//     unprintable ones): JavaScript reads it as another character followed
+//     by digits, so it is not an escape this package can decode. render
+//     masks what its own filters derive from a secret (it teaches the
+//     result).
+//   - JSON masks values, not the text between them: a secret that spans a
+//     key and its value ("k":"v) is not masked.
+//   - A secret that contains part of the mask's own text ("•") can appear
+//     again where a mask meets the text around it.
+//   - Writer holds back a bounded tail; a text whose escapes nest so
+//     densely that searching its decodings would cost more than 8 times its
+//     length is masked whole where it is over, not searched. Writer may
+//     miss a reference whose scheme holds a space (vals accepts one) when a
+//     Write ends inside that scheme.
+//   - Middleware cannot mask a compressed body (it answers 500 instead) nor
+//     what a handler writes on a hijacked connection (refused unless the
+//     middleware was made with [WithUnmaskedHijack]).
 //
 // # Short secrets
 //
 // A secret shorter than the minimum length (DefaultMinLength, 4 bytes; see
-// WithMinLength) is masked only where a whole value equals it: a whole string
-// given to String, a whole string, key or number in Value and JSON, an
-// attribute value in Handler. It is never searched inside a longer text or a
-// stream, so a one-letter password neither leaks as a whole field nor turns
-// every "a" of a log into a mask. The same rule holds for each encoded form
-// of a long secret (a line of two characters is not searched either), and
-// the encoded forms of a short secret are masked only as whole values. A
-// secret made only of white space is treated as short, whatever its length.
+// [WithMinLength]) is masked only where a whole value equals it: a whole
+// string given to String, a whole string, key, number or literal in Value
+// and JSON, an attribute value in Handler, a header value. It is never
+// searched inside a longer text or a stream, so a one-letter password
+// neither leaks as a whole field nor turns every "a" of a log into a mask.
+// Its hex and base64 forms, and whole values that decode to it (&#97;bc),
+// are masked as whole values too. The same rule holds for each form of a
+// long secret (a line of two characters is not searched), and a secret made
+// only of white space is treated as short, whatever its length.
+//
+// # Growth, concurrency, memory
+//
+// A Redactor is safe for concurrent use and maskers never wait: no mask
+// takes a lock. Add inserts the new patterns into an index that readers
+// search without locks (see index.go): a secret is masked by every mask
+// that starts after Add returns, an Add of a known value costs one lookup,
+// and nothing is ever rebuilt from all the secrets known, so an Add's cost
+// does not grow with them. At 100,000 secrets the index holds about 60 MB
+// (about 600 bytes a secret, the secret included). There is no bound and no
+// eviction: a value, once taught, is masked for the Redactor's life, which
+// is what "a rotated value stays masked" needs; a process that must bound
+// memory makes a new Redactor (and loses that promise for what the old one
+// knew).
 //
 // # Speed
 //
-// The cost of masking is linear in the input, not in input × secrets: all
-// patterns are searched at once with an Aho–Corasick automaton
-// (github.com/coregx/ahocorasick, compiled to a flat DFA) that reports every
-// match, overlapping ones included. Of the candidates compared,
-// petar-dambovaliev/aho-corasick scans 3 to 6 times slower (an interface call
-// per byte, a heap-allocated match each, no tagged release) and
-// BobuSumisu/aho-corasick spends 2 KB per state (2.8 GB for 10,000 secrets)
-// and is unmaintained; coregx scans at the same speed whatever the number of
-// patterns, allocates nothing when nothing matches, and is maintained. Its
-// table costs states × alphabet × 4 bytes, so only the first 8 bytes of each
-// pattern go into it and a hit is confirmed by comparing the rest: 10,000
-// secrets take 145 MB instead of 1 GB.
-//
-// Add only records new secrets. The first mask after an Add that brought news
-// rebuilds the automaton from every known pattern and publishes it atomically
-// (copy on write): other maskers keep using the previous one until then and
-// take no lock otherwise, and a burst of Adds (one per value resolved) costs
-// one rebuild, in time proportional to all the secrets known.
-//
-// # Limits
-//
-// A secret that contains part of the mask's own text ("•") can appear again
-// where a mask meets the text around it. JSON masks values, not the text
-// between them: a secret that spans a key and its value ("k":"v) is not
-// masked. Writer (and Middleware for text) holds back a few bytes to see
-// secrets split across writes; it looks for references in each window it
-// holds, so it may mask a little more than String around them, and it may
-// miss a reference whose scheme holds a space (vals accepts one) when the
-// space comes more than a pattern's length before "://".
+// The cost of masking is linear in the input, not in input × secrets: each
+// position of the text is tested against every pattern at once with one
+// multiplication and one load of a filter that fits in a CPU cache for
+// thousands of secrets; about one position in a few hundred reaches the
+// hash table. Escaped text costs a decoding of the text around each escape
+// sequence. The figures are in bench/README.md.
 package redact

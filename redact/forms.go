@@ -124,7 +124,7 @@ func variants(secret string) []string {
 		addVariant(replaceInvalidUTF8(secret))
 	}
 	for _, v := range vs {
-		if utf8.ValidString(v) && !isASCII(v) {
+		if !isASCII(v) {
 			addVariant(norm.NFC.String(v))
 			addVariant(norm.NFD.String(v))
 		}

@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 )
 
 // fuzzSecrets keeps the secrets the properties hold for: at or above the
@@ -211,4 +213,130 @@ func FuzzWriter(f *testing.F) {
 func isWholeValue(r *Redactor, s string) bool {
 	m := r.load()
 	return m.isWhole(s)
+}
+
+// FuzzEncodedForms checks the promise of the package doc for the encodings
+// of the leak matrix, and for two of them stacked: a secret at or above the
+// minimum length, encoded, inside any text, is masked by String and by a
+// Writer cut anywhere, and neither its text nor its encoding survives.
+func FuzzEncodedForms(f *testing.F) {
+	f.Add("it's+p@ss&w0rd", "user=", " done", uint8(2), uint8(0), uint16(7))
+	f.Add("pässwörd-Ünïcode", "<a href=\"", "\">", uint8(5), uint8(33), uint16(30))
+	f.Add(demoPEM, "key: |\n", "\n", uint8(29), uint8(0), uint16(100))
+	f.Add("S3cr3t@Pa$$w0rd", "", "", uint8(18), uint8(35), uint16(3))
+	f.Add("line-one\nline-two", "x", "y", uint8(15), uint8(4), uint16(9))
+	f.Fuzz(func(t *testing.T, secret, before, after string, e1, e2 uint8, cut uint16) {
+		secrets := fuzzSecrets(secret)
+		if len(secrets) == 0 || len(secret) > 2048 || len(before)+len(after) > 4096 {
+			return
+		}
+		if strings.Contains(secret, "\x00") {
+			return // html/template writes NUL as U+FFFD: not the secret any more
+		}
+		// The encoding stands apart from the text around it: an escape
+		// started before it or a digit after it ("\\" + "000\\u0020", "\\0" + "12")
+		// would make other escapes of it.
+		if strings.ContainsAny(before[max(len(before)-maxSeqLen, 0):], "\\&%'") || strings.IndexFunc(after, isHexOrSemicolon) == 0 {
+			return
+		}
+		first := leakEncodings[int(e1)%len(leakEncodings)]
+		if first.long && len(secret) < caseFoldFrom {
+			return
+		}
+		if first.name == "template.JSEscapeString" && hasUnprintableAstral(secret) {
+			return // written as \u and five hex digits, which JavaScript reads as another rune and a digit
+		}
+		encoded := first.enc(secret)
+		// A second encoding from the escapings (stacked escapings are
+		// promised three deep; base64 of base64 is not).
+		if k := int(e2) % (len(leakEncodings) + 1); k < len(leakEncodings) && stackable(leakEncodings[k].name) && stackable(first.name) &&
+			escapeLevels(first.name)+escapeLevels(leakEncodings[k].name) <= maxViewDepth {
+			encoded = leakEncodings[k].enc(encoded)
+		}
+		r := newRedactor(t)
+		r.Add(secret)
+		text := before + encoded + after
+		forbidden := []string{secret, encoded}
+		got := r.String(text)
+		for i, s := range forbidden {
+			if strings.Contains(got, s) {
+				t.Fatalf("String shows form %d of the secret", i)
+			}
+		}
+		c := min(int(cut), len(text))
+		streamed := writeInPieces(t, r, text, c)
+		for i, s := range forbidden {
+			if strings.Contains(streamed, s) {
+				t.Fatalf("Writer cut at %d shows form %d of the secret", c, i)
+			}
+		}
+	})
+}
+
+// escapeLevels is how many escapings an encoding of the leak matrix stacks.
+func escapeLevels(name string) int {
+	switch name {
+	case "JSON in a JSON string", "html/template, URL query", "HTML-escaped URL query":
+		return 2
+	}
+	return 1
+}
+
+// stackable reports whether an encoding of the leak matrix is an escaping
+// (the package decodes those in any mixture) rather than a re-encoding.
+func stackable(name string) bool {
+	for _, not := range []string{"base64", "hex", "HEX", "case", "NFC", "NFD", "as given"} {
+		if strings.Contains(name, not) {
+			return false
+		}
+	}
+	return true
+}
+
+// FuzzDecoders checks that decoding any text keeps every decoded byte mapped
+// to bytes of the text, and that masking any text finds spans inside it.
+func FuzzDecoders(f *testing.F) {
+	for _, s := range []string{`\u00e9\ud83d\ude00&#x2B;&amp;%41+'\''`, "AAAA\r\n  BBBB", `\\\\\"`, "&#99999999;", `\u{110000}`, "%%%"} {
+		f.Add(s)
+	}
+	r, err := New()
+	if err != nil {
+		f.Fatal(err)
+	}
+	r.Add("secret-value", "&'+", "a\\b")
+	f.Fuzz(func(t *testing.T, in string) {
+		b := []byte(in)
+		for di := range decoders {
+			var v view
+			if !decoders[di].decodeAll(b, &v) {
+				continue
+			}
+			if len(v.from) != len(v.text) || len(v.to) != len(v.text) {
+				t.Fatal("offsets and text differ in length")
+			}
+			for i := range v.text {
+				if v.from[i] < 0 || v.from[i] > v.to[i] || int(v.to[i]) > len(b) || i > 0 && v.from[i] < v.from[i-1] {
+					t.Fatalf("decoder %d: byte %d maps to [%d, %d) of %d", di, i, v.from[i], v.to[i], len(b))
+				}
+			}
+		}
+		m := r.load()
+		prev := -1
+		for _, s := range m.spans(b, nil) {
+			if s.start <= prev || s.start >= s.end || s.end > len(b) {
+				t.Fatalf("span [%d, %d) after %d in %d bytes", s.start, s.end, prev, len(b))
+			}
+			prev = s.end
+		}
+	})
+}
+
+func isHexOrSemicolon(r rune) bool {
+	return r < utf8.RuneSelf && (isHexDigit(byte(r)) || r == ';' || r == '}')
+}
+
+// hasUnprintableAstral reports whether s holds a rune above U+FFFF that
+// JSEscapeString escapes (it writes \u%04X, five or six digits for those).
+func hasUnprintableAstral(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool { return r > 0xFFFF && !unicode.IsPrint(r) })
 }

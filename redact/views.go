@@ -214,13 +214,14 @@ func (m *matcher) scanViews(b []byte, trig uint8, dst []span, depth int, budget 
 		}
 		seqs = d.sequences(b, seqs[:0])
 		for first := 0; first < len(seqs); {
-			// A window: sequences closer than 2·reach to the next one.
+			// A window: the sequences whose reaches overlap.
+			start := reachBefore(b, seqs[first].start, reach)
+			end := reachAfter(b, seqs[first].end, reach)
 			last := first
-			for last+1 < len(seqs) && seqs[last+1].start-seqs[last].end <= 2*reach {
+			for last+1 < len(seqs) && seqs[last+1].start <= end {
 				last++
+				end = max(end, reachAfter(b, seqs[last].end, reach))
 			}
-			start := max(seqs[first].start-reach, 0)
-			end := min(seqs[last].end+reach, len(b))
 			window := seqs[first : last+1]
 			first = last + 1
 			if *budget < end-start {
@@ -245,6 +246,38 @@ func (m *matcher) scanViews(b []byte, trig uint8, dst []span, depth int, budget 
 		}
 	}
 	return dst
+}
+
+// A match that holds a sequence reaches past it by at most reach decoded
+// bytes; in the text, each trigger byte in the way may stand in a sequence
+// (of this decoding or of one below it) of up to maxExpansion bytes.
+// reachBefore and reachAfter return where that reach ends, to the left of
+// i and to the right of it.
+func reachBefore(b []byte, i, reach int) int {
+	need, limit := reach, max(i-reach*maxExpansion, 0)
+	for n := 0; n < need && i > limit; n++ {
+		i--
+		if isTriggerByte(b[i]) {
+			need += maxExpansion - 1
+		}
+	}
+	return i
+}
+
+func reachAfter(b []byte, i, reach int) int {
+	need, limit := reach, min(i+reach*maxExpansion, len(b))
+	for n := 0; n < need && i < limit; n++ {
+		if isTriggerByte(b[i]) {
+			need += maxExpansion - 1
+		}
+		i++
+	}
+	return i
+}
+
+// isTriggerByte reports whether c may start or stand in an escape sequence.
+func isTriggerByte(c byte) bool {
+	return uint8(foldTrig[c]>>8)&viewTriggers != 0 || c == '\r' || c == '+'
 }
 
 func isHexDigit(c byte) bool {
@@ -366,8 +399,10 @@ var letterEscapes = map[byte]byte{
 }
 
 // entityAt reads an HTML character reference: &#DDD;, &#xHH; or a named one
-// (&amp;, &quot;, &eacute;, &plus;, …), as html.UnescapeString decodes it,
-// which knows every HTML5 name and maps numbers as browsers do.
+// (&amp;, &quot;, &eacute;, &plus;, …). A named one is decoded by
+// html.UnescapeString, which knows every HTML5 name; a number stands for its
+// code point, as escapers write it (browsers show &#128; to &#159; as
+// Windows-1252 would, which no escaper relies on).
 func entityAt(b []byte, i int) (seq, bool) {
 	end := i + 1
 	for end < len(b) && end-i < maxSeqLen && (isHexDigit(b[end]) || b[end] >= 'a' && b[end] <= 'z' || b[end] >= 'A' && b[end] <= 'Z' || b[end] == '#' && end == i+1) {
@@ -377,6 +412,9 @@ func entityAt(b []byte, i int) (seq, bool) {
 		return seq{}, false
 	}
 	end++
+	if b[i+1] == '#' {
+		return numericEntity(b, i, end)
+	}
 	ref := string(b[i:end])
 	dec := html.UnescapeString(ref)
 	// A name html does not know comes back as it was; a legacy name followed
@@ -388,6 +426,29 @@ func entityAt(b []byte, i int) (seq, bool) {
 	s := seq{start: i, end: end, n: len(dec)}
 	copy(s.out[:], dec)
 	return s, true
+}
+
+// numericEntity decodes &#DDD; or &#xHH; at b[i:end] (';' included).
+func numericEntity(b []byte, i, end int) (seq, bool) {
+	digits := b[i+2 : end-1]
+	base := 10
+	if len(digits) > 0 && (digits[0] == 'x' || digits[0] == 'X') {
+		digits, base = digits[1:], 16
+	}
+	if len(digits) == 0 || len(digits) > 8 {
+		return seq{}, false
+	}
+	var r rune
+	for _, c := range digits {
+		if base == 10 && (c < '0' || c > '9') {
+			return seq{}, false
+		}
+		r = r*rune(base) + hexVal(c)
+	}
+	if r == 0 {
+		r = utf8.RuneError
+	}
+	return runeSeq(i, end, r), true
 }
 
 // percentAt reads a URL escape, %XX in either case.

@@ -1,0 +1,97 @@
+package redact
+
+import (
+	"strings"
+	"testing"
+)
+
+// Each decoder reads the sequences serializers write, and only those.
+func TestDecoders(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, in, want string
+	}{
+		{"JSON escapes", `a\"b\\c\/d\n\u00e9\u00E9`, "a\"b\\c/d\néé"},
+		{"surrogate pair", `\ud83d\ude00`, "😀"},
+		{"lone surrogate", `\ud83dx`, "\uFFFDx"},
+		{"JavaScript", `\x27\u{1F600}\'`, "'😀'"},
+		{"Go and Python", `\U0001F600\a\v\e`, "😀\a\v\x1b"},
+		{"octal", `\047\0z\400`, "'\x00z\x200"},
+		{"shell line continuation", "a\\\nb", "ab"},
+		{"backslash before a character", `\é\$\` + "`", "é$`"},
+		{"backslash at the end", `a\`, `a\`},
+		{"HTML", "&amp;&#39;&#x2B;&#X2b;&plus;&eacute;&NewLine;", "&'+++é\n"},
+		{"HTML, not a reference", "&ampx; &nosuch; & amp; &#;", "&ampx; &nosuch; & amp; &#;"},
+		{"HTML, a number is its code point", "&#150;&#0;&#x110000;", "\u0096\uFFFD\uFFFD"},
+		{"URL", "%40%4a%4A%2", "@JJ%2"},
+		{"URL query", "a+b%2Bc", "a b+c"},
+		{"bash set -x", `'it'\''s'`, "'it's'"},
+		{"another quote in quotes", `'it'"'"'s'`, "'it's'"},
+		{"PEM", strings.Repeat("A", 64) + "\n" + strings.Repeat("B", 8), strings.Repeat("A", 64) + strings.Repeat("B", 8)},
+		{"MIME, indented", strings.Repeat("A", 76) + "\r\n    BBBB", strings.Repeat("A", 76) + "BBBB"},
+		{"not base64 lines", strings.Repeat("A", 63) + "\nBBBB\n" + strings.Repeat("A", 64) + "\n\n", strings.Repeat("A", 63) + "\nBBBB\n" + strings.Repeat("A", 64) + "\n\n"},
+	}
+	for _, tt := range tests {
+		b := []byte(tt.in)
+		var got []string
+		for di := range decoders {
+			d := &decoders[di]
+			var v view
+			if !d.decodeAll(b, &v) {
+				continue
+			}
+			got = append(got, string(v.text))
+			// Each decoded byte maps to the text it came from.
+			for i := range v.text {
+				if v.from[i] > v.to[i] || int(v.to[i]) > len(b) || v.from[i] < 0 {
+					t.Errorf("%s: byte %d maps to [%d, %d)", tt.name, i, v.from[i], v.to[i])
+				}
+			}
+		}
+		if len(got) == 0 {
+			got = []string{tt.in}
+		}
+		found := false
+		for _, g := range got {
+			found = found || g == tt.want
+		}
+		if !found {
+			t.Errorf("%s: %q decodes to %q, want %q among them", tt.name, tt.in, got, tt.want)
+		}
+	}
+}
+
+// A whole value that decodes to a short secret is masked; the same text
+// inside a longer one is not (short secrets are never searched).
+func TestShortSecretsInDecodedWholeValues(t *testing.T) {
+	t.Parallel()
+	r := newRedactor(t)
+	r.Add("a&b")
+	for _, in := range []string{"a&b", "a&amp;b", `a\u0026b`, "a%26b", "612662", "612662", "YSZi", "YSZi"} {
+		if got := r.String(in); got != Mask {
+			t.Errorf("String(%q) = %q, want the mask", in, got)
+		}
+	}
+	for _, in := range []string{"xa&amp;b", "a&amp;b c"} {
+		if got := r.String(in); got != in {
+			t.Errorf("String(%q) = %q: a short secret was searched inside text", in, got)
+		}
+	}
+}
+
+// A text whose escapes nest densely is searched within a budget; over it,
+// it is masked rather than let through.
+func TestViewBudgetFailsClosed(t *testing.T) {
+	t.Parallel()
+	r := newRedactor(t)
+	r.Add("a-secret-of-some-length")
+	// Every byte triggers every decoder, at every level.
+	in := strings.Repeat(`%26%5C'\''&#37;`, 2000)
+	out := r.String(in)
+	if out == in {
+		t.Fatal("nothing masked: the budget was not reached, or not honoured")
+	}
+	if !strings.Contains(out, Mask) {
+		t.Error("over budget, the text was not masked")
+	}
+}
