@@ -237,41 +237,11 @@ func (j *jsonMasker) number() error {
 // back if anything changed.
 func (j *jsonMasker) str(keys *keySet) error {
 	start := j.pos
-	j.pos++ // "
-	escaped := false
-	for {
-		j.pos = skipPlain(j.in, j.pos)
-		if j.pos >= len(j.in) {
-			return j.fail("unterminated string")
-		}
-		c := j.in[j.pos]
-		if c == '"' {
-			break
-		}
-		if c < 0x20 {
-			return j.fail("control character in string")
-		}
-		if c == '\\' {
-			escaped = true
-			j.pos++
-			if j.pos >= len(j.in) {
-				return j.fail("unterminated string")
-			}
-			switch j.in[j.pos] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-			case 'u':
-				if j.pos+4 >= len(j.in) || !isHex4(j.in[j.pos+1:j.pos+5]) {
-					return j.fail("invalid \\u escape")
-				}
-				j.pos += 4
-			default:
-				return j.fail("invalid escape")
-			}
-		}
-		j.pos++
+	escaped, err := j.skipString()
+	if err != nil {
+		return err
 	}
-	raw := j.in[start+1 : j.pos]
-	j.pos++ // "
+	raw := j.in[start+1 : j.pos-1]
 	text := raw
 	if escaped {
 		j.scratch = unescape(j.scratch[:0], raw)
@@ -296,6 +266,45 @@ func (j *jsonMasker) str(keys *keySet) error {
 		j.replace(start, append(q, '"'))
 	}
 	return nil
+}
+
+// skipString moves past the string at j.pos, checking its escapes, and
+// reports whether it holds any.
+func (j *jsonMasker) skipString() (escaped bool, err error) {
+	j.pos++ // "
+	for {
+		j.pos = skipPlain(j.in, j.pos)
+		if j.pos >= len(j.in) {
+			return false, j.fail("unterminated string")
+		}
+		c := j.in[j.pos]
+		if c == '"' {
+			break
+		}
+		if c < 0x20 {
+			return false, j.fail("control character in string")
+		}
+		if c == '\\' {
+			escaped = true
+			j.pos++
+			if j.pos >= len(j.in) {
+				return false, j.fail("unterminated string")
+			}
+			switch j.in[j.pos] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			case 'u':
+				if j.pos+4 >= len(j.in) || !isHex4(j.in[j.pos+1:j.pos+5]) {
+					return false, j.fail("invalid \\u escape")
+				}
+				j.pos += 4
+			default:
+				return false, j.fail("invalid escape")
+			}
+		}
+		j.pos++
+	}
+	j.pos++ // "
+	return escaped, nil
 }
 
 // skipPlain returns the position of the first byte at or after i that ends

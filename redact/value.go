@@ -76,7 +76,9 @@ type identity struct {
 
 // mask returns the masked copy of v and whether it differs from v: a scalar
 // left as it is comes back as the very interface it came in (no new
-// boxing), which lets a map copy keep it without writing it again.
+// boxing), which lets a map copy keep it without writing it again. One case
+// for each type encoding/json produces or callers commonly hold, in one
+// switch, so that none of them reaches reflection.
 func (w *valueWalker) mask(v any, depth int) (any, bool) {
 	if depth > maxDepth {
 		return Mask, true
@@ -109,33 +111,9 @@ func (w *valueWalker) mask(v any, depth int) (any, bool) {
 		}
 		return v, false
 	case map[string]any:
-		if len(x) == 0 {
-			return maps.Clone(x), true
-		}
-		id := identity{p: reflect.ValueOf(x).UnsafePointer(), kind: reflect.Map}
-		if out, ok := w.seen[id]; ok {
-			return out, true
-		}
-		out := maps.Clone(x)
-		w.remember(id, out)
-		maskMap(w, x, out, depth+1, (*valueWalker).mask)
-		return out, true
+		return w.maskObject(x, depth), true
 	case []any:
-		if len(x) == 0 {
-			return slices.Clone(x), true
-		}
-		id := identity{p: unsafe.Pointer(unsafe.SliceData(x)), n: len(x), kind: reflect.Slice}
-		if out, ok := w.seen[id]; ok {
-			return out, true
-		}
-		out := slices.Clone(x)
-		w.remember(id, out)
-		for i, e := range x {
-			if masked, changed := w.mask(e, depth+1); changed {
-				out[i] = masked
-			}
-		}
-		return out, true
+		return w.maskArray(x, depth), true
 	case map[string]string:
 		out := maps.Clone(x)
 		maskMap(w, x, out, depth+1, maskStringValue)
@@ -158,6 +136,42 @@ func (w *valueWalker) mask(v any, depth int) (any, bool) {
 		return v, false
 	}
 	return w.viaJSON(v, depth), true
+}
+
+// maskObject copies a JSON object once however often it is shared, and
+// masks the copy.
+func (w *valueWalker) maskObject(x map[string]any, depth int) any {
+	if len(x) == 0 {
+		return maps.Clone(x)
+	}
+	id := identity{p: reflect.ValueOf(x).UnsafePointer(), kind: reflect.Map}
+	if out, ok := w.seen[id]; ok {
+		return out
+	}
+	out := maps.Clone(x)
+	w.remember(id, out)
+	maskMap(w, x, out, depth+1, (*valueWalker).mask)
+	return out
+}
+
+// maskArray is maskObject for a JSON array: only changed elements are
+// written to the copy.
+func (w *valueWalker) maskArray(x []any, depth int) any {
+	if len(x) == 0 {
+		return slices.Clone(x)
+	}
+	id := identity{p: unsafe.Pointer(unsafe.SliceData(x)), n: len(x), kind: reflect.Slice}
+	if out, ok := w.seen[id]; ok {
+		return out
+	}
+	out := slices.Clone(x)
+	w.remember(id, out)
+	for i, e := range x {
+		if masked, changed := w.mask(e, depth+1); changed {
+			out[i] = masked
+		}
+	}
+	return out
 }
 
 func (w *valueWalker) remember(id identity, out any) {

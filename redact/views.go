@@ -328,6 +328,8 @@ func byteSeq(start, end int, c byte) seq {
 // backslash before a line break (removed, as a shell continues the line),
 // and a backslash before anything else, which stands for that byte (\' \"
 // \\ \/ \$ as addslashes, JSON and double-quoted shell strings write them).
+// One case per kind of escape, in one switch: the decoding loop makes one
+// call per backslash.
 func backslashAt(b []byte, i int) (seq, bool) {
 	if i+1 >= len(b) {
 		return seq{}, false

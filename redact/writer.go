@@ -94,24 +94,49 @@ func (sw *streamWriter) Close() error {
 // last hold bytes of buf, and before a reference that may not have ended.
 func (sw *streamWriter) flush(final bool) error {
 	m := sw.r.load()
+	sw.spans = m.spans(sw.buf, sw.spans)
+	hold := holdBack(sw.buf, m.maxLen)
+	limit, overlong := sw.writable(m.refs, hold, final)
+	cursor := sw.maskUpTo(limit)
+	if overlong >= 0 {
+		if !sw.open || cursor < overlong {
+			sw.out = append(sw.out, Mask...)
+		}
+		sw.open = true
+		sw.dropping = true
+		cursor = len(sw.buf)
+	}
+	if len(sw.out) > 0 {
+		if _, err := sw.w.Write(sw.out); err != nil {
+			sw.err = err
+			return err
+		}
+	}
+	sw.keepTail(cursor, hold, final)
+	return nil
+}
+
+// writable returns where what flush may write ends, and where a reference
+// starts that has grown too long to hold (-1 if none).
+func (sw *streamWriter) writable(refs bool, hold int, final bool) (limit, overlong int) {
 	buf := sw.buf
-	sw.spans = m.spans(buf, sw.spans)
-	hold := holdBack(buf, m.maxLen)
-	limit := len(buf)
-	overlong := -1
+	limit, overlong = len(buf), -1
 	if !final {
 		limit = max(len(buf)-hold, 0)
-		if start := ref.Open(stringOf(buf)); m.refs && start >= 0 {
+		if start := ref.Open(stringOf(buf)); refs && start >= 0 {
 			if len(buf)-start > maxReferenceHold {
 				overlong = start
 			}
 			limit = min(limit, start)
 		}
 	}
-	limit = max(limit, sw.done)
+	return max(limit, sw.done), overlong
+}
 
-	out := sw.out[:0]
-	cursor := sw.done
+// maskUpTo puts into sw.out the bytes of buf not written yet up to limit,
+// each run of spans as one Mask, and returns where it stopped.
+func (sw *streamWriter) maskUpTo(limit int) int {
+	buf, out, cursor := sw.buf, sw.out[:0], sw.done
 	for _, s := range sw.spans {
 		if s.end <= cursor {
 			continue // written already
@@ -136,23 +161,14 @@ func (sw *streamWriter) flush(final bool) error {
 		cursor = limit
 		sw.open = false
 	}
-	if overlong >= 0 {
-		if !sw.open || cursor < overlong {
-			out = append(out, Mask...)
-		}
-		sw.open = true
-		sw.dropping = true
-		cursor = len(buf)
-	}
 	sw.out = out
-	if len(out) > 0 {
-		if _, err := sw.w.Write(out); err != nil {
-			sw.err = err
-			return err
-		}
-	}
-	// Keep what later spans may need to see: the bytes not yet written and
-	// the last hold bytes as context.
+	return cursor
+}
+
+// keepTail drops from buf what later spans cannot need: they need the
+// bytes not yet written, and the last hold bytes as context.
+func (sw *streamWriter) keepTail(cursor, hold int, final bool) {
+	buf := sw.buf
 	keep := min(cursor, max(len(buf)-hold, 0))
 	// Backslashes pair up from the start of their run: keep the whole run
 	// (up to a bound), or the view of what follows could pair them anew.
@@ -165,7 +181,6 @@ func (sw *streamWriter) flush(final bool) error {
 	n := copy(buf, buf[keep:])
 	sw.buf = buf[:n]
 	sw.done = cursor - keep
-	return nil
 }
 
 // holdBack returns how many bytes at the end of buf later input could still

@@ -107,20 +107,8 @@ const (
 func (r *Resolver) callBackend(first context.Context, key string, spliced bool) (string, error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(first), r.timeout)
 	defer cancel()
-	select {
-	case r.sem <- struct{}{}:
-	case <-ctx.Done():
-		return "", fmt.Errorf("all %d backend slots stayed busy for %v%s: %w",
-			cap(r.sem), r.timeout, r.abandonedNote(), context.DeadlineExceeded)
-	}
-	// The cap is checked holding a slot: a call that waited for its slot
-	// while others were abandoned does not slip past it. Hung calls then
-	// never keep more than maxAbandoned + concurrency goroutines.
-	if n := r.abandoned.Load(); n > 0 && n >= r.maxAbandoned {
-		<-r.sem
-		return "", newError(ErrBackend, fmt.Sprintf(
-			"%d backend calls abandoned after the %v timeout have not returned (WithMaxAbandoned allows %d); no new call starts until one does",
-			n, r.timeout, r.maxAbandoned))
+	if err := r.acquireSlot(ctx); err != nil {
+		return "", err
 	}
 	b := r.backendFor(key)
 	var state atomic.Int32
@@ -158,16 +146,43 @@ func (r *Resolver) callBackend(first context.Context, key string, spliced bool) 
 			o := <-done // it returned just now
 			return o.value, o.err
 		}
-		<-r.sem
-		n := r.abandoned.Add(1)
-		if r.log != nil {
-			r.log.LogAttrs(first, slog.LevelWarn, "secret backend call abandoned after timeout; its slot is given back",
-				slog.String("ref", r.logName(key, spliced)), slog.Duration("timeout", r.timeout),
-				slog.Int64("abandoned", n), slog.Int64("max_abandoned", r.maxAbandoned))
-		}
-		return "", fmt.Errorf("no answer within %v; the call was abandoned (%d abandoned calls still running): %w",
-			r.timeout, n, context.DeadlineExceeded)
+		return "", r.abandon(first, key, spliced)
 	}
+}
+
+// acquireSlot takes one of the concurrency slots, or fails when none comes
+// free before ctx's deadline or when too many abandoned calls still run.
+func (r *Resolver) acquireSlot(ctx context.Context) error {
+	select {
+	case r.sem <- struct{}{}:
+	case <-ctx.Done():
+		return fmt.Errorf("all %d backend slots stayed busy for %v%s: %w",
+			cap(r.sem), r.timeout, r.abandonedNote(), context.DeadlineExceeded)
+	}
+	// The cap is checked holding a slot: a call that waited for its slot
+	// while others were abandoned does not slip past it. Hung calls then
+	// never keep more than maxAbandoned + concurrency goroutines.
+	if n := r.abandoned.Load(); n > 0 && n >= r.maxAbandoned {
+		<-r.sem
+		return newError(ErrBackend, fmt.Sprintf(
+			"%d backend calls abandoned after the %v timeout have not returned (WithMaxAbandoned allows %d); no new call starts until one does",
+			n, r.timeout, r.maxAbandoned))
+	}
+	return nil
+}
+
+// abandon gives back the slot of a call that outlived the timeout, counts
+// it, and returns the error its waiters get.
+func (r *Resolver) abandon(ctx context.Context, key string, spliced bool) error {
+	<-r.sem
+	n := r.abandoned.Add(1)
+	if r.log != nil {
+		r.log.LogAttrs(ctx, slog.LevelWarn, "secret backend call abandoned after timeout; its slot is given back",
+			slog.String("ref", r.logName(key, spliced)), slog.Duration("timeout", r.timeout),
+			slog.Int64("abandoned", n), slog.Int64("max_abandoned", r.maxAbandoned))
+	}
+	return fmt.Errorf("no answer within %v; the call was abandoned (%d abandoned calls still running): %w",
+		r.timeout, n, context.DeadlineExceeded)
 }
 
 // backendFor returns the backend that answers key: the in-process file

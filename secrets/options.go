@@ -98,7 +98,9 @@ func defaults() config {
 	}
 }
 
-// validate returns an error naming the first option that is wrong.
+// validate returns an error naming every option that is wrong. It is one
+// flat check per option, in the order the options are documented: long, but
+// one place to read them all.
 func (c *config) validate() error {
 	var errs []error
 	bad := func(option, format string, args ...any) {

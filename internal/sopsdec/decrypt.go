@@ -141,49 +141,10 @@ func Decrypt(ctx context.Context, data []byte, format Format, keys Keys) (*Plain
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	var store interface {
-		LoadPlainFile([]byte) (sops.TreeBranches, error)
-	}
-	switch format {
-	case YAML:
-		store = sopsyaml.NewStore(&sopsconfig.YAMLStoreConfig{})
-	case JSON:
-		store = sopsjson.NewStore(&sopsconfig.JSONStoreConfig{})
-	default:
-		return nil, fmt.Errorf("%w: unsupported format %v", ErrDecrypt, format)
-	}
-
-	// Our own parse of the same bytes: positions, and what the file says
-	// when sops cannot read it. JSON is YAML; a JSON file yaml.v3 cannot
-	// parse (it rejects a few escapes) just goes without positions.
-	orig, perr := parseAll(data)
-	if perr != nil && format == YAML {
-		return nil, fail("", 0, nil, "invalid YAML: %s", perr)
-	}
-	if format == YAML && hasAlias(orig) {
-		return nil, fail("", 0, nil, "YAML aliases are not allowed in a sops file (sops never writes them)")
-	}
-
-	branches, err := store.LoadPlainFile(data)
+	tree, orig, err := load(data, format)
 	if err != nil {
-		return nil, unreadable(orig, format)
+		return nil, err
 	}
-	branches, meta, err := stores.ExtractMetadata(branches, stores.MetadataOpts{Flatten: stores.MetadataFlattenNone})
-	if err != nil {
-		switch {
-		case errors.Is(err, sops.MetadataNotFound) && len(orig) > 0 && (Detect(orig[1:]) || hasCiphertext(orig)):
-			return nil, fail("", 0, ErrIntegrity, "the file holds sops-encrypted values or sops metadata, but no sops metadata in its first document")
-		case errors.Is(err, sops.MetadataNotFound):
-			return nil, fmt.Errorf("%w: %w", ErrDecrypt, ErrNotEncrypted)
-		default:
-			// Metadata holds no plaintext: keys' names, dates, rules.
-			return nil, fail(stores.SopsMetadataKey, 0, ErrIntegrity, "invalid sops metadata: %s", scrub(err.Error()))
-		}
-	}
-	if meta.MessageAuthenticationCode == "" {
-		return nil, fail(stores.SopsMetadataKey, 0, ErrIntegrity, "the sops metadata has no MAC (sops -d refuses such a file unless told --ignore-mac)")
-	}
-	tree := sops.Tree{Branches: branches, Metadata: meta}
 	if err := checkKeys(tree.Branches, orig); err != nil {
 		return nil, err
 	}
@@ -194,23 +155,8 @@ func Decrypt(ctx context.Context, data []byte, format Format, keys Keys) (*Plain
 	}
 
 	before := leaves(tree.Branches)
-	cipher := &watchedCipher{Cipher: aes.NewCipher()}
-	mac, err := tree.Decrypt(dataKey, cipher)
-	if err != nil {
-		// sops' message may quote the value (plaintext planted on an
-		// encrypted path): say only where.
-		if cipher.failedPath != "" {
-			return nil, fail(cipher.failedPath, lineOf(orig, cipher.failedPath, cipher.failedText), ErrIntegrity, "a value does not decrypt")
-		}
-		key, line := unencryptedLeaf(&tree.Metadata, orig)
-		return nil, fail(key, line, ErrIntegrity, "a value that sops encrypts is not encrypted")
-	}
-	stored, err := cipher.Cipher.Decrypt(tree.Metadata.MessageAuthenticationCode, dataKey, tree.Metadata.LastModified.Format(time.RFC3339))
-	if err != nil {
-		return nil, fail("sops.mac", 0, ErrIntegrity, "the MAC does not decrypt")
-	}
-	if stored != mac {
-		return nil, fail("sops.mac", 0, ErrIntegrity, "the MAC does not match the content")
+	if err := decryptVerified(&tree, dataKey, orig); err != nil {
+		return nil, err
 	}
 
 	b := &builder{before: before, enc: map[*yaml.Node]bool{}}
@@ -223,6 +169,77 @@ func Decrypt(ctx context.Context, data []byte, format Format, keys Keys) (*Plain
 		pt.Docs = append(pt.Docs, b.document(branch, o))
 	}
 	return pt, nil
+}
+
+// load reads data with the sops store of its format and takes its metadata
+// out, with our own parse of the same bytes beside it: positions, and what
+// the file says when sops cannot read it.
+func load(data []byte, format Format) (sops.Tree, []*yaml.Node, error) {
+	var store interface {
+		LoadPlainFile([]byte) (sops.TreeBranches, error)
+	}
+	switch format {
+	case YAML:
+		store = sopsyaml.NewStore(&sopsconfig.YAMLStoreConfig{})
+	case JSON:
+		store = sopsjson.NewStore(&sopsconfig.JSONStoreConfig{})
+	default:
+		return sops.Tree{}, nil, fmt.Errorf("%w: unsupported format %v", ErrDecrypt, format)
+	}
+
+	// JSON is YAML; a JSON file yaml.v3 cannot parse (it rejects a few
+	// escapes) just goes without positions.
+	orig, perr := parseAll(data)
+	if perr != nil && format == YAML {
+		return sops.Tree{}, nil, fail("", 0, nil, "invalid YAML: %s", perr)
+	}
+	if format == YAML && hasAlias(orig) {
+		return sops.Tree{}, nil, fail("", 0, nil, "YAML aliases are not allowed in a sops file (sops never writes them)")
+	}
+
+	branches, err := store.LoadPlainFile(data)
+	if err != nil {
+		return sops.Tree{}, nil, unreadable(orig, format)
+	}
+	branches, meta, err := stores.ExtractMetadata(branches, stores.MetadataOpts{Flatten: stores.MetadataFlattenNone})
+	if err != nil {
+		switch {
+		case errors.Is(err, sops.MetadataNotFound) && len(orig) > 0 && (Detect(orig[1:]) || hasCiphertext(orig)):
+			return sops.Tree{}, nil, fail("", 0, ErrIntegrity, "the file holds sops-encrypted values or sops metadata, but no sops metadata in its first document")
+		case errors.Is(err, sops.MetadataNotFound):
+			return sops.Tree{}, nil, fmt.Errorf("%w: %w", ErrDecrypt, ErrNotEncrypted)
+		default:
+			// Metadata holds no plaintext: keys' names, dates, rules.
+			return sops.Tree{}, nil, fail(stores.SopsMetadataKey, 0, ErrIntegrity, "invalid sops metadata: %s", scrub(err.Error()))
+		}
+	}
+	if meta.MessageAuthenticationCode == "" {
+		return sops.Tree{}, nil, fail(stores.SopsMetadataKey, 0, ErrIntegrity, "the sops metadata has no MAC (sops -d refuses such a file unless told --ignore-mac)")
+	}
+	return sops.Tree{Branches: branches, Metadata: meta}, orig, nil
+}
+
+// decryptVerified decrypts tree in place with dataKey and checks the MAC.
+func decryptVerified(tree *sops.Tree, dataKey []byte, orig []*yaml.Node) error {
+	cipher := &watchedCipher{Cipher: aes.NewCipher()}
+	mac, err := tree.Decrypt(dataKey, cipher)
+	if err != nil {
+		// sops' message may quote the value (plaintext planted on an
+		// encrypted path): say only where.
+		if cipher.failedPath != "" {
+			return fail(cipher.failedPath, lineOf(orig, cipher.failedPath, cipher.failedText), ErrIntegrity, "a value does not decrypt")
+		}
+		key, line := unencryptedLeaf(&tree.Metadata, orig)
+		return fail(key, line, ErrIntegrity, "a value that sops encrypts is not encrypted")
+	}
+	stored, err := cipher.Cipher.Decrypt(tree.Metadata.MessageAuthenticationCode, dataKey, tree.Metadata.LastModified.Format(time.RFC3339))
+	if err != nil {
+		return fail("sops.mac", 0, ErrIntegrity, "the MAC does not decrypt")
+	}
+	if stored != mac {
+		return fail("sops.mac", 0, ErrIntegrity, "the MAC does not match the content")
+	}
+	return nil
 }
 
 // parseAll parses every YAML document of data.
