@@ -103,30 +103,9 @@ func Encrypt(plain []byte, o Options) ([]byte, error) {
 		return nil, errors.New("sopsenc: empty document")
 	}
 	svc := &localService{pgp: map[string]*openpgp.Entity{}}
-	var groups []sops.KeyGroup
-	for gi, g := range o.Groups {
-		var group sops.KeyGroup
-		for _, r := range g.Age {
-			mk, err := sopsage.MasterKeyFromRecipient(r)
-			if err != nil {
-				return nil, fmt.Errorf("sopsenc: group %d: age recipient: %w", gi+1, err)
-			}
-			group = append(group, mk)
-		}
-		for i, pub := range g.PGP {
-			e, err := readPublicKey(pub)
-			if err != nil {
-				return nil, fmt.Errorf("sopsenc: group %d: PGP key %d: %w", gi+1, i+1, err)
-			}
-			fp := strings.ToUpper(hex.EncodeToString(e.PrimaryKey.Fingerprint))
-			svc.pgp[fp] = e
-			group = append(group, sopspgp.NewMasterKeyFromFingerprint(fp))
-		}
-		group = append(group, g.Other...)
-		if len(group) == 0 {
-			return nil, fmt.Errorf("sopsenc: group %d holds no key", gi+1)
-		}
-		groups = append(groups, group)
+	groups, err := keyGroups(o.Groups, svc)
+	if err != nil {
+		return nil, err
 	}
 	r := o.Rules
 	if r == (Rules{}) {
@@ -162,6 +141,37 @@ func Encrypt(plain []byte, o Options) ([]byte, error) {
 		return nil, fmt.Errorf("sopsenc: encrypt mac: %w", err)
 	}
 	return store.EmitEncryptedFile(tree)
+}
+
+// keyGroups makes sops' key groups of groups; the PGP keys go into svc,
+// which encrypts the data key to them locally.
+func keyGroups(groups []Group, svc *localService) ([]sops.KeyGroup, error) {
+	var out []sops.KeyGroup
+	for gi, g := range groups {
+		var group sops.KeyGroup
+		for _, r := range g.Age {
+			mk, err := sopsage.MasterKeyFromRecipient(r)
+			if err != nil {
+				return nil, fmt.Errorf("sopsenc: group %d: age recipient: %w", gi+1, err)
+			}
+			group = append(group, mk)
+		}
+		for i, pub := range g.PGP {
+			e, err := readPublicKey(pub)
+			if err != nil {
+				return nil, fmt.Errorf("sopsenc: group %d: PGP key %d: %w", gi+1, i+1, err)
+			}
+			fp := strings.ToUpper(hex.EncodeToString(e.PrimaryKey.Fingerprint))
+			svc.pgp[fp] = e
+			group = append(group, sopspgp.NewMasterKeyFromFingerprint(fp))
+		}
+		group = append(group, g.Other...)
+		if len(group) == 0 {
+			return nil, fmt.Errorf("sopsenc: group %d holds no key", gi+1)
+		}
+		out = append(out, group)
+	}
+	return out, nil
 }
 
 func readPublicKey(key []byte) (*openpgp.Entity, error) {
