@@ -70,6 +70,7 @@ type meter struct {
 	lat    []time.Duration
 	errors int
 	all    []time.Duration // the whole run, for the summary
+	causes map[string]int  // the whole run's errors, by message
 }
 
 func (m *meter) observe(d time.Duration, err error) {
@@ -79,6 +80,10 @@ func (m *meter) observe(d time.Duration, err error) {
 	m.all = append(m.all, d)
 	if err != nil {
 		m.errors++
+		if m.causes == nil {
+			m.causes = map[string]int{}
+		}
+		m.causes[err.Error()]++
 	}
 }
 
@@ -346,6 +351,9 @@ func summary(renders, masks, reloads *meter, recoveries chan string) {
 	}{{"render", renders}, {"mask", masks}, {"reload", reloads}} {
 		fmt.Printf("  %-7s n=%d p50=%sms p99=%sms max=%sms\n", m.name, len(m.m.all),
 			ms(percentile(m.m.all, 50)), ms(percentile(m.m.all, 99)), ms(percentile(m.m.all, 100)))
+		for cause, n := range m.m.causes {
+			fmt.Printf("          %d× %s\n", n, cause)
+		}
 	}
 	fmt.Println("recovery:")
 	for line := range recoveries {
