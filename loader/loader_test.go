@@ -172,6 +172,12 @@ func TestLoadErrors(t *testing.T) {
 		mac := child(t, child(t, top, "sops"), "mac")
 		mac.Value = strings.Replace(mac.Value, "data:", "data:AA", 1)
 	})
+	// sops' cipher panics on type:bytes; in a goroutine of Load's, that
+	// ended the process after Load had returned a workspace.
+	retypedBytes := editYAML(t, enc, func(top *yaml.Node) {
+		v := child(t, child(t, top, "secrets"), "A")
+		v.Value = strings.Replace(v.Value, "type:str]", "type:bytes]", 1)
+	})
 	swapItems := editYAML(t, enc, func(top *yaml.Node) {
 		l := child(t, child(t, top, "secrets"), "LIST")
 		l.Content[0], l.Content[1] = l.Content[1], l.Content[0]
@@ -195,6 +201,7 @@ func TestLoadErrors(t *testing.T) {
 		{"wrong key", fstest.MapFS{"s.sops.yaml": {Data: enc}}, []loader.Option{loader.WithAgeIdentities(otherID)}, []error{loader.ErrDecrypt, loader.ErrNoKey}, "s.sops.yaml", "", nil},
 		{"tampered value", fstest.MapFS{"s.sops.yaml": {Data: tamperValue}}, []loader.Option{loader.WithAgeIdentities(id)}, []error{loader.ErrDecrypt, loader.ErrIntegrity}, "s.sops.yaml", "secrets.A", nil},
 		{"plaintext planted on an encrypted path", fstest.MapFS{"s.sops.yaml": {Data: plaintextValue}}, []loader.Option{loader.WithAgeIdentities(id)}, []error{loader.ErrIntegrity}, "s.sops.yaml", "secrets.A", nil},
+		{"a value's type changed to bytes", fstest.MapFS{"s.sops.yaml": {Data: retypedBytes}}, []loader.Option{loader.WithAgeIdentities(id)}, []error{loader.ErrDecrypt, loader.ErrIntegrity}, "s.sops.yaml", "secrets.A", nil},
 		{"tampered MAC", fstest.MapFS{"s.sops.yaml": {Data: tamperMAC}}, []loader.Option{loader.WithAgeIdentities(id)}, []error{loader.ErrIntegrity}, "s.sops.yaml", "sops.mac", nil},
 		{"swapped list items", fstest.MapFS{"s.sops.yaml": {Data: swapItems}}, []loader.Option{loader.WithAgeIdentities(id)}, []error{loader.ErrIntegrity}, "s.sops.yaml", "sops.mac", nil},
 		{"alias in a sops file", fstest.MapFS{"s.sops.yaml": {Data: withAlias}}, []loader.Option{loader.WithAgeIdentities(id)}, []error{loader.ErrDecrypt}, "s.sops.yaml", "", []string{"alias"}},

@@ -68,6 +68,16 @@ func TestTamperedFixtures(t *testing.T) {
 		}
 		return nil
 	}
+	retype := func(to string) attack {
+		return attack{"a value's type changed to " + to, func(top *yaml.Node) bool {
+			n := firstEnc(top)
+			if n == nil || !strings.Contains(n.Value, "type:str]") {
+				return false
+			}
+			n.Value = strings.Replace(n.Value, "type:str]", "type:"+to+"]", 1)
+			return true
+		}, sopsdec.ErrIntegrity}
+	}
 	attacks := []attack{
 		{"a value's data altered", func(top *yaml.Node) bool {
 			n := firstEnc(top)
@@ -77,14 +87,9 @@ func TestTamperedFixtures(t *testing.T) {
 			n.Value = strings.Replace(n.Value, "data:", "data:AAAA", 1)
 			return true
 		}, sopsdec.ErrIntegrity},
-		{"a value's type changed", func(top *yaml.Node) bool {
-			n := firstEnc(top)
-			if n == nil || !strings.Contains(n.Value, "type:str]") {
-				return false
-			}
-			n.Value = strings.Replace(n.Value, "type:str]", "type:int]", 1)
-			return true
-		}, sopsdec.ErrIntegrity},
+		// type:bytes made sops' cipher panic (its IV cache is a map keyed
+		// by the plaintext), in a goroutine of the loader's: the process died.
+		retype("int"), retype("float"), retype("bool"), retype("time"), retype("bytes"), retype("comment"),
 		{"a value replaced by plaintext", func(top *yaml.Node) bool {
 			n := firstEnc(top)
 			if n == nil {
@@ -147,7 +152,7 @@ func TestTamperedFixtures(t *testing.T) {
 				t.Fatal(err)
 			}
 			tried++
-			_, sopsErr := decrypt.Data(buf.Bytes(), "yaml")
+			sopsErr := sopsRefuses(buf.Bytes())
 			pt, err := sopsdec.Decrypt(t.Context(), buf.Bytes(), sopsdec.YAML, keys)
 			if err != nil {
 				testkit.AssertNoLeak(t, fx.Name+", "+a.name, err.Error(), fixtureSecrets...)
@@ -172,6 +177,18 @@ func TestTamperedFixtures(t *testing.T) {
 	if tried == 0 {
 		t.Fatal("no attack applied: the test would prove nothing")
 	}
+}
+
+// sopsRefuses returns decrypt.Data's error on data; a panic of sops' (as
+// type:bytes causes in sops 3.13.3, the program's too) counts as refusing.
+func sopsRefuses(data []byte) (err error) {
+	defer func() {
+		if recover() != nil {
+			err = errors.New("sops panicked")
+		}
+	}()
+	_, err = decrypt.Data(data, "yaml")
+	return err
 }
 
 // FuzzDecrypt feeds arbitrary bytes, and fixtures the fuzzer mutates, to

@@ -137,7 +137,14 @@ func hasKey(m *yaml.Node, key string) bool {
 // plaintext. It does what decrypt.Data does, with the keys given instead of
 // the environment's (unless keys are [EnvironmentKeys]). ctx is checked
 // before each key is tried and reaches sops' key services.
-func Decrypt(ctx context.Context, data []byte, format Format, keys Keys) (*Plaintext, error) {
+func Decrypt(ctx context.Context, data []byte, format Format, keys Keys) (pt *Plaintext, err error) {
+	defer func() {
+		// A panic in sops' code must not take the host process down with
+		// a file anyone can write; its value may quote a plaintext.
+		if recover() != nil {
+			pt, err = nil, fail("", 0, ErrIntegrity, "sops failed on this file (its panic is withheld: it may quote a value)")
+		}
+	}()
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -160,7 +167,7 @@ func Decrypt(ctx context.Context, data []byte, format Format, keys Keys) (*Plain
 	}
 
 	b := &builder{before: before, enc: map[*yaml.Node]bool{}}
-	pt := &Plaintext{Encrypted: b.enc}
+	pt = &Plaintext{Encrypted: b.enc}
 	for i, branch := range tree.Branches {
 		var o *yaml.Node
 		if i < len(orig) {
@@ -399,14 +406,30 @@ type watchedCipher struct {
 	failedText string
 }
 
-func (c *watchedCipher) Decrypt(ciphertext string, key []byte, additionalData string) (any, error) {
-	v, err := c.Cipher.Decrypt(ciphertext, key, additionalData)
-	if err != nil && c.failedPath == "" {
+func (c *watchedCipher) Decrypt(ciphertext string, key []byte, additionalData string) (v any, err error) {
+	defer func() {
+		// sops' cipher panics on some values it can decrypt (type:bytes:
+		// its IV cache keys a map by the plaintext); the panic value may
+		// hold the plaintext, so it is dropped.
+		if recover() != nil {
+			v, err = nil, errors.New("sops' cipher panicked")
+			c.fail(ciphertext, additionalData)
+		}
+	}()
+	v, err = c.Cipher.Decrypt(ciphertext, key, additionalData)
+	if err != nil {
+		c.fail(ciphertext, additionalData)
+	}
+	return v, err
+}
+
+// fail remembers the first value that did not decrypt.
+func (c *watchedCipher) fail(ciphertext, additionalData string) {
+	if c.failedPath == "" {
 		// sops authenticates each value with its path "a:b:c:" as additional data.
 		c.failedPath = strings.ReplaceAll(strings.TrimSuffix(additionalData, ":"), ":", ".")
 		c.failedText = ciphertext
 	}
-	return v, err
 }
 
 // lineOf returns the line of the scalar whose text is s at the dotted key
