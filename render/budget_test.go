@@ -112,13 +112,15 @@ func TestOutputBudget(t *testing.T) {
 		"join of a long list": `{{ "x"|ljust:1000|make_list|join:big }}`,
 		"loop printing":       `{% for a in big|make_list %}{% for b in big|make_list %}xxxxxxxxxxxxxxxx{{ big }}{% endfor %}{% endfor %}`,
 		"replace":             `{{ big|replace(from="", to=big) }}`,
+		"urlize":              `{{ wide|urlize }}`, // fits, but urlize would allocate 80 times it
+		"wordwrap":            `{{ wide|wordwrap:1 }}`,
 		"make_list":           `{{ big|ljust:1000|add:big|add:big|add:big|add:big|add:big|add:big|add:big|add:big|add:big|add:big|add:big|add:big|add:big|add:big|add:big|add:big|add:big|add:big|make_list }}`,
 	}
 	for name, tmpl := range tests {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			e := newEngine(t, newResolver(), render.WithMaxOutput(1<<20), render.WithMaxDepth(100))
-			_, err := e.Render(context.Background(), tmpl, map[string]any{"big": strings.Repeat("y", 4000)})
+			_, err := e.Render(context.Background(), tmpl, map[string]any{"big": strings.Repeat("y", 4000), "wide": strings.Repeat("a.com ", 12000)})
 			if !errors.Is(err, render.ErrTooLarge) || !strings.Contains(err.Error(), "WithMaxOutput") {
 				t.Errorf("err = %v, want ErrTooLarge naming WithMaxOutput", err)
 			}

@@ -119,12 +119,16 @@
 //   - WithMaxIterations: loop iterations and macro calls of one call.
 //   - WithMaxOutput: the text one call prints, and any string a filter,
 //   - or ~ takes or makes (checked before the filters that multiply
-//     sizes, like join and replace, build their result).
+//     sizes, like join and replace, build their result); and the memory
+//     a filter call may allocate: the filters that allocate many times
+//     their input (urlize 80×, wordwrap 20×, escapejs 16×, …) refuse an
+//     input over WithMaxOutput divided by that factor.
 //   - WithCacheBytes: the memory of the cached parsed templates.
 //
-// Every loop iteration, macro call and output checks the call's context,
-// so a render stops at the caller's deadline (an ErrExec wrapping the
-// context's error). Filters whose argument sets the size of their result
+// Every loop iteration, macro call, filter and output checks the call's
+// context, so a render stops at the caller's deadline (an ErrExec wrapping
+// the context's error), late by at most one filter call, which the memory
+// bound keeps short (urlize, the slowest, takes ~80 ms at the default). Filters whose argument sets the size of their result
 // (center, ljust, rjust, floatformat) take it only as a literal from -1000
 // to 1000. A panic inside pongo2 is an ErrExec; a panic of the Resolver is
 // the caller's and is not recovered.

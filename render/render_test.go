@@ -9,9 +9,11 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/flosch/pongo2/v6"
 
+	"github.com/hushflow/hushflow/internal/testkit"
 	"github.com/hushflow/hushflow/render"
 )
 
@@ -394,16 +396,36 @@ func TestRenderStopsWhenCancelled(t *testing.T) {
 	}
 }
 
+// A chain of filters in one expression stops at the filter that follows a
+// cancellation: before, 600 urlize|striptags pairs ran to the end (~6 s).
+func TestFilterChainStopsWhenCancelled(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	var once sync.Once
+	r := &cancelOnce{cancel: func() { once.Do(cancel) }, value: strings.Repeat("a.com ", 4000)}
+	e := newEngine(t, r)
+	tmpl := "{{ 'ref+echo://plain-value'|vals" + strings.Repeat("|urlize|striptags", 600) + "|length }}"
+	testkit.Within(t, 2*time.Second, "the cancelled render", func() {
+		if _, err := e.Render(ctx, tmpl, nil); !errors.Is(err, context.Canceled) {
+			t.Errorf("err = %v, want it to wrap context.Canceled", err)
+		}
+	})
+}
+
 // cancelOnce cancels the call's context on its first call and answers
-// every call.
+// every call (with value, or "v").
 type cancelOnce struct {
 	cancel func()
+	value  string
 	calls  atomic.Int64
 }
 
 func (r *cancelOnce) Resolve(context.Context, string) (string, error) {
 	r.calls.Add(1)
 	r.cancel()
+	if r.value != "" {
+		return r.value, nil
+	}
 	return "v", nil
 }
 
