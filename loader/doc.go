@@ -48,7 +48,10 @@
 // leaves of an encrypted file in the clear; the loader records which leaves
 // were encrypted at rest. Those are data, never templates: they are not
 // rendered, parsed or resolved, [Workspace.MaskedYAML] masks them, and the
-// redactor knows their values ([Workspace.EncryptedValues]).
+// redactor knows their values ([Workspace.EncryptedValues]). Strøm renders
+// a template in a fully encrypted workflow file; here one outside secrets:
+// and connections: is a warning ([Workspace.Warnings]): keep the template
+// in the clear and encrypt only the secret it reads.
 //
 // # Merging
 //

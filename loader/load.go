@@ -9,6 +9,7 @@ import (
 	"path"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 
 	"go.yaml.in/yaml/v3"
@@ -80,7 +81,7 @@ func (st *state) load(ctx context.Context, fsys fs.FS, name string) (*Workspace,
 	}
 	st.cache.keep(files)
 
-	var problems []error
+	var problems, notes []error
 	m := newMerger()
 	w := &Workspace{st: st, encrypted: map[*yaml.Node]bool{}}
 	for _, f := range files {
@@ -93,11 +94,12 @@ func (st *state) load(ctx context.Context, fsys fs.FS, name string) (*Workspace,
 			continue
 		}
 		w.addFile(f)
+		notes = append(notes, f.notes...)
 	}
 	if len(problems) > 0 && !cfg.skipBadFiles {
 		return nil, errors.Join(problems...)
 	}
-	w.warnings = append(found.skipped, problems...)
+	w.warnings = slices.Concat(found.skipped, problems, notes)
 	w.doc, w.origin = m.document(), m.origin
 	if err := w.renderSections(ctx, m); err != nil {
 		return nil, err
@@ -126,6 +128,7 @@ type file struct {
 	encrypted bool
 	marked    map[*yaml.Node]bool // the leaves that were encrypted at rest
 	err       error               // a *FileError
+	notes     []error             // warnings about the file, each a *FileError
 }
 
 // parseAll parses, decrypts and checks the templates of the files in

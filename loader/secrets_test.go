@@ -311,6 +311,17 @@ func TestEncryptedValuesAreData(t *testing.T) {
 	if out.(map[string]any)["TOKEN"] != "{{ x y z" {
 		t.Error("a decrypted value was changed")
 	}
+	// Strøm would have rendered the one outside secrets:, so the load says
+	// it will not be, where, and without the value.
+	warnings := ws.Warnings()
+	if len(warnings) != 1 {
+		t.Fatalf("warnings = %v, want one, for actions.a.env.TOKEN", warnings)
+	}
+	var fe *loader.FileError
+	if !errors.As(warnings[0], &fe) || fe.Key != "actions.a.env.TOKEN" || fe.Line == 0 || !strings.Contains(fe.Error(), "not rendered") {
+		t.Errorf("warning = %v, want a FileError at actions.a.env.TOKEN saying it is not rendered", warnings[0])
+	}
+	testkit.AssertNoLeak(t, "warning", warnings[0].Error(), "{{ x y z", pw)
 }
 
 func TestTemplatesAreCheckedAtLoad(t *testing.T) {

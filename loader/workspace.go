@@ -76,9 +76,12 @@ func (w *Workspace) EncryptedValues() []string { return slices.Clone(w.encrypted
 // Files returns the files that make up the workspace, in load order.
 func (w *Workspace) Files() []File { return append([]File(nil), w.files...) }
 
-// Warnings returns what a load left out without failing: the bad files that
-// [WithSkipBadFiles] skipped, and files that look meant for the loader but
-// are not read (a sops file in JSON: [ErrSkipped]), each a [*FileError].
+// Warnings returns what a load left out without failing, each a
+// [*FileError]: the bad files that [WithSkipBadFiles] skipped; files that
+// look meant for the loader but are not read (a sops file in JSON:
+// [ErrSkipped]); and values encrypted at rest, outside secrets: and
+// connections:, that hold template syntax, which Strøm would render and
+// this loader keeps as data (see [Workspace.RenderStep]).
 func (w *Workspace) Warnings() []error { return append([]error(nil), w.warnings...) }
 
 // Secrets returns the secrets: section with every template rendered and

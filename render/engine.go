@@ -110,7 +110,7 @@ func (e *Engine) Render(ctx context.Context, tmpl string, vars map[string]any) (
 	if err := ctx.Err(); err != nil {
 		return "", err
 	}
-	if !hasSyntax(tmpl) {
+	if !IsTemplate(tmpl) {
 		return tmpl, nil
 	}
 	t, err := e.compile(tmpl)
@@ -129,15 +129,17 @@ func (e *Engine) Render(ctx context.Context, tmpl string, vars map[string]any) (
 // parsed template is cached, so checking every template of a workspace at
 // load makes its first renders cheaper.
 func (e *Engine) Check(tmpl string) error {
-	if !hasSyntax(tmpl) {
+	if !IsTemplate(tmpl) {
 		return nil
 	}
 	_, err := e.compile(tmpl)
 	return err
 }
 
-// hasSyntax reports whether s opens a tag, an expression or a comment.
-func hasSyntax(s string) bool { return nextOpen(s, 0) >= 0 }
+// IsTemplate reports whether s holds template syntax: it opens a tag, an
+// expression or a comment ("{{", "{%" or "{#"). Render, RenderValue and
+// Check take any other string as plain text.
+func IsTemplate(s string) bool { return nextOpen(s, 0) >= 0 }
 
 // compile returns the parsed template for src, from the cache when it is there.
 func (e *Engine) compile(src string) (*compiled, error) {

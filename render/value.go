@@ -120,7 +120,7 @@ func walkList[V any](w *walker, l []V, fn func(int, V) error) error {
 
 // render renders one string; structured allows a map or list result.
 func (w *walker) render(s string, structured bool) (any, error) {
-	if !hasSyntax(s) || w.engine.cfg.secrets != nil && w.engine.cfg.secrets.Knows(s) {
+	if !IsTemplate(s) || w.engine.cfg.secrets != nil && w.engine.cfg.secrets.Knows(s) {
 		return s, nil // a known secret is data, never a template
 	}
 	if err := w.ctx.Err(); err != nil {
