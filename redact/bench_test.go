@@ -241,3 +241,28 @@ func BenchmarkJSONDense(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkEscapeDense masks 1 MB texts made of escapes, with a short, a
+// long and a PEM-sized secret known: the cost must not grow with the
+// secret's length (it did, as the text's length times the secret's).
+func BenchmarkEscapeDense(b *testing.B) {
+	texts := []struct{ name, unit string }{
+		{"backslashes", `\\`},
+		{"percent", "%41"},
+		{"escaped-json", `{\"level\":\"info\",\"msg\":\"request served ok\"}` + "\n"},
+	}
+	for _, size := range []int{8, 256, 1700} {
+		secret := strings.Repeat("k3y", size/3+1)[:size]
+		for _, tt := range texts {
+			b.Run(fmt.Sprintf("secret=%d/%s", size, tt.name), func(b *testing.B) {
+				r := newRedactor(b)
+				r.Add(secret)
+				text := strings.Repeat(tt.unit, 1<<20/len(tt.unit))
+				b.SetBytes(int64(len(text)))
+				for b.Loop() {
+					r.String(text)
+				}
+			})
+		}
+	}
+}

@@ -233,6 +233,10 @@ func base64Core(secret string, enc *base64.Encoding, align int) (string, widen) 
 
 // isNumberish reports whether t could occur in the text of a number.
 func isNumberish(t string) bool {
+	switch strings.ToLower(strings.TrimLeft(t, "+-")) {
+	case "inf", "infinity", "nan": // as fmt, slog and strconv write them
+		return true
+	}
 	for i := 0; i < len(t); i++ {
 		switch c := t[i]; {
 		case c >= '0' && c <= '9', c == '-', c == '+', c == '.', c == 'e', c == 'E':

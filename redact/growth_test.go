@@ -1,7 +1,9 @@
 package redact
 
 import (
+	"bytes"
 	"fmt"
+	"log/slog"
 	"runtime"
 	"strings"
 	"sync"
@@ -136,4 +138,36 @@ func liveHeap() uint64 {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	return ms.HeapAlloc
+}
+
+// Knows turning true means Add would return at once: from then on every
+// mask must hide the value, a short one masked only as a whole value and a
+// long one bound to a slog handler's With included. Add used to publish
+// the values as known before their whole-value lengths and the handlers'
+// generation (a short value then showed in about half the tries).
+func TestKnownValuesAreMasked(t *testing.T) {
+	t.Parallel()
+	known := testSecrets(5000)
+	for i := range 30 {
+		r := newRedactor(t)
+		r.Add(known...)
+		long := fmt.Sprintf("bound-long-secret-%04d", i)
+		var buf bytes.Buffer
+		logger := slog.New(r.Handler(slog.NewTextHandler(&buf, nil))).With("tok", long)
+		logger.Info("before") // binds the With attribute at this generation
+		short := fmt.Sprintf("q%d", i%10)
+		batch := append(testSecrets(3000)[1:], short, long)
+		done := make(chan struct{})
+		go func() { defer close(done); r.Add(batch...) }()
+		for !r.Knows(short) || !r.Knows(long) {
+			runtime.Gosched()
+		}
+		if got := r.String(short); got != Mask {
+			t.Errorf("try %d: a short value Knows reports is not masked", i)
+		}
+		buf.Reset()
+		logger.Info("after")
+		testkit.AssertNoLeak(t, "a With attribute bound before the Add", buf.String(), long)
+		<-done
+	}
 }

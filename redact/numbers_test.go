@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"log/slog"
+	"math"
 	"testing"
 	"time"
 
@@ -69,5 +70,25 @@ func TestNumericSecretInOtherForms(t *testing.T) {
 	r.Add("0123")
 	if got := r.Value(123); got != 123 {
 		t.Errorf("Value(123) = %v: a PIN with a leading zero masks numbers", got)
+	}
+}
+
+// Infinities and NaN are numbers too: a secret that is their text ("+Inf",
+// as fmt and slog's TextHandler print math.Inf(1)) is masked in a number
+// whose value prints so.
+func TestNonFiniteNumberSecrets(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		secret string
+		v      float64
+	}{{"+Inf", math.Inf(1)}, {"-Inf", math.Inf(-1)}, {"NaN", math.NaN()}} {
+		r := newRedactor(t)
+		r.Add(tt.secret)
+		if got := r.Value(tt.v); got != Mask {
+			t.Errorf("Value(%v) = %v, want the mask", tt.secret, got)
+		}
+		var buf bytes.Buffer
+		slog.New(r.Handler(slog.NewTextHandler(&buf, nil))).Info("n", "n", tt.v)
+		testkit.AssertNoLeak(t, "TextHandler", buf.String(), "n="+tt.secret)
 	}
 }

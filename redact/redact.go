@@ -109,9 +109,19 @@ func (r *Redactor) Add(values ...string) {
 	if len(batch) == 0 {
 		return
 	}
-	// After the patterns: a value that Knows reports is masked.
-	r.values.apply(batch)
+	// In this order, so that a value Knows reports is masked by every mask
+	// that starts after: the patterns (above), the values masked as a
+	// whole, the generation that tells handlers to mask what they cached
+	// anew, and only then the values as known.
+	whole := map[string]uint8{}
+	for v, f := range batch {
+		if f&^taught != 0 {
+			whole[v] = f &^ taught
+		}
+	}
+	r.values.apply(whole)
 	r.gen.Add(1)
+	r.values.apply(batch)
 }
 
 // Knows reports whether value is one of the values taught with Add, as
@@ -153,6 +163,11 @@ func (r *Redactor) addPattern(f form) {
 		n = 4 // patterns of 4 to 7 bytes share one anchor length: one probe
 	}
 	p := pattern{text: f.text, kind: f.kind, widen: f.widen}
+	if p.kind == folded {
+		// Kept folded, so that secrets that differ in case only (rotations
+		// of one password, say) are one pattern, not a chain to walk.
+		p.text = foldASCII(p.text)
+	}
 	if r.ix.has(p, n) {
 		return
 	}

@@ -3,6 +3,7 @@ package redact
 import (
 	"bytes"
 	"html"
+	"math"
 	"unicode/utf8"
 )
 
@@ -213,14 +214,16 @@ func (m *matcher) scanViews(b []byte, trig uint8, dst []span, depth int, budget 
 			continue
 		}
 		seqs = d.sequences(b, seqs[:0])
+		ahead := reachAhead{b: b, reach: reach}
 		for first := 0; first < len(seqs); {
 			// A window: the sequences whose reaches overlap.
 			start := reachBefore(b, seqs[first].start, reach)
-			end := reachAfter(b, seqs[first].end, reach)
+			ahead.target = math.MinInt
+			end := ahead.extend(seqs[first].end)
 			last := first
 			for last+1 < len(seqs) && seqs[last+1].start <= end {
 				last++
-				end = max(end, reachAfter(b, seqs[last].end, reach))
+				end = ahead.extend(seqs[last].end)
 			}
 			window := seqs[first : last+1]
 			first = last + 1
@@ -251,8 +254,8 @@ func (m *matcher) scanViews(b []byte, trig uint8, dst []span, depth int, budget 
 // A match that holds a sequence reaches past it by at most reach decoded
 // bytes; in the text, each trigger byte in the way may stand in a sequence
 // (of this decoding or of one below it) of up to maxExpansion bytes.
-// reachBefore and reachAfter return where that reach ends, to the left of
-// i and to the right of it.
+// reachBefore returns where that reach ends to the left of i; reachAhead,
+// to the right of a window's sequences.
 func reachBefore(b []byte, i, reach int) int {
 	need, limit := reach, max(i-reach*maxExpansion, 0)
 	for n := 0; n < need && i > limit; n++ {
@@ -264,15 +267,53 @@ func reachBefore(b []byte, i, reach int) int {
 	return i
 }
 
-func reachAfter(b []byte, i, reach int) int {
-	need, limit := reach, min(i+reach*maxExpansion, len(b))
-	for n := 0; n < need && i < limit; n++ {
-		if isTriggerByte(b[i]) {
-			need += maxExpansion - 1
-		}
-		i++
+// reachAhead finds where the reach of a window's sequences ends, given
+// their ends in order, walking each byte of the text at most twice for all
+// the windows of a decoder (one reachAfter per sequence cost the text's
+// length times the longest secret's where escapes are dense).
+//
+// Walking from x, reachAfter stops where the bytes walked reach the reach
+// plus maxExpansion-1 for each trigger byte among them: where the level G
+// (up one for a plain byte, down maxExpansion-2 for a trigger byte) first
+// stands reach above G(x). G rises one at a time, so it meets that level
+// exactly; the sequence whose end has the highest G reaches the furthest,
+// and the window ends where G meets that level plus reach, or
+// reach·maxExpansion bytes past the last sequence, whichever comes first.
+type reachAhead struct {
+	b     []byte
+	reach int
+
+	at, level   int // G at at, for the sequences' ends
+	end, endLvl int // how far the walk went, and G there
+	target      int // the level the window's end must meet (math.MinInt: a new window)
+}
+
+func (r *reachAhead) levelAt(x int) int {
+	for ; r.at < x; r.at++ {
+		r.level += levelStep(r.b[r.at])
 	}
-	return i
+	return r.level
+}
+
+// extend takes the end x of the window's next sequence and returns where
+// the window ends now.
+func (r *reachAhead) extend(x int) int {
+	g := r.levelAt(x)
+	r.target = max(r.target, g+r.reach)
+	if r.end < x {
+		r.end, r.endLvl = x, g
+	}
+	for limit := min(x+r.reach*maxExpansion, len(r.b)); r.end < limit && r.endLvl < r.target; r.end++ {
+		r.endLvl += levelStep(r.b[r.end])
+	}
+	return r.end
+}
+
+func levelStep(c byte) int {
+	if isTriggerByte(c) {
+		return 2 - maxExpansion
+	}
+	return 1
 }
 
 // isTriggerByte reports whether c may start or stand in an escape sequence.
@@ -489,7 +530,10 @@ const (
 )
 
 // base64BreakAt reads the line break at b[i] == '\n' (with a '\r' before it
-// and the next line's indentation) when it cuts base64 text in lines.
+// and the next line's indentation) when it cuts base64 text in lines. A
+// line that runs from the start of b may have begun before it (a Writer
+// keeps only the tail of what it was given, a log line may start inside
+// a block), so any length up to maxWrap will do for it.
 func base64BreakAt(b []byte, i int) (seq, bool) {
 	start := i
 	if start > 0 && b[start-1] == '\r' {
@@ -499,7 +543,7 @@ func base64BreakAt(b []byte, i int) (seq, bool) {
 	for j := start - 1; j >= 0 && isBase64(b[j]) && n <= maxWrap; j-- {
 		n++
 	}
-	if n < minWrap || n > maxWrap || n%4 != 0 {
+	if cut := n == start; n == 0 || n > maxWrap || !cut && (n < minWrap || n%4 != 0) {
 		return seq{}, false
 	}
 	end := i + 1

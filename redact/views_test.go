@@ -1,6 +1,8 @@
 package redact
 
 import (
+	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -29,7 +31,8 @@ func TestDecoders(t *testing.T) {
 		{"another quote in quotes", `'it'"'"'s'`, "'it's'"},
 		{"PEM", strings.Repeat("A", 64) + "\n" + strings.Repeat("B", 8), strings.Repeat("A", 64) + strings.Repeat("B", 8)},
 		{"MIME, indented", strings.Repeat("A", 76) + "\r\n    BBBB", strings.Repeat("A", 76) + "BBBB"},
-		{"not base64 lines", strings.Repeat("A", 63) + "\nBBBB\n" + strings.Repeat("A", 64) + "\n\n", strings.Repeat("A", 63) + "\nBBBB\n" + strings.Repeat("A", 64) + "\n\n"},
+		{"a line cut by the start of the text", strings.Repeat("A", 35) + "\n" + strings.Repeat("B", 8), strings.Repeat("A", 35) + strings.Repeat("B", 8)},
+		{"not base64 lines", "k " + strings.Repeat("A", 63) + "\nBBBB\n" + strings.Repeat("A", 64) + "\n\n", "k " + strings.Repeat("A", 63) + "\nBBBB\n" + strings.Repeat("A", 64) + "\n\n"},
 	}
 	for _, tt := range tests {
 		b := []byte(tt.in)
@@ -93,5 +96,59 @@ func TestViewBudgetFailsClosed(t *testing.T) {
 	}
 	if !strings.Contains(out, Mask) {
 		t.Error("over budget, the text was not masked")
+	}
+}
+
+// reachAfterWalk is the walk reachAhead replaces (one per sequence, which
+// cost the text's length times the longest secret's where escapes are
+// dense): the reach a window's end must never fall short of.
+func reachAfterWalk(b []byte, i, reach int) int {
+	need, limit := reach, min(i+reach*maxExpansion, len(b))
+	for n := 0; n < need && i < limit; n++ {
+		if isTriggerByte(b[i]) {
+			need += maxExpansion - 1
+		}
+		i++
+	}
+	return i
+}
+
+// The window reachAhead computes covers the reach of every sequence in it,
+// and goes no further than maxExpansion times the reach past the last one.
+func TestReachAheadCoversEveryWalk(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(5, 5))
+	alphabet := []byte(`ab%\&'+` + "\r")
+	for range 2000 {
+		b := make([]byte, 1+rng.IntN(3000))
+		density := 1 + rng.IntN(len(alphabet)*4)
+		for i := range b {
+			if k := rng.IntN(density); k < len(alphabet) {
+				b[i] = alphabet[k]
+			} else {
+				b[i] = 'x'
+			}
+		}
+		reach := 1 + rng.IntN(60)
+		var ends []int
+		for x := rng.IntN(20); x < len(b); x += 1 + rng.IntN(100) {
+			ends = append(ends, x)
+		}
+		ahead := reachAhead{b: b, reach: reach}
+		for first := 0; first < len(ends); {
+			ahead.target = math.MinInt
+			end := ahead.extend(ends[first])
+			want := reachAfterWalk(b, ends[first], reach)
+			last := first
+			for last+1 < len(ends) && ends[last+1] <= end {
+				last++
+				end = ahead.extend(ends[last])
+				want = max(want, reachAfterWalk(b, ends[last], reach))
+			}
+			if end < want || end > min(ends[last]+reach*maxExpansion, len(b)) {
+				t.Fatalf("window of ends %v (reach %d) ends at %d; the walks reach %d", ends[first:last+1], reach, end, want)
+			}
+			first = last + 1
+		}
 	}
 }

@@ -217,3 +217,44 @@ func TestWriterConcurrentWrites(t *testing.T) {
 		t.Errorf("concurrent writes: %d bytes, want %d", len(got), len(want))
 	}
 }
+
+// Base64 wrapped in lines, written in two pieces cut inside a line: the
+// Writer keeps only the tail of the first piece, whose line then looked too
+// short to be a wrapped line, and the secret across the next break showed
+// (52 of 160 cuts of this text).
+func TestWriterWrappedBase64CutInsideALine(t *testing.T) {
+	t.Parallel()
+	const secret = "Zq9-hunter2-XYZ"
+	r := newRedactor(t)
+	r.Add(secret)
+	filler := strings.Repeat("the quick brown fox jumps over the lazy dog. ", 3)
+	for _, tt := range []struct {
+		width int
+		eol   string
+	}{{64, "\n"}, {76, "\r\n"}, {76, "\n"}} {
+		for _, off := range []int{0, 7, 13, 22, 31} {
+			plain := filler[:40+off] + secret + filler
+			enc := base64.StdEncoding.EncodeToString([]byte(plain))
+			// The characters of the encoding that only the secret decides.
+			from, to := (40+off)*4/3+2, (40+off+len(secret))*4/3-2
+			core := enc[from:to]
+			text := "data:\n" + wrapLines(enc, tt.width, tt.eol) + "\nend\n"
+			for cut := range len(text) + 1 {
+				got := writeInPieces(t, r, text, cut)
+				if joined := strings.NewReplacer("\r", "", "\n", "").Replace(got); strings.Contains(joined, core) {
+					t.Fatalf("width %d, offset %d, cut at %d: the secret's base64 shows", tt.width, off, cut)
+				}
+			}
+		}
+	}
+}
+
+func wrapLines(s string, width int, eol string) string {
+	var b strings.Builder
+	for len(s) > width {
+		b.WriteString(s[:width] + eol)
+		s = s[width:]
+	}
+	b.WriteString(s)
+	return b.String()
+}
