@@ -124,5 +124,9 @@
 // multiplication and one load of a filter that fits in a CPU cache for
 // thousands of secrets; about one position in a few hundred reaches the
 // hash table. Escaped text costs a decoding of the text around each escape
-// sequence. The figures are in bench/README.md.
+// sequence, in time linear in the text whatever the secrets' lengths. A
+// Writer searches its held-back tail (about twice the longest form of the
+// longest secret) again at each Write, so many small Writes with a long
+// secret known (a PEM key) cost more per byte than a few large ones. The
+// figures are in bench/README.md.
 package redact
