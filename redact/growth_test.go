@@ -119,25 +119,17 @@ func TestLiveHeapPerSecret(t *testing.T) {
 		t.Skip("adds 20,000 secrets")
 	}
 	secrets := testSecrets(20000)
-	before := liveHeap()
+	before := testkit.LiveHeap()
 	r := newRedactor(t)
 	r.Add(secrets...)
 	r.String("mask once, so that whatever a mask needs is built")
-	after := liveHeap()
+	after := testkit.LiveHeap()
 	runtime.KeepAlive(r)
 	if per := (after - before) / uint64(len(secrets)); per > 1500 {
 		t.Errorf("%d bytes of live heap per secret, want at most 1,500", per)
 	} else {
 		t.Logf("%d bytes of live heap per secret (secret text included)", per)
 	}
-}
-
-func liveHeap() uint64 {
-	runtime.GC()
-	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	return ms.HeapAlloc
 }
 
 // Knows turning true means Add would return at once: from then on every

@@ -33,34 +33,7 @@ func assertString(t *testing.T, r *Redactor, in, want string, secrets ...string)
 // testSecrets returns n secrets of the kinds a workflow holds: API tokens,
 // passwords with symbols, base64 keys. The same n gives the same secrets, and
 // a larger n starts with the secrets of a smaller one.
-func testSecrets(n int) []string {
-	rng := rand.New(rand.NewPCG(7, 7))
-	const alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-	const symbols = alnum + "!@#%^&*()-_=+"
-	pick := func(alphabet string, n int) string {
-		b := make([]byte, n)
-		for i := range b {
-			b[i] = alphabet[rng.IntN(len(alphabet))]
-		}
-		return string(b)
-	}
-	out := make([]string, n)
-	for i := range out {
-		switch i % 3 {
-		case 0:
-			out[i] = "ghp_" + pick(alnum, 36)
-		case 1:
-			out[i] = pick(symbols, 20)
-		default:
-			key := make([]byte, 32)
-			for j := range key {
-				key[j] = byte(rng.UintN(256))
-			}
-			out[i] = base64.StdEncoding.EncodeToString(key)
-		}
-	}
-	return out
-}
+func testSecrets(n int) []string { return testkit.Secrets(n, 7) }
 
 // jobRecord returns a JSON job record of about size bytes, as a workflow
 // engine's API returns one: steps with input, output, env and logs. It holds

@@ -14,11 +14,9 @@ package main
 import (
 	"flag"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"os/exec"
 	"runtime"
-	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -26,6 +24,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/hushflow/hushflow/internal/testkit"
 	"github.com/hushflow/hushflow/redact"
 )
 
@@ -65,9 +64,9 @@ func main() {
 }
 
 func measure(n, maskers, adds int) error {
-	known := newSecrets(n, 1)
+	known := testkit.Secrets(n, 1)
 	runtime.GC()
-	before := liveHeap()
+	before := testkit.LiveHeap()
 
 	start := time.Now()
 	r, err := redact.New()
@@ -80,7 +79,7 @@ func measure(n, maskers, adds int) error {
 	}
 	build := time.Since(start)
 	buildPeak := peakRSS()
-	live := liveHeap() - before
+	live := testkit.LiveHeap() - before
 	runtime.KeepAlive(known)
 
 	// Maskers mask a job record with a known secret in it, without pause.
@@ -97,7 +96,7 @@ func measure(n, maskers, adds int) error {
 			}
 		})
 	}
-	fresh := newSecrets(adds, 2)
+	fresh := testkit.Secrets(adds, 2)
 	addLat := make([]time.Duration, 0, adds)
 	var failures int
 	for _, s := range fresh {
@@ -121,33 +120,6 @@ func measure(n, maskers, adds int) error {
 	return nil
 }
 
-// newSecrets makes n secrets of the shapes engines hold: tokens, passwords
-// with symbols, and UUID-like keys; seed keeps two sets apart.
-func newSecrets(n int, seed uint64) []string {
-	rng := rand.New(rand.NewPCG(seed, seed))
-	const alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-	const symbols = alnum + "!@#%^&*()-_=+"
-	pick := func(alphabet string, k int) string {
-		b := make([]byte, k)
-		for i := range b {
-			b[i] = alphabet[rng.IntN(len(alphabet))]
-		}
-		return string(b)
-	}
-	out := make([]string, n)
-	for i := range out {
-		switch i % 3 {
-		case 0:
-			out[i] = "ghp_" + pick(alnum, 36)
-		case 1:
-			out[i] = pick(symbols, 12+rng.IntN(20))
-		default:
-			out[i] = fmt.Sprintf("%s-%s-%s", pick(alnum, 8), pick(alnum, 4), pick(alnum, 12))
-		}
-	}
-	return out
-}
-
 // jobRecord is about 57 KB of step logs, one known secret in it.
 func jobRecord(known []string) string {
 	var b strings.Builder
@@ -158,14 +130,6 @@ func jobRecord(known []string) string {
 		}
 	}
 	return b.String()
-}
-
-func liveHeap() uint64 {
-	runtime.GC()
-	debug.FreeOSMemory()
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	return m.HeapAlloc
 }
 
 // peakRSS is the process's high-water resident size (VmHWM), 0 where

@@ -45,3 +45,19 @@ func TestAssertNoLeak(t *testing.T) {
 		t.Error("clean text was reported")
 	}
 }
+
+func TestSecretsAreStable(t *testing.T) {
+	t.Parallel()
+	small, large, other := Secrets(5, 7), Secrets(50, 7), Secrets(5, 8)
+	for i, s := range small {
+		if large[i] != s {
+			t.Errorf("secret %d differs between n=5 and n=50", i)
+		}
+		if other[i] == s {
+			t.Errorf("secret %d is the same with another seed", i)
+		}
+	}
+	if len(large) != 50 || len(large[0]) != 40 || len(large[1]) != 20 || len(large[2]) != 44 {
+		t.Errorf("lengths %d, %d, %d, %d", len(large), len(large[0]), len(large[1]), len(large[2]))
+	}
+}
