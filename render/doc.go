@@ -121,8 +121,9 @@
 //   - or ~ takes or makes (checked before the filters that multiply
 //     sizes, like join and replace, build their result); and the memory
 //     a filter call may allocate: the filters that allocate many times
-//     their input (urlize 80×, wordwrap 20×, escapejs 16×, …) refuse an
-//     input over WithMaxOutput divided by that factor.
+//     their input (urlize 80×, truncatechars_html 48×, escapejs 32×,
+//     wordwrap 20×, …) refuse an input over WithMaxOutput divided by that
+//     factor.
 //   - WithCacheBytes: the memory of the cached parsed templates.
 //
 // Every loop iteration, macro call, filter and output checks the call's

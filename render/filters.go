@@ -127,16 +127,19 @@ func (b *binding) filter(fc *filterCall, in *pongo2.Value) (*pongo2.Value, *pong
 }
 
 // workFactor is, for pongo2's filters that allocate many times their input
-// before returning, about how many bytes they allocate per byte of input
-// (measured on 1 MiB of short words, of "a.com " and of 'é': urlize's
-// regular expression 80×, wordwrap's and truncatewords' word lists 17×,
-// escapejs' and iriencode's fmt calls 15×, make_list's and first's, last's
-// and random's rune conversions 8–20×). The others stay under 8×.
+// before returning, about how many bytes they allocate per byte of input,
+// measured on 1 MiB of short words, of "a.com ", of 'é' and of "<a><b>":
+// urlize's regular expression 80×, the HTML truncations' tag stacks 45×,
+// escapejs' fmt calls 25× (on text it escapes whole), wordwrap's and
+// truncatewords' word lists 17×, make_list's and first's, last's and
+// random's rune conversions 8–20×. The others stay under 8×.
 var workFactor = map[string]int{
 	"urlize": 80, "urlizetrunc": 80,
+	"truncatechars_html": 48, "truncatewords_html": 48,
+	"escapejs":  32,
 	"make_list": 20, "wordwrap": 20, "truncatewords": 20,
-	"escapejs": 16, "iriencode": 16,
-	"random": 12, "last": 12, "first": 8, "wordcount": 8, "linebreaks": 8,
+	"iriencode": 16,
+	"random":    12, "last": 12, "first": 8, "wordcount": 8, "linebreaks": 8,
 }
 
 // affords refuses an input that would make a filter of workFactor allocate
