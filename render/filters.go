@@ -73,21 +73,10 @@ func (b *binding) filter(fc *filterCall, in *pongo2.Value) (*pongo2.Value, *pong
 	x := b.x
 	fs := &x.t.plan.filters[fc.site]
 	b.filterCalls++
-	// A chain of filters in one expression runs without a tag or an output
-	// in between: each filter is where it stops (vals hands the context to
-	// the resolver, whose error says which reference it stopped).
-	if fs.name != "vals" {
-		if err := b.stopped(fs.site); err != nil {
-			return nil, err
-		}
-	}
 	if fs.prev < 0 && fs.block >= 0 {
 		in = x.unmarkBlock(fs, in)
 	}
-	if err := b.fits(fs.site, in); err != nil {
-		return nil, err
-	}
-	if err := b.affords(fs, in); err != nil {
+	if err := b.admits(fs, in); err != nil {
 		return nil, err
 	}
 	var prov provenance
@@ -124,6 +113,22 @@ func (b *binding) filter(fc *filterCall, in *pongo2.Value) (*pongo2.Value, *pong
 		return b.blockOutput(fs, out)
 	}
 	return out, nil
+}
+
+// admits checks a filter call before it runs: the call's context (a chain
+// of filters in one expression runs without a tag or an output in between;
+// vals hands the context to the resolver, whose error names the reference),
+// the size of its input, and the memory the filter would need for it.
+func (b *binding) admits(fs *filterSite, in *pongo2.Value) *pongo2.Error {
+	if fs.name != "vals" {
+		if err := b.stopped(fs.site); err != nil {
+			return err
+		}
+	}
+	if err := b.fits(fs.site, in); err != nil {
+		return err
+	}
+	return b.affords(fs, in)
 }
 
 // workFactor is, for pongo2's filters that allocate many times their input
