@@ -252,45 +252,64 @@ func (m *matcher) scanViews(b []byte, trig uint8, dst []span, depth int, budget 
 }
 
 // A match that holds a sequence reaches past it by at most reach decoded
-// bytes; in the text, each trigger byte in the way may stand in a sequence
-// (of this decoding or of one below it) of up to maxExpansion bytes.
-// reachBefore returns where that reach ends to the left of i; reachAhead,
-// to the right of a window's sequences.
+// bytes. In the text, each trigger byte in the way may start a sequence (of
+// this decoding or of one below it) of up to maxSeqLen bytes
+// (&ClockwiseContourIntegral; is 26 bytes for 3), the indentation after a
+// line break belongs to the break (a wrapped base64 line's), and no decoded
+// byte stands for more than maxExpansion bytes of text. reachBefore returns
+// where that reach ends to the left of i; reachAhead, to the right of a
+// window's sequences.
 func reachBefore(b []byte, i, reach int) int {
 	need, limit := reach, max(i-reach*maxExpansion, 0)
+	indent := 0 // spaces and tabs just walked, which a line break before them owns
 	for n := 0; n < need && i > limit; n++ {
 		i--
-		if isTriggerByte(b[i]) {
-			need += maxExpansion - 1
+		switch c := b[i]; {
+		case c == ' ' || c == '\t':
+			indent++
+			continue
+		case isTriggerByte(c):
+			need += seqAllowance
+			if c == '\n' {
+				need += indent
+			}
 		}
+		indent = 0
 	}
 	return i
 }
 
+// seqAllowance is how many bytes of text beyond itself a trigger byte may
+// stand for.
+const seqAllowance = maxSeqLen - 1
+
 // reachAhead finds where the reach of a window's sequences ends, given
 // their ends in order, walking each byte of the text at most twice for all
-// the windows of a decoder (one reachAfter per sequence cost the text's
-// length times the longest secret's where escapes are dense).
+// the windows of a decoder (one reachBefore-like walk per sequence cost the
+// text's length times the longest secret's where escapes are dense).
 //
-// Walking from x, reachAfter stops where the bytes walked reach the reach
-// plus maxExpansion-1 for each trigger byte among them: where the level G
-// (up one for a plain byte, down maxExpansion-2 for a trigger byte) first
-// stands reach above G(x). G rises one at a time, so it meets that level
-// exactly; the sequence whose end has the highest G reaches the furthest,
-// and the window ends where G meets that level plus reach, or
+// Walking right from x, the reach ends where the bytes walked reach the
+// reach plus seqAllowance for each trigger byte among them (indentation
+// after a line break not counted): where the level G (up one for a plain
+// byte, down seqAllowance-1 for a trigger byte, flat over indentation)
+// first stands reach above G(x). G rises one at a time, so it meets that
+// level exactly; the sequence whose end has the highest G reaches the
+// furthest, and the window ends where G meets that level plus reach, or
 // reach·maxExpansion bytes past the last sequence, whichever comes first.
 type reachAhead struct {
 	b     []byte
 	reach int
 
 	at, level   int // G at at, for the sequences' ends
+	atIndent    bool
 	end, endLvl int // how far the walk went, and G there
+	endIndent   bool
 	target      int // the level the window's end must meet (math.MinInt: a new window)
 }
 
 func (r *reachAhead) levelAt(x int) int {
 	for ; r.at < x; r.at++ {
-		r.level += levelStep(r.b[r.at])
+		r.level += levelStep(r.b[r.at], &r.atIndent)
 	}
 	return r.level
 }
@@ -301,22 +320,28 @@ func (r *reachAhead) extend(x int) int {
 	g := r.levelAt(x)
 	r.target = max(r.target, g+r.reach)
 	if r.end < x {
-		r.end, r.endLvl = x, g
+		r.end, r.endLvl, r.endIndent = x, g, r.atIndent
 	}
 	for limit := min(x+r.reach*maxExpansion, len(r.b)); r.end < limit && r.endLvl < r.target; r.end++ {
-		r.endLvl += levelStep(r.b[r.end])
+		r.endLvl += levelStep(r.b[r.end], &r.endIndent)
 	}
 	return r.end
 }
 
-func levelStep(c byte) int {
-	if isTriggerByte(c) {
-		return 2 - maxExpansion
+// levelStep is how G changes over c; indent says whether c stands in the
+// indentation after a line break, and is updated for the next byte.
+func levelStep(c byte, indent *bool) int {
+	switch {
+	case *indent && (c == ' ' || c == '\t'):
+		return 0
+	case isTriggerByte(c):
+		*indent = c == '\n'
+		return 1 - seqAllowance
 	}
+	*indent = false
 	return 1
 }
 
-// isTriggerByte reports whether c may start or stand in an escape sequence.
 func isTriggerByte(c byte) bool {
 	return uint8(foldTrig[c]>>8)&viewTriggers != 0 || c == '\r' || c == '+'
 }
@@ -522,18 +547,19 @@ func shellQuoteAt(b []byte, i int) (seq, bool) {
 }
 
 // Base64 wrapped in lines (PEM at 64 columns, MIME and coreutils at 76) is
-// joined where a line of minWrap to maxWrap base64 characters, a multiple
-// of 4, is followed by another line of base64 (indented or not).
+// joined where a line of minWrap to maxWrap base64 characters is followed
+// by another line of base64 (indented or not).
 const (
 	minWrap = 32
 	maxWrap = 256
 )
 
 // base64BreakAt reads the line break at b[i] == '\n' (with a '\r' before it
-// and the next line's indentation) when it cuts base64 text in lines. A
-// line that runs from the start of b may have begun before it (a Writer
-// keeps only the tail of what it was given, a log line may start inside
-// a block), so any length up to maxWrap will do for it.
+// and the next line's indentation) when it cuts base64 text in lines of
+// minWrap to maxWrap characters, of any width (base64 -w 70 writes lines
+// that are not whole quanta). A Writer keeps the whole of such a line when
+// it keeps any of it (see streamWriter.keepTail), so the length it sees is
+// the line's.
 func base64BreakAt(b []byte, i int) (seq, bool) {
 	start := i
 	if start > 0 && b[start-1] == '\r' {
@@ -543,7 +569,7 @@ func base64BreakAt(b []byte, i int) (seq, bool) {
 	for j := start - 1; j >= 0 && isBase64(b[j]) && n <= maxWrap; j-- {
 		n++
 	}
-	if cut := n == start; n == 0 || n > maxWrap || !cut && (n < minWrap || n%4 != 0) {
+	if n < minWrap || n > maxWrap {
 		return seq{}, false
 	}
 	end := i + 1

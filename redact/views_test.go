@@ -31,8 +31,9 @@ func TestDecoders(t *testing.T) {
 		{"another quote in quotes", `'it'"'"'s'`, "'it's'"},
 		{"PEM", strings.Repeat("A", 64) + "\n" + strings.Repeat("B", 8), strings.Repeat("A", 64) + strings.Repeat("B", 8)},
 		{"MIME, indented", strings.Repeat("A", 76) + "\r\n    BBBB", strings.Repeat("A", 76) + "BBBB"},
-		{"a line cut by the start of the text", strings.Repeat("A", 35) + "\n" + strings.Repeat("B", 8), strings.Repeat("A", 35) + strings.Repeat("B", 8)},
-		{"not base64 lines", "k " + strings.Repeat("A", 63) + "\nBBBB\n" + strings.Repeat("A", 64) + "\n\n", "k " + strings.Repeat("A", 63) + "\nBBBB\n" + strings.Repeat("A", 64) + "\n\n"},
+		{"any width", strings.Repeat("A", 70) + "\n" + strings.Repeat("B", 8), strings.Repeat("A", 70) + strings.Repeat("B", 8)},
+		{"not base64 lines", strings.Repeat("A", 31) + "\nBBBB\n" + strings.Repeat("A", 64) + "\n\n", strings.Repeat("A", 31) + "\nBBBB\n" + strings.Repeat("A", 64) + "\n\n"},
+		{"a short first line", "deploy\ning service", "deploy\ning service"},
 	}
 	for _, tt := range tests {
 		b := []byte(tt.in)
@@ -101,12 +102,20 @@ func TestViewBudgetFailsClosed(t *testing.T) {
 
 // reachAfterWalk is the walk reachAhead replaces (one per sequence, which
 // cost the text's length times the longest secret's where escapes are
-// dense): the reach a window's end must never fall short of.
+// dense), with reachBefore's accounting: the reach a window's end must
+// never fall short of.
 func reachAfterWalk(b []byte, i, reach int) int {
 	need, limit := reach, min(i+reach*maxExpansion, len(b))
+	indent := false
 	for n := 0; n < need && i < limit; n++ {
-		if isTriggerByte(b[i]) {
-			need += maxExpansion - 1
+		switch c := b[i]; {
+		case indent && (c == ' ' || c == '\t'):
+			need++
+		case isTriggerByte(c):
+			need += seqAllowance
+			indent = c == '\n'
+		default:
+			indent = false
 		}
 		i++
 	}
@@ -118,7 +127,7 @@ func reachAfterWalk(b []byte, i, reach int) int {
 func TestReachAheadCoversEveryWalk(t *testing.T) {
 	t.Parallel()
 	rng := rand.New(rand.NewPCG(5, 5))
-	alphabet := []byte(`ab%\&'+` + "\r")
+	alphabet := []byte(`ab%\&'+ ` + "\r\n")
 	for range 2000 {
 		b := make([]byte, 1+rng.IntN(3000))
 		density := 1 + rng.IntN(len(alphabet)*4)

@@ -175,6 +175,7 @@ func (sw *streamWriter) keepTail(cursor, hold int, final bool) {
 	for n := 0; keep > 0 && buf[keep-1] == '\\' && n < 256; n++ {
 		keep--
 	}
+	keep = base64LineStart(buf, keep)
 	if final || sw.dropping {
 		keep = len(buf)
 	}
@@ -188,19 +189,23 @@ func (sw *streamWriter) keepTail(cursor, hold int, final bool) {
 // later input completes starts at most maxLen-1 decoded bytes before the end,
 // widening reaches one byte further back, and the margin also keeps the
 // whole of a hit whose widening the end cut short and a partial "secretref+"
-// prefix. An escape sequence makes one decoded byte out of up to
-// maxExpansion bytes of text, and each holds a trigger byte: every trigger
-// byte in the tail lengthens the hold by as much.
+// prefix. Escape sequences and line breaks in the tail lengthen it as they
+// lengthen a reach (see reachBefore).
 func holdBack(buf []byte, maxLen int) int {
-	base := max(maxLen+4, len("secretref+"))
-	bound := min(len(buf), base*maxExpansion)
-	need := base
-	n := 0
-	for n < need && n < bound {
-		n++
-		if uint8(foldTrig[buf[len(buf)-n]]>>8)&viewTriggers != 0 || buf[len(buf)-n] == '\r' {
-			need += maxExpansion - 1
-		}
+	return len(buf) - reachBefore(buf, len(buf), max(maxLen+4, len("secretref+")))
+}
+
+// base64LineStart returns where the run of base64 characters that ends at
+// keep starts, when it is short enough to be a wrapped line, keep
+// otherwise: a line break's decoder measures the run before it, and a
+// Writer that kept only its tail would see a run too short to join.
+func base64LineStart(buf []byte, keep int) int {
+	i := keep
+	for i > 0 && keep-i <= maxWrap && isBase64(buf[i-1]) {
+		i--
 	}
-	return n
+	if keep-i > maxWrap {
+		return keep
+	}
+	return i
 }

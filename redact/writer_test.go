@@ -258,3 +258,47 @@ func wrapLines(s string, width int, eol string) string {
 	b.WriteString(s)
 	return b.String()
 }
+
+// What the Writer holds back counts, for each trigger byte, a whole escape
+// sequence and the indentation after a line break: a secret of 20 '∲'
+// written as &ClockwiseContourIntegral; (26 bytes for 3) and base64
+// indented 60 columns showed at some cuts when each trigger counted 16
+// bytes. Base64 wrapped at widths that are not whole quanta (base64 -w 70)
+// is joined too.
+func TestWriterHoldsLongSequences(t *testing.T) {
+	t.Parallel()
+	entities := strings.Repeat("\u2232", 20) + "tail"
+	indented := strings.Repeat("s3cr3t-key-material/", 10)
+	wide := "correct horse battery staple, and a long enough secret value 0123456789"
+	tests := []struct {
+		name, secret, text string
+	}{
+		{"long named references", entities, "x " + strings.Repeat("&ClockwiseContourIntegral;", 20) + "tail y"},
+		{"long named references, escaped twice", entities, "x " + strings.Repeat("&amp;ClockwiseContourIntegral;", 20) + "tail y"},
+		{"base64 indented 60 columns", indented, "key: |\n" + indentLines(wrapLines(base64.StdEncoding.EncodeToString([]byte(indented)), 64, "\n"), 60) + "\nnext: 1\n"},
+		{"base64 indented 80 columns, CRLF", indented, "key: |\r\n" + indentLines(wrapLines(base64.StdEncoding.EncodeToString([]byte(indented)), 64, "\r\n"), 80) + "\r\nnext: 1\r\n"},
+		{"base64 at 70 columns", wide, "data:\n" + wrapLines(base64.StdEncoding.EncodeToString([]byte(wide)), 70, "\n") + "\nend\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := newRedactor(t)
+			r.Add(tt.secret)
+			want := r.String(tt.text)
+			if want == tt.text {
+				t.Fatal("String masks nothing")
+			}
+			for cut := range len(tt.text) + 1 {
+				if got := writeInPieces(t, r, tt.text, cut); got != want {
+					t.Fatalf("cut at %d: the Writer's output differs from String's:\n%s", cut, testkit.Hide(got, tt.secret))
+				}
+			}
+		})
+	}
+}
+
+// indentLines puts n spaces before each line of s.
+func indentLines(s string, n int) string {
+	pad := strings.Repeat(" ", n)
+	return pad + strings.ReplaceAll(s, "\n", "\n"+pad)
+}
