@@ -319,6 +319,9 @@ func jsHexEscape(s string) string {
 			b.WriteRune(r)
 		case r < utf8.RuneSelf:
 			fmt.Fprintf(&b, `\x%02x`, r)
+		case r > 0xFFFF: // a surrogate pair, as JavaScript writes it
+			r1, r2 := utf16.EncodeRune(r)
+			fmt.Fprintf(&b, `\u%04x\u%04x`, r1, r2)
 		default:
 			fmt.Fprintf(&b, `\u%04x`, r)
 		}

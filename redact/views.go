@@ -557,9 +557,9 @@ const (
 // base64BreakAt reads the line break at b[i] == '\n' (with a '\r' before it
 // and the next line's indentation) when it cuts base64 text in lines of
 // minWrap to maxWrap characters, of any width (base64 -w 70 writes lines
-// that are not whole quanta). A Writer keeps the whole of such a line when
-// it keeps any of it (see streamWriter.keepTail), so the length it sees is
-// the line's.
+// that are not whole quanta). The line is the run of base64 characters
+// before the break; a Writer keeps the whole run when it keeps any of it
+// (see base64LineStart), so the length it sees is the run's.
 func base64BreakAt(b []byte, i int) (seq, bool) {
 	start := i
 	if start > 0 && b[start-1] == '\r' {
