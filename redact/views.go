@@ -342,6 +342,8 @@ func levelStep(c byte, indent *bool) int {
 	return 1
 }
 
+// isTriggerByte reports whether c may start or stand in an escape sequence
+// (of any decoder, a line break of wrapped base64 included).
 func isTriggerByte(c byte) bool {
 	return uint8(foldTrig[c]>>8)&viewTriggers != 0 || c == '\r' || c == '+'
 }
@@ -559,7 +561,7 @@ const (
 // minWrap to maxWrap characters, of any width (base64 -w 70 writes lines
 // that are not whole quanta). The line is the run of base64 characters
 // before the break; a Writer keeps the whole run when it keeps any of it
-// (see base64LineStart), so the length it sees is the run's.
+// (see base64RunStart), so the length it sees is the run's.
 func base64BreakAt(b []byte, i int) (seq, bool) {
 	start := i
 	if start > 0 && b[start-1] == '\r' {

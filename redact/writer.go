@@ -175,7 +175,7 @@ func (sw *streamWriter) keepTail(cursor, hold int, final bool) {
 	for n := 0; keep > 0 && buf[keep-1] == '\\' && n < 256; n++ {
 		keep--
 	}
-	keep = base64LineStart(buf, keep)
+	keep = base64RunStart(buf, keep)
 	if final || sw.dropping {
 		keep = len(buf)
 	}
@@ -195,11 +195,11 @@ func holdBack(buf []byte, maxLen int) int {
 	return len(buf) - reachBefore(buf, len(buf), max(maxLen+4, len("secretref+")))
 }
 
-// base64LineStart returns where the run of base64 characters that ends at
+// base64RunStart returns where the run of base64 characters that ends at
 // keep starts, when it is short enough to be a wrapped line, keep
 // otherwise: a line break's decoder measures the run before it, and a
 // Writer that kept only its tail would see a run too short to join.
-func base64LineStart(buf []byte, keep int) int {
+func base64RunStart(buf []byte, keep int) int {
 	i := keep
 	for i > 0 && keep-i <= maxWrap && isBase64(buf[i-1]) {
 		i--
