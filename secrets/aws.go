@@ -36,20 +36,9 @@ func awsCredentials(ctx context.Context, key string) error {
 	if err != nil {
 		return nil // vals will say what is wrong
 	}
-	profile := p.Query.Get("profile")
-	fromQuery := profile != ""
-	if profile == "" && os.Getenv("FORCE_AWS_PROFILE") == "true" {
-		profile = os.Getenv("AWS_PROFILE")
-	}
+	profile, fromQuery := valsProfile(p)
 	load := func(profile string) error {
-		opts := []func(*awsconfig.LoadOptions) error{awsconfig.WithLogger(logging.Nop{})}
-		if region := p.Query.Get("region"); region != "" {
-			opts = append(opts, awsconfig.WithRegion(region))
-		}
-		if profile != "" {
-			opts = append(opts, awsconfig.WithSharedConfigProfile(profile))
-		}
-		cfg, err := awsconfig.LoadDefaultConfig(ctx, opts...)
+		cfg, err := awsconfig.LoadDefaultConfig(ctx, awsLoadOptions(p, profile)...)
 		if err != nil {
 			return err
 		}
@@ -76,4 +65,31 @@ func awsCredentials(ctx context.Context, key string) error {
 // isAWS reports whether a reference (without "ref+") goes to an AWS provider.
 func isAWS(key string) bool {
 	return awsSchemes[strings.ToLower(ref.Scheme(key))]
+}
+
+// valsProfile is the AWS profile vals uses for a reference, as its
+// awsclicompat picks it: the profile= query, or AWS_PROFILE when
+// FORCE_AWS_PROFILE is "true". fromQuery says it came from the reference.
+func valsProfile(p ref.Parts) (profile string, fromQuery bool) {
+	if profile = p.Query.Get("profile"); profile != "" {
+		return profile, true
+	}
+	if os.Getenv("FORCE_AWS_PROFILE") == "true" {
+		return os.Getenv("AWS_PROFILE"), false
+	}
+	return "", false
+}
+
+// awsLoadOptions configures the AWS SDK as vals does for a reference (its
+// region= query and profile), with the SDK's logger silent: it writes to
+// the host's stderr otherwise.
+func awsLoadOptions(p ref.Parts, profile string, more ...func(*awsconfig.LoadOptions) error) []func(*awsconfig.LoadOptions) error {
+	opts := append([]func(*awsconfig.LoadOptions) error{awsconfig.WithLogger(logging.Nop{})}, more...)
+	if region := p.Query.Get("region"); region != "" {
+		opts = append(opts, awsconfig.WithRegion(region))
+	}
+	if profile != "" {
+		opts = append(opts, awsconfig.WithSharedConfigProfile(profile))
+	}
+	return opts
 }

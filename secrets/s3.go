@@ -89,20 +89,8 @@ func (r *s3Reader) Get(ctx context.Context, reference string) (string, error) {
 // client builds the client one reference asks for, as vals' awsclicompat
 // does, with a silent logger.
 func (r *s3Reader) client(ctx context.Context, p ref.Parts) (*s3.Client, error) {
-	opts := []func(*awsconfig.LoadOptions) error{
-		awsconfig.WithLogger(logging.Nop{}), awsconfig.WithClientLogMode(0), awsconfig.WithHTTPClient(r.http),
-	}
-	if region := p.Query.Get("region"); region != "" {
-		opts = append(opts, awsconfig.WithRegion(region))
-	}
-	profile := p.Query.Get("profile")
-	if profile == "" && os.Getenv("FORCE_AWS_PROFILE") == "true" {
-		profile = os.Getenv("AWS_PROFILE")
-	}
-	if profile != "" {
-		opts = append(opts, awsconfig.WithSharedConfigProfile(profile))
-	}
-	cfg, err := awsconfig.LoadDefaultConfig(ctx, opts...)
+	profile, _ := valsProfile(p)
+	cfg, err := awsconfig.LoadDefaultConfig(ctx, awsLoadOptions(p, profile, awsconfig.WithClientLogMode(0), awsconfig.WithHTTPClient(r.http))...)
 	if err != nil {
 		return nil, newError(ErrBackend, "cannot load the AWS configuration (the SDK's message is withheld)")
 	}
