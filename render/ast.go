@@ -1,8 +1,8 @@
 package render
 
-// The syntax tree the parser (parse.go) builds from both template
-// languages. The analysis (flow.go, check.go) reads it; the emitter
-// (emit.go) writes it out again as the pongo2 template that runs.
+// The syntax tree the parser builds from both template languages. The
+// checks read it, and the evaluator runs it. After a template is compiled
+// its tree is never written again: concurrent renders share it.
 
 type expr interface{ offset() int }
 
@@ -17,6 +17,7 @@ type pathExpr struct {
 	off   int
 	root  string
 	steps []pathStep
+	key   string // "root.a.0" when no step is a subscript: the taint cache's key
 }
 
 type pathStep struct {
@@ -40,7 +41,6 @@ type callExpr struct {
 	name   string
 	args   []expr
 	kwargs []kwarg
-	site   int
 }
 
 type kwarg struct {
@@ -55,8 +55,10 @@ type filterExpr struct {
 	name   string
 	args   []expr
 	kwargs []kwarg
-	tera   bool // written with parentheses, Tera's way
-	site   int
+	paren  bool       // written name(k=v, ...), Tera's way
+	colon  bool       // written name:arg, Django's way
+	def    *filterDef // the table's entry (set by the checks)
+	reads  []string   // variables the input reads, for errors (up to 3)
 }
 
 type unaryExpr struct {
@@ -75,7 +77,6 @@ type binaryExpr struct {
 type concatExpr struct {
 	off   int
 	items []expr
-	site  int
 }
 
 // testExpr is Tera's "x is [not] name(args)".
@@ -85,7 +86,6 @@ type testExpr struct {
 	name   string
 	negate bool
 	args   []expr
-	site   int
 }
 
 func (e *litExpr) offset() int    { return e.off }
@@ -106,10 +106,9 @@ type textNode struct {
 }
 
 type outputNode struct {
-	off  int
-	x    expr
-	id   int  // index in plan.outputs
-	mark bool // inside a {% filter %} that resolves references: data is marked (provenance.go)
+	off   int
+	x     expr
+	paths []varPath // the variables it reads that must exist
 }
 
 type ifNode struct {
@@ -130,8 +129,6 @@ type forNode struct {
 	sorted    bool
 	body      []node
 	empty     []node
-	id        int
-	textBytes int // plain text in the body, counted against the output budget per iteration
 }
 
 type setNode struct {
@@ -151,7 +148,6 @@ type macroNode struct {
 	name   string
 	params []kwarg // val is the default, or nil
 	body   []node
-	id     int
 }
 
 // filterBlock is {% filter a|b %}body{% endfilter %}: chain[0].in is nil.
@@ -159,5 +155,4 @@ type filterBlock struct {
 	off   int
 	chain []*filterExpr
 	body  []node
-	id    int
 }

@@ -5,8 +5,6 @@ import (
 	"maps"
 	"slices"
 	"strings"
-
-	"github.com/flosch/pongo2/v6"
 )
 
 // validate checks what the parser cannot see token by token: that every
@@ -119,58 +117,51 @@ func (v *validator) call(c *callExpr) {
 
 func (v *validator) filter(f *filterExpr) {
 	v.reserved(f.off, f.name)
-	spec, own := ownFilters[f.name]
-	if own && spec.impl == nil {
-		own = false
-	}
+	def := lookupFilter(f)
 	switch {
-	case bannedFilters[f.name] != "":
-		v.fail(f.off, "the filter %s is not supported: %s", f.name, bannedFilters[f.name])
+	case def == nil && filterTable[filterKey{f.name, tera}] != nil:
+		v.fail(f.off, "the filter %s is Tera's: write %s(%s=...)", f.name, f.name, strings.Join(filterTable[filterKey{f.name, tera}].kwargs, "=..., "))
 		return
-	case !own && !pongo2.FilterExists(f.name):
+	case def == nil:
 		v.fail(f.off, "unknown filter %q", f.name)
 		return
+	case def.refused != "":
+		v.fail(f.off, "the filter %s is not supported: %s", f.name, def.refused)
+		return
 	}
-	if !f.tera {
-		if len(f.args) > 0 && own && spec.django && len(spec.kwargs) == 0 {
-			v.fail(f.off, "the filter %s takes no argument after ':'", f.name)
-		}
-	} else {
-		if !own && len(f.kwargs) > 0 {
-			v.fail(f.off, "the filter %s takes no named arguments (write %s:value)", f.name, f.name)
-		}
+	f.def = def
+	if f.colon && len(def.kwargs) == 0 {
+		v.fail(f.off, "the filter %s takes no argument after ':'", f.name)
+	}
+	if f.paren {
 		for _, kw := range f.kwargs {
-			if own && !slices.Contains(spec.kwargs, kw.name) {
+			if def.dialect&tera == 0 {
+				v.fail(f.off, "the filter %s takes no named arguments (write %s:value)", f.name, f.name)
+			} else if !slices.Contains(def.kwargs, kw.name) {
 				v.fail(f.off, "the filter %s has no argument %s", f.name, kw.name)
 			}
 		}
-		for _, req := range ownRequired(spec, own) {
+	}
+	if f.paren || !f.colon && def.dialect&tera != 0 {
+		for _, req := range def.required {
 			if !slices.ContainsFunc(f.kwargs, func(k kwarg) bool { return k.name == req }) {
 				v.fail(f.off, "the filter %s needs the argument %s=", f.name, req)
 			}
 		}
 	}
-	if !f.tera && own && !pongo2.FilterExists(f.name) && len(spec.required) > len(f.args) {
-		v.fail(f.off, "the filter %s is written %s(%s=...)", f.name, f.name, strings.Join(spec.required, "=..., "))
-	}
-	if sizedFilters[f.name] && !sizeArgOK(f) {
+	if def.sized && !sizeArgOK(f) {
 		v.fail(f.off, "the argument of %s must be a number from -%d to %d written in the template", f.name, maxFilterSize, maxFilterSize)
 	}
-}
-
-func ownRequired(spec *filterSpec, own bool) []string {
-	if !own {
-		return nil
+	if f.in != nil {
+		seen := map[string]bool{}
+		walkExpr(f.in, func(e expr) {
+			if p, ok := e.(*pathExpr); ok && len(f.reads) < 3 && !seen[p.root] {
+				seen[p.root] = true
+				f.reads = append(f.reads, p.root)
+			}
+		})
 	}
-	return spec.required
 }
-
-// Filters that build a string as long as their argument says: a template
-// could make the engine allocate gigabytes ({{ x|ljust:999999999 }}). Their
-// argument must be a literal of the template, within bounds.
-var sizedFilters = map[string]bool{"center": true, "ljust": true, "rjust": true, "floatformat": true}
-
-const maxFilterSize = 1000
 
 // sizeArgOK reports whether f has no argument or a literal one within
 // bounds, read the way pongo2's Value.Integer reads it.
@@ -199,20 +190,14 @@ func sizeArgOK(f *filterExpr) bool {
 	return n >= -maxFilterSize && n <= maxFilterSize
 }
 
-// Tera's tests the engine knows, and how many arguments each takes.
-var tests = map[string]int{
-	"defined": 0, "undefined": 0, "none": 0, "string": 0, "number": 0, "odd": 0, "even": 0,
-	"iterable": 0, "object": 0, "divisibleby": 1, "starting_with": 1, "ending_with": 1, "containing": 1,
-}
-
 func (v *validator) test(t *testExpr) {
-	n, ok := tests[t.name]
+	def, ok := testTable[t.name]
 	if !ok {
 		v.fail(t.off, "unknown test %q", t.name)
 		return
 	}
-	if len(t.args) != n {
-		v.fail(t.off, "the test %s takes %d arguments", t.name, n)
+	if len(t.args) != def.args {
+		v.fail(t.off, "the test %s takes %d arguments", t.name, def.args)
 	}
 	if t.name == "defined" || t.name == "undefined" {
 		p, ok := t.x.(*pathExpr)
@@ -223,9 +208,9 @@ func (v *validator) test(t *testExpr) {
 }
 
 // recursion refuses a macro that calls itself, directly or through other
-// macros: pongo2 would recurse until the goroutine's stack overflows, which
-// ends the process. A macro's name read without a call counts as a call:
-// pongo2 calls a function it finds in a variable.
+// macros: the evaluator would recurse until the call's depth budget stops
+// it, after work exponential in the depth. A macro's name read without a
+// call counts as a call, as pongo2 counted it.
 func (v *validator) recursion() {
 	calls := v.callGraph()
 	state := map[string]int{} // 1: on the path, 2: done

@@ -4,11 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
-
-	"github.com/flosch/pongo2/v6"
 )
 
 // Resolver resolves the vals references in s (a string holding at least one
@@ -36,69 +35,57 @@ type Engine struct {
 	cfg      *config
 	dataRefs map[string]bool
 
-	// mu guards set: pongo2's TemplateSet.FromString writes to the set
-	// without a lock. Only parsing takes it; rendering a cached template
-	// does not.
-	mu  sync.Mutex
-	set *pongo2.TemplateSet
-
+	mu     sync.Mutex // taken to parse, so that a template is parsed once
 	cache  *templateCache
 	parses atomic.Int64 // templates parsed (read by tests)
 }
 
-// compiled is a template as the engine keeps it in its cache.
+// compiled is a template as the engine keeps it in its cache: its tree and
+// what the evaluator needs to know about it.
 type compiled struct {
-	tpl  *pongo2.Template
-	plan *plan
-	err  *Error // a template that does not compile is cached with its error
-	size int    // estimated bytes held
+	nodes   []node
+	lines   lineIndex
+	macros  map[string]*macroNode
+	outputs []*outputNode
+	// single is the template's one {{ expression }} when it has nothing
+	// else but white space, so RenderValue may return its value as is.
+	single *outputNode
+	// tagless: the template has no {% %} tag, so its outputs run in order
+	// with only the call's variables in scope, and are checked all at once
+	// before it runs.
+	tagless bool
+	err     *Error // a template that does not compile is cached with its error
+	size    int    // estimated bytes held
 }
 
 // New returns an engine whose | vals filter resolves references with r.
-// It fails when an option's argument is wrong, naming the option, and with
-// ErrFilterConflict when pongo2's global filter map holds a filter of the
-// name this package registers that is not this package's.
+// It fails when r is nil or an option is nil or given a wrong argument,
+// naming every such option.
 func New(r Resolver, opts ...Option) (*Engine, error) {
+	var errs []error
 	if r == nil {
-		return nil, errors.New("render: New needs a Resolver")
+		errs = append(errs, errors.New("render: New needs a Resolver"))
 	}
 	cfg := newConfig()
-	for _, opt := range opts {
+	for i, opt := range opts {
+		if opt == nil {
+			errs = append(errs, fmt.Errorf("render: option %d is nil", i+1))
+			continue
+		}
 		opt(cfg)
 	}
-	if err := cfg.validate(); err != nil {
-		return nil, err
+	errs = append(errs, cfg.validate()...)
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
 	}
-	set, err := newTemplateSet()
-	if err != nil {
-		return nil, err
-	}
-	e := &Engine{resolver: r, cfg: cfg, set: set, cache: newTemplateCache(cfg.cacheBytes.n)}
+	e := &Engine{resolver: r, cfg: cfg, cache: newTemplateCache(cfg.cacheBytes.n)}
 	if len(cfg.dataSchemes) > 0 {
 		e.dataRefs = map[string]bool{}
 		for _, s := range cfg.dataSchemes {
 			e.dataRefs[s] = true
 		}
 	}
-	if err := e.probe(); err != nil {
-		return nil, err
-	}
 	return e, nil
-}
-
-// probe renders a template with a filter, to make sure the filter pongo2
-// binds is this package's: a host may have registered one of that name
-// before this package's init ran, or replaced it with pongo2.ReplaceFilter.
-func (e *Engine) probe() error {
-	t := e.parse(`{{ "" | upper }}`)
-	if t.err != nil {
-		return ErrFilterConflict
-	}
-	b := newBinding(context.Background(), e, nil)
-	if _, _, err := b.execute(t, false); err != nil || b.filterCalls != 1 {
-		return ErrFilterConflict
-	}
-	return nil
 }
 
 // Render renders tmpl with vars and returns the text. A string without
@@ -117,9 +104,9 @@ func (e *Engine) Render(ctx context.Context, tmpl string, vars map[string]any) (
 	if err != nil {
 		return "", err
 	}
-	b := newBinding(ctx, e, vars)
-	defer b.finish()
-	s, _, err := b.execute(t, false)
+	x := newExecution(ctx, e, vars)
+	defer x.finish()
+	s, _, err := x.execute(t, false)
 	return s, err
 }
 
@@ -167,16 +154,9 @@ func (t *compiled) result() (*compiled, error) {
 	return t, nil
 }
 
-// parse parses src with this package's parser, checks it, and has pongo2
-// parse the template emitted from it (emit.go). The caller holds e.mu,
-// except in New.
-func (e *Engine) parse(src string) (t *compiled) {
+// parse parses and checks src. The caller holds e.mu.
+func (e *Engine) parse(src string) *compiled {
 	e.parses.Add(1)
-	defer func() {
-		if r := recover(); r != nil {
-			t = &compiled{err: &Error{Kind: ErrParse, Detail: "pongo2 panicked while parsing"}, size: len(src)}
-		}
-	}()
 	nodes, err := parseTemplate(src, e.cfg.maxDepth.n)
 	if err == nil {
 		err = validate(src, nodes)
@@ -188,103 +168,56 @@ func (e *Engine) parse(src string) (t *compiled) {
 		}
 		return &compiled{err: pe, size: len(src)}
 	}
-	out, p := emit(src, nodes, newFlow(nodes))
-	tpl, err := e.set.FromString(out)
-	if err != nil {
-		return &compiled{err: parseError(err, p), size: len(src)}
-	}
-	return &compiled{tpl: tpl, plan: p, size: estimateSize(src, out, p.textBytes)}
+	return newCompiled(src, nodes)
 }
 
-// estimateSize guesses what a parsed template holds in memory: pongo2's
-// tokens and nodes take about 40 bytes per byte of the emitted template's
-// tags (a 60 KiB template of outputs takes 6.4 MB, measured with
-// runtime.MemStats), plain text its own size, plus the source and the plan.
-func estimateSize(src, emitted string, textBytes int) int {
-	return 40*(len(emitted)-textBytes) + textBytes + 2*len(src) + 4096
-}
-
-// parseError turns pongo2's parse error of the emitted template into an
-// *Error placed in the template as written. The parser and the checks
-// accept only what pongo2 parses, so this is a bug of this package's when
-// it happens; the message says so without quoting anything.
-func parseError(err error, p *plan) *Error {
-	e := &Error{Kind: ErrParse, Detail: "pongo2 refused the template as the engine rewrote it"}
-	var perr *pongo2.Error
-	if errors.As(err, &perr) {
-		e.Line, e.Column = p.original(perr.Line, perr.Column)
-	}
-	return e
-}
-
-// Tags and filters are banned per template set, so pongo2's global state is
-// left alone. The parser refuses these tags already (parse.go); the ban is
-// a second fence.
-var bannedTags = []string{"include", "import", "extends", "block", "ssi", "cycle", "ifchanged", "lorem",
-	"firstof", "autoescape", "spaceless", "now", "widthratio", "templatetag", "ifequal", "ifnotequal"}
-
-// bannedFilters are pongo2 filters templates may not use, with the reason.
-var bannedFilters = map[string]string{
-	"stringformat": "its format can ask for any width, or take it from the data",
-	"random":       "a render must give the same output twice",
-}
-
-// newTemplateSet returns a pongo2 template set of the engine's own: no
-// files, no banned tags or filters.
-func newTemplateSet() (*pongo2.TemplateSet, error) {
-	set := pongo2.NewSet("hushflow-render", noFiles{})
-	for _, tag := range bannedTags {
-		if err := set.BanTag(tag); err != nil { // all are pongo2 built-ins
-			return nil, fmt.Errorf("render: %w", err)
+func newCompiled(src string, nodes []node) *compiled {
+	t := &compiled{nodes: nodes, lines: newLineIndex(src), macros: map[string]*macroNode{}, tagless: true}
+	blank := 0
+	var top *outputNode
+	for _, n := range nodes {
+		switch x := n.(type) {
+		case *outputNode:
+			top = x
+		case *textNode:
+			if strings.TrimSpace(x.text) == "" {
+				blank++
+			}
+		default:
+			t.tagless = false
 		}
 	}
-	for filter := range bannedFilters {
-		if err := set.BanFilter(filter); err != nil {
-			return nil, fmt.Errorf("render: %w", err)
+	walkNodes(nodes, func(n node) bool {
+		switch x := n.(type) {
+		case *outputNode:
+			x.paths = requiredPaths(x.x, t.lines)
+			t.outputs = append(t.outputs, x)
+		case *macroNode:
+			t.macros[x.name] = x
 		}
+		return true
+	})
+	if len(t.outputs) == 1 && len(nodes) == blank+1 && t.tagless {
+		t.single = top
 	}
-	return set, nil
+	allExprs(nodes, func(x expr) {
+		if p, ok := x.(*pathExpr); ok && !slices.ContainsFunc(p.steps, func(s pathStep) bool { return s.kind == stepSub }) {
+			p.key = (&varPath{root: p.root, parts: toParts(p.steps)}).name(len(p.steps))
+		}
+	})
+	t.size = estimateSize(src, nodes)
+	return t
 }
 
-// noFiles is the engine's template loader: templates come from strings only.
-type noFiles struct{}
+// estimateSize guesses what a parsed template holds in memory: its source
+// and line index, and about 200 bytes a node and expression.
+func estimateSize(src string, nodes []node) int {
+	n := 0
+	walkNodes(nodes, func(node) bool { n++; return true })
+	allExprs(nodes, func(expr) { n++ })
+	return 2*len(src) + 200*n + 1024
+}
 
-var errNoFiles = errors.New("render: templates cannot read files")
-
-func (noFiles) Abs(_, name string) string     { return name }
-func (noFiles) Get(string) (io.Reader, error) { return nil, errNoFiles }
-
-// reservedPrefix starts every name the engine adds to templates; templates
-// may not use such names themselves.
+// reservedPrefix starts names templates may not use; they are kept for
+// the engine.
 const reservedPrefix = "__hushflow"
-
-// stateName is the name under which a call's binding (binding.go) stands in
-// the pongo2 context it executes with; the emitted template calls its
-// exported methods. One name, not one per function: pongo2 checks every
-// key of a context with a regular expression on every execution.
-const stateName = "__hushflow"
-
-// The calls the emitted template makes, and the one filter this package
-// registers in pongo2.
-const (
-	outName     = stateName + ".Out"
-	checkName   = stateName + ".Check"
-	seqName     = stateName + ".Seq"
-	iterName    = stateName + ".Iter"
-	callName    = stateName + ".Call"
-	argsName    = stateName + ".A"
-	catName     = stateName + ".Cat"
-	testName    = stateName + ".Test"
-	definedName = stateName + ".Defined"
-	litName     = stateName + ".Lit"
-	idName      = stateName + ".Id"
-	absentName  = stateName + ".Absent()"
-	plusName    = stateName + ".Plus"
-	filterName  = "__hushflow_f"
-)
-
-func init() {
-	// The only change this package makes to pongo2's global state. If the
-	// host registered this name first, New reports ErrFilterConflict.
-	_ = pongo2.RegisterFilter(filterName, dispatchFilter)
-}

@@ -2,11 +2,8 @@ package render
 
 import (
 	"errors"
-	"regexp"
 	"strconv"
 	"strings"
-
-	"github.com/flosch/pongo2/v6"
 )
 
 // Kinds of failure. Every error Render, RenderValue and Check return is an
@@ -36,11 +33,6 @@ var (
 	// over WithMaxOutput or WithMaxIterations; the message names the option.
 	ErrTooLarge = errors.New("over the limit")
 )
-
-// ErrFilterConflict is returned by New when pongo2's global filter map holds
-// a filter of the reserved name this package registers (__hushflow_f) that
-// is not this package's: the host registered or replaced it.
-var ErrFilterConflict = errors.New("render: pongo2's filter " + filterName + " is not hushflow's")
 
 // Error is a failure of a template. Its message names the place (the value
 // path for RenderValue, the line and column) and the variable or reference,
@@ -121,134 +113,4 @@ func (e *Error) withPath(path string) *Error {
 	c := *e
 	c.Path = path
 	return &c
-}
-
-var (
-	quotedSpan   = regexp.MustCompile(`'[^'\n]*'|"[^"\n]*"`)
-	identOrSym   = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,63}$|^[^A-Za-z0-9\s'"]{1,3}$`)
-	pongoHeader  = regexp.MustCompile(`\| Line (\d+) Col (\d+)`)
-	pongoSender  = regexp.MustCompile(`\(where: ((?:filter|tag):[A-Za-z0-9_]+)\)`)
-	escapeDetail = regexp.MustCompile(`(Unknown escape sequence: )\\.`)
-)
-
-// parseDetail turns the message of a pongo2 parse error into a Detail. Parse
-// errors only ever quote the template, whose string literals may still hold
-// something private (a decrypted value with "{{" in it is rendered as a
-// template too): quoted text is kept only when it is an identifier (a filter
-// or tag name) or a symbol, and replaced otherwise.
-func parseDetail(msg string) string {
-	msg = escapeDetail.ReplaceAllString(msg, "${1}\\…")
-	return quotedSpan.ReplaceAllStringFunc(msg, func(q string) string {
-		if identOrSym.MatchString(q[1 : len(q)-1]) {
-			return q
-		}
-		return q[:1] + "…" + q[len(q)-1:]
-	})
-}
-
-// Messages of pongo2 execution errors that are worth passing on. Only the
-// captured groups, which are type names, identifiers and numbers, are kept.
-var execDetails = []struct {
-	re     *regexp.Regexp
-	format func(m []string) string
-}{
-	{regexp.MustCompile(`can't access an index on type (\w+) \(variable ([\w.]+)\)`),
-		func(m []string) string { return "cannot index a " + m[1] + " (in " + m[2] + ")" }},
-	{regexp.MustCompile(`can't access a field by name on type (\w+) \(variable ([\w.]+)\)`),
-		func(m []string) string { return "cannot take an attribute of a " + m[1] + " (in " + m[2] + ")" }},
-	{regexp.MustCompile(`'([\w.]+)' is not a function \(it is (\w+)\)`),
-		func(m []string) string { return m[1] + " is not a function" }},
-	{regexp.MustCompile(`function input argument count \((\d+)\) of '([\w.]+)' must be equal to the calling argument count \((\d+)\)`),
-		func(m []string) string { return m[2] + " takes " + m[1] + " arguments, not " + m[3] }},
-	{regexp.MustCompile(`Macro '(\w+)' called with too many arguments \((\d+) instead of (\d+)\)`),
-		func(m []string) string { return "macro " + m[1] + " takes " + m[3] + " arguments, not " + m[2] }},
-}
-
-// execError turns a pongo2 execution error into an *Error: the innermost
-// position pongo2 recorded (errors nested through function calls are
-// flattened into text by pongo2; their positions survive in the text) and a
-// detail taken from a list of known messages, or the sender's name.
-func execError(perr *pongo2.Error) *Error {
-	e := &Error{Kind: ErrExec, Line: perr.Line, Column: perr.Column}
-	msg := ""
-	if perr.OrigError != nil {
-		msg = perr.OrigError.Error()
-	}
-	if all := pongoHeader.FindAllStringSubmatch(msg, -1); len(all) > 0 {
-		last := all[len(all)-1]
-		e.Line, _ = strconv.Atoi(last[1])
-		e.Column, _ = strconv.Atoi(last[2])
-	}
-	for _, d := range execDetails {
-		if m := d.re.FindStringSubmatch(msg); m != nil {
-			e.Detail = d.format(m)
-			return e
-		}
-	}
-	sender := perr.Sender
-	if all := pongoSender.FindAllStringSubmatch(msg, -1); len(all) > 0 {
-		sender = all[len(all)-1][1]
-	}
-	if strings.HasPrefix(sender, "filter:") || strings.HasPrefix(sender, "tag:") {
-		e.Detail = "in " + strings.Replace(sender, ":", " ", 1)
-	}
-	return e
-}
-
-// scrub is the last guard on a Detail: if it holds a value resolved during
-// the call, a string from the variables or a string literal of the template,
-// it is dropped. Only runs on the error path.
-func scrub(detail string, secrets []string, vars map[string]any, literals []string) string {
-	if detail == "" {
-		return ""
-	}
-	for _, s := range secrets {
-		if s != "" && strings.Contains(detail, s) {
-			return ""
-		}
-	}
-	for _, s := range literals {
-		if len(s) >= 4 && strings.Contains(detail, s) {
-			return ""
-		}
-	}
-	if containsLeaf(detail, vars, 0) {
-		return ""
-	}
-	return detail
-}
-
-func containsLeaf(detail string, v any, depth int) bool {
-	if depth > 64 {
-		return false
-	}
-	switch x := v.(type) {
-	case string:
-		return len(x) >= 4 && strings.Contains(detail, x)
-	case map[string]any:
-		for _, e := range x {
-			if containsLeaf(detail, e, depth+1) {
-				return true
-			}
-		}
-	case []any:
-		for _, e := range x {
-			if containsLeaf(detail, e, depth+1) {
-				return true
-			}
-		}
-	case map[string]string:
-		for _, e := range x {
-			if len(e) >= 4 && strings.Contains(detail, e) {
-				return true
-			}
-		}
-	case []string:
-		for _, e := range x {
-			if len(e) >= 4 && strings.Contains(detail, e) {
-				return true
-			}
-		}
-	}
-	return false
 }

@@ -1,220 +1,396 @@
 package render
 
 import (
-	"errors"
 	"fmt"
 	"reflect"
+	"strconv"
+	"strings"
 
 	"github.com/flosch/pongo2/v6"
 )
 
-// Every filter of a template runs through dispatchFilter, the one filter
-// this package registers in pongo2 (see emit.go): its parameter is a
-// filterCall, made by the emitted template's __hushflow.A(N, args...), which
-// brings the call's binding, the filter's site in the plan and its
-// arguments. That is where the engine checks sizes, follows where a value
-// came from for | vals, and runs its own filters (Tera's, and vals).
+// This file is the one table of filters: everything the engine knows about
+// a filter stands in its entry, and adding a filter adds an entry.
 
-type filterCall struct {
-	b    *binding
-	site int
-	args []*pongo2.Value
-}
+// dialect is the syntax a filter entry serves. A filter written
+// name(key=value) is Tera's; name:arg is Django's; a bare name is Tera's
+// where Tera has a filter of that name, else Django's.
+type dialect uint8
 
-// A is __hushflow.A: it evaluates to the filterCall of site n.
-func (b *binding) A(n int, args ...*pongo2.Value) *filterCall {
-	return &filterCall{b: b, site: n, args: args}
-}
+const (
+	django dialect = 1 << iota
+	tera
+)
 
-var errOutsideEngine = errors.New("this filter works only in templates rendered by hushflow's render.Engine")
+// filterFunc applies a filter to in with the arguments: Tera's named ones
+// in the order of the entry's kwargs (one left out is absentArg), or
+// Django's one argument. The result carries its origin and taint; most
+// filters give derived(result, in, args...).
+type filterFunc func(c *filterCall, in value, args []value) (value, error)
 
-func dispatchFilter(in, param *pongo2.Value) (*pongo2.Value, *pongo2.Error) {
-	fc, ok := param.Interface().(*filterCall)
-	if !ok || fc == nil {
-		return nil, &pongo2.Error{Sender: "filter:" + filterName, OrigError: errOutsideEngine}
-	}
-	return fc.b.filter(fc, in)
-}
-
-// filterSpec is a filter the engine implements itself.
-type filterSpec struct {
-	// kwargs are Tera's named arguments, in the order impl receives them
-	// (an argument left out arrives as the absent value); required must be
-	// given.
+type filterDef struct {
+	name    string
+	dialect dialect
+	// kwargs are Tera's named arguments in the order fn receives them;
+	// Django's one argument is the first. required must be given.
 	kwargs, required []string
-	// django: the engine's implementation also serves "name:arg", whose
-	// argument is the first of kwargs. Otherwise that form is pongo2's
-	// filter of the same name (Django's default, say, which differs from
-	// Tera's).
-	django bool
-	impl   func(b *binding, fs *filterSite, in *pongo2.Value, args []*pongo2.Value) (*pongo2.Value, *Error)
+	fn               filterFunc
+	// work bounds the memory the filter allocates: about work bytes per
+	// byte of its input and arguments (measured by TestFilterWork). An
+	// input that would take more than WithMaxOutput is refused before the
+	// filter runs.
+	work int
+	// sized: the argument sets the size of the result (ljust:1000000), so
+	// it must be a number literal from -maxFilterSize to maxFilterSize.
+	sized bool
+	// pattern: the argument becomes a pattern (a regular expression), so
+	// it must be the template's own text, never data.
+	pattern bool
+	// refused says why templates may not use the filter.
+	refused string
 }
 
-// ownFilters are the filters the engine implements: vals, Tera's filters
-// that pongo2 lacks or spells otherwise, and join and split, whose output
-// size the engine must bound before building it.
-var ownFilters = map[string]*filterSpec{
-	"vals":        {django: true, impl: valsFilter},
-	"default":     {kwargs: []string{"value"}, required: []string{"value"}, impl: teraDefault},
-	"join":        {kwargs: []string{"sep"}, django: true, impl: joinFilter},
-	"split":       {kwargs: []string{"pat"}, required: []string{"pat"}, django: true, impl: splitFilter},
-	"replace":     {kwargs: []string{"from", "to"}, required: []string{"from", "to"}, django: true, impl: replaceFilter},
-	"truncate":    {kwargs: []string{"length", "end"}, django: true, impl: truncateFilter},
-	"round":       {kwargs: []string{"method", "precision"}, django: true, impl: roundFilter},
-	"json_encode": {kwargs: []string{"pretty"}, django: true, impl: jsonEncodeFilter},
-	"trim":        {django: true, impl: trimFilter},
-	"trim_start":  {django: true, impl: trimFilter},
-	"trim_end":    {django: true, impl: trimFilter},
-	"capitalize":  {django: true, impl: capitalizeFilter},
+// filterCall is one application of a filter.
+type filterCall struct {
+	x   *execution
+	f   *filterExpr
+	def *filterDef
 }
 
-// filter runs one filter application.
-func (b *binding) filter(fc *filterCall, in *pongo2.Value) (*pongo2.Value, *pongo2.Error) {
-	x := b.x
-	fs := &x.t.plan.filters[fc.site]
-	b.filterCalls++
-	if fs.prev < 0 && fs.block >= 0 {
-		in = x.unmarkBlock(fs, in)
+// absentArg is the value of a named argument a Tera call left out.
+type absentValue struct{}
+
+var absentArg = value{v: absentValue{}}
+
+func isAbsent(v value) bool { _, ok := v.v.(absentValue); return ok }
+
+// pongo2Filters are Django's filters as pongo2 implements them, with the
+// memory each allocates per byte of input, measured by TestFilterWork (the
+// others stay under 8×).
+var pongo2Filters = []struct {
+	name string
+	work int
+}{
+	{"escape", 8}, {"e", 8}, {"safe", 1}, {"escapejs", 32}, {"add", 2}, {"addslashes", 4}, {"capfirst", 4},
+	{"center", 2}, {"cut", 4}, {"date", 2}, {"default", 1}, {"default_if_none", 1}, {"divisibleby", 1},
+	{"first", 8}, {"floatformat", 2}, {"get_digit", 2}, {"iriencode", 16}, {"last", 12}, {"length", 4},
+	{"length_is", 4}, {"linebreaks", 8}, {"linebreaksbr", 8}, {"linenumbers", 64}, {"ljust", 2}, {"lower", 4},
+	{"make_list", 20}, {"phone2numeric", 4}, {"pluralize", 2}, {"removetags", 8}, {"rjust", 2},
+	{"slice", 8}, {"striptags", 8}, {"time", 2}, {"title", 8}, {"truncatechars", 8},
+	{"truncatechars_html", 48}, {"truncatewords", 20}, {"truncatewords_html", 48}, {"upper", 4},
+	{"urlencode", 4}, {"urlize", 80}, {"urlizetrunc", 80}, {"wordcount", 8}, {"wordwrap", 20}, {"yesno", 2},
+	{"float", 1}, {"integer", 1},
+}
+
+// ownFilters are the filters the engine implements itself: vals, Tera's
+// filters, and those whose result size it must bound before building it.
+var ownFilters = []filterDef{
+	{name: "vals", dialect: django | tera, fn: valsFilter, work: 2},
+	{name: "default", dialect: tera, kwargs: []string{"value"}, required: []string{"value"}, fn: teraDefault, work: 1},
+	{name: "join", dialect: django | tera, kwargs: []string{"sep"}, fn: joinFilter, work: 4},
+	{name: "split", dialect: django | tera, kwargs: []string{"pat"}, required: []string{"pat"}, fn: splitFilter, work: 4},
+	{name: "replace", dialect: django | tera, kwargs: []string{"from", "to"}, required: []string{"from", "to"}, fn: replaceFilter, work: 4},
+	{name: "truncate", dialect: django | tera, kwargs: []string{"length", "end"}, fn: truncateFilter, work: 8},
+	{name: "round", dialect: django | tera, kwargs: []string{"method", "precision"}, fn: roundFilter, work: 1},
+	{name: "json_encode", dialect: django | tera, kwargs: []string{"pretty"}, fn: jsonEncodeFilter, work: 8},
+	{name: "trim", dialect: django | tera, fn: trimFilter, work: 1},
+	{name: "trim_start", dialect: django | tera, fn: trimFilter, work: 1},
+	{name: "trim_end", dialect: django | tera, fn: trimFilter, work: 1},
+	{name: "capitalize", dialect: django | tera, fn: capitalizeFilter, work: 4},
+	{name: "stringformat", dialect: django, refused: "its format can ask for any width, or take it from the data"},
+	{name: "random", dialect: django, refused: "a render must give the same output twice"},
+}
+
+// The filters whose argument sets the size of their result, and those
+// whose argument is a pattern.
+var (
+	sizedFilters   = map[string]bool{"center": true, "ljust": true, "rjust": true, "floatformat": true}
+	patternFilters = map[string]bool{"removetags": true}
+)
+
+const maxFilterSize = 1000
+
+// filterTable maps a dialect and a name to its entry.
+type filterKey struct {
+	name    string
+	dialect dialect
+}
+
+var filterTable = buildFilterTable()
+
+func buildFilterTable() map[filterKey]*filterDef {
+	t := map[filterKey]*filterDef{}
+	add := func(d *filterDef) {
+		for _, dl := range []dialect{django, tera} {
+			if d.dialect&dl != 0 {
+				t[filterKey{d.name, dl}] = d
+			}
+		}
 	}
-	if err := b.admits(fs, in); err != nil {
-		return nil, err
+	for _, p := range pongo2Filters {
+		add(&filterDef{name: p.name, dialect: django, kwargs: []string{"arg"}, fn: pongo2Filter(p.name), work: p.work,
+			sized: sizedFilters[p.name], pattern: patternFilters[p.name]})
 	}
-	var prov provenance
-	if fs.track {
-		prov = x.inputProvenance(fs, in)
+	for i := range ownFilters {
+		add(&ownFilters[i])
 	}
-	var out *pongo2.Value
-	var e *Error
-	switch {
-	case fs.name == "vals":
-		out, e = b.vals(fs, in, prov)
-	case fs.spec != nil:
-		out, e = fs.spec.impl(b, fs, in, fc.args)
-	default:
+	for i := range teraFilters {
+		add(&teraFilters[i])
+	}
+	return t
+}
+
+// lookupFilter finds the entry f is written for: Tera's for name(...) and
+// a bare name Tera has, Django's for name:arg and the other bare names.
+func lookupFilter(f *filterExpr) *filterDef {
+	if !f.colon {
+		if d := filterTable[filterKey{f.name, tera}]; d != nil {
+			return d
+		}
+	}
+	return filterTable[filterKey{f.name, django}]
+}
+
+// pongo2Filter runs pongo2's filter name.
+func pongo2Filter(name string) filterFunc {
+	return func(c *filterCall, in value, args []value) (value, error) {
 		param := pongo2.AsValue(nil)
-		if len(fc.args) > 0 {
-			param = fc.args[0]
+		from := []value{in}
+		if len(args) > 0 && !isAbsent(args[0]) {
+			param = pongo2.AsValue(plain(args[0].v))
+			from = append(from, args[0])
 		}
-		var perr *pongo2.Error
-		if out, perr = pongo2.ApplyFilter(fs.name, in, param); perr != nil {
-			return nil, perr
+		out, perr := pongo2.ApplyFilter(name, pongo2.AsValue(plain(in.v)), param)
+		if perr != nil {
+			// pongo2's messages may quote the value: only the name is kept.
+			return value{}, &Error{Kind: ErrExec, Detail: "the filter " + name + " refused its input or argument"}
+		}
+		res := norm(out.Interface())
+		if name == "add" && len(from) == 2 {
+			return addOrigin(res, in, from[1]), nil
+		}
+		return derived(res, from...), nil
+	}
+}
+
+// addOrigin keeps, for pongo2's add on strings, where each part came from.
+func addOrigin(res any, l, r value) value {
+	out := derived(res, l, r)
+	ls, rs := textOf(l.v), textOf(r.v)
+	if s, ok := res.(string); ok && s == ls+rs {
+		out.org = origin{}
+		spans := l.org.appendShifted(nil, 0, len(ls))
+		spans = r.org.appendShifted(spans, len(ls), len(rs))
+		if len(spans) > 0 {
+			out.org = origin{spans: spans}
 		}
 	}
-	if e != nil {
-		return nil, x.failAt(fs.site, e)
+	return out
+}
+
+// plain is what pongo2 gets for a value.
+func plain(v any) any {
+	switch v.(type) {
+	case undefinedValue, absentValue:
+		return nil
 	}
-	if err := b.fits(fs.site, out); err != nil {
-		return nil, err
+	return v
+}
+
+// applyFilter runs one filter application, within the call's budgets.
+func (x *execution) applyFilter(f *filterExpr, in value) (value, error) {
+	def := f.def
+	if def.name != "vals" {
+		// vals hands the context to the resolver, whose error names the reference.
+		if err := x.stopped(f.off); err != nil {
+			return value{}, err
+		}
 	}
-	if fs.track {
-		x.noteFilter(fc.site, fs, prov, in, fc.args, out)
+	args, err := x.filterArgs(f, def)
+	if err != nil {
+		return value{}, err
 	}
-	if fs.last && fs.block >= 0 {
-		return b.blockOutput(fs, out)
+	if err := x.affords(f, def, in, args); err != nil {
+		return value{}, err
+	}
+	out, err := def.fn(&filterCall{x: x, f: f, def: def}, in, args)
+	if err != nil {
+		e, ok := err.(*Error)
+		if !ok {
+			e = &Error{Kind: ErrExec, Detail: "the filter " + f.name + " failed"}
+		}
+		return value{}, x.fail(f.off, e)
+	}
+	if err := x.fits(f.off, out.v); err != nil {
+		return value{}, err
 	}
 	return out, nil
 }
 
-// admits checks a filter call before it runs: the call's context (a chain
-// of filters in one expression runs without a tag or an output in between;
-// vals hands the context to the resolver, whose error names the reference),
-// the size of its input, and the memory the filter would need for it.
-func (b *binding) admits(fs *filterSite, in *pongo2.Value) *pongo2.Error {
-	if fs.name != "vals" {
-		if err := b.stopped(fs.site); err != nil {
-			return err
+// filterArgs evaluates the arguments of f: Tera's in the order of the
+// entry's kwargs, or Django's one.
+func (x *execution) filterArgs(f *filterExpr, def *filterDef) ([]value, error) {
+	if f.colon {
+		args := make([]value, len(f.args))
+		for i, a := range f.args {
+			v, err := x.eval(a)
+			if err != nil {
+				return nil, err
+			}
+			args[i] = v
+		}
+		return args, nil
+	}
+	if len(f.kwargs) == 0 {
+		return nil, nil
+	}
+	args := make([]value, len(def.kwargs))
+	for i, name := range def.kwargs {
+		args[i] = absentArg
+		for _, kw := range f.kwargs {
+			if kw.name == name {
+				v, err := x.eval(kw.val)
+				if err != nil {
+					return nil, err
+				}
+				args[i] = v
+			}
 		}
 	}
-	if err := b.fits(fs.site, in); err != nil {
+	return args, nil
+}
+
+// affords checks a filter call before it runs: the size of its input and
+// arguments, and the memory the filter would need for them (its work
+// factor times their bytes); and that a pattern argument is the
+// template's own text.
+func (x *execution) affords(f *filterExpr, def *filterDef, in value, args []value) error {
+	if err := x.fits(f.off, in.v); err != nil {
 		return err
 	}
-	return b.affords(fs, in)
-}
-
-// workFactor is, for pongo2's filters that allocate many times their input
-// before returning, about how many bytes they allocate per byte of input,
-// measured on 1 MiB of short words, of "a.com ", of 'é' and of "<a><b>":
-// urlize's regular expression 80×, the HTML truncations' tag stacks 45×,
-// escapejs' fmt calls 25× (on text it escapes whole), wordwrap's and
-// truncatewords' word lists 17×, make_list's and first's, last's and
-// random's rune conversions 8–20×. The others stay under 8×.
-var workFactor = map[string]int{
-	"urlize": 80, "urlizetrunc": 80,
-	"truncatechars_html": 48, "truncatewords_html": 48,
-	"escapejs":  32,
-	"make_list": 20, "wordwrap": 20, "truncatewords": 20,
-	"iriencode": 16,
-	"random":    12, "last": 12, "first": 8, "wordcount": 8, "linebreaks": 8,
-}
-
-// affords refuses an input that would make a filter of workFactor allocate
-// more than WithMaxOutput bytes. It bounds the filter's time too: urlize
-// takes about 0.4 s a MiB, so the default budget lets it run ~80 ms.
-func (b *binding) affords(fs *filterSite, in *pongo2.Value) *pongo2.Error {
-	k := workFactor[fs.name]
-	if k == 0 || fs.spec != nil {
-		return nil
-	}
-	s, ok := in.Interface().(string)
-	if !ok {
-		return nil
-	}
-	if limit := b.engine.cfg.maxOutput.n; k*len(s) > limit {
-		return b.tooLarge(fs.site, "%s needs about %d bytes of memory for this %d-byte value, over %d (WithMaxOutput)", fs.name, k*len(s), len(s), limit)
-	}
-	return nil
-}
-
-// fits checks a value a filter takes or makes against WithMaxOutput; a list
-// or map counts 16 bytes an element.
-func (b *binding) fits(s site, v *pongo2.Value) *pongo2.Error {
-	limit := b.engine.cfg.maxOutput.n
-	n := 0
-	switch x := v.Interface().(type) {
-	case string:
-		n = len(x)
-	default:
-		switch rv := reflect.ValueOf(x); rv.Kind() {
-		case reflect.Slice, reflect.Array, reflect.Map:
-			n = 16 * rv.Len()
+	n := sizeOf(in.v)
+	for _, a := range args {
+		if def.pattern && a.org.hasData() {
+			return x.fail(f.off, &Error{Kind: ErrUntrusted, Detail: "the argument of " + f.name + " is a pattern, which only the template's text may write"})
 		}
+		n += sizeOf(a.v)
 	}
+	limit := x.engine.cfg.maxOutput.n
 	if n > limit {
-		return b.tooLarge(s, "a filter would take or make a value over %d bytes (WithMaxOutput)", limit)
+		return x.tooLarge(f.off, "a filter would take a value over %d bytes (WithMaxOutput)", limit)
+	}
+	if k := max(def.work, 1); k*n > limit {
+		return x.tooLarge(f.off, "%s needs about %d bytes of memory for %d bytes of input, over %d (WithMaxOutput)", f.name, k*n, n, limit)
 	}
 	return nil
 }
 
-// blockOutput is what a {% filter %} block prints: counted, taught to the
-// Secrets set when its body or filters derive from a secret, and marked as
-// data when it held data and sits in a block that resolves references.
-func (b *binding) blockOutput(fs *filterSite, out *pongo2.Value) (*pongo2.Value, *pongo2.Error) {
-	bs := &b.x.t.plan.blocks[fs.block]
-	s := text(out)
-	if err := b.count(bs.site, len(s)); err != nil {
-		return nil, err
+// sizeOf is how many bytes a value counts for the budgets: a string its
+// length, a list or map 16 bytes an element.
+func sizeOf(v any) int {
+	switch x := v.(type) {
+	case string:
+		return len(x)
+	case nil, bool, int64, float64, undefinedValue, absentValue:
+		return 0
+	case []any:
+		return 16 * len(x)
+	case map[string]any:
+		return 16 * len(x)
 	}
-	if b.engine.cfg.secrets != nil && b.tainted(bs.taint) {
-		b.derive(out.Interface(), s)
+	switch rv := reflect.ValueOf(v); rv.Kind() {
+	case reflect.Slice, reflect.Array, reflect.Map:
+		return 16 * rv.Len()
 	}
-	if bs.marked && b.x.blockData[fs.block] {
-		return pongo2.AsSafeValue(markData(s)), nil
-	}
-	return out, nil
+	return 0
 }
 
-// argText returns argument i of a filter as text, or def when it is absent.
-func argText(args []*pongo2.Value, i int, def string) string {
-	if i >= len(args) || isAbsent(args[i]) || args[i].IsNil() {
+// fits checks a value a filter takes or makes against WithMaxOutput.
+func (x *execution) fits(off int, v any) error {
+	if limit := x.engine.cfg.maxOutput.n; sizeOf(v) > limit {
+		return x.tooLarge(off, "a filter would take or make a value over %d bytes (WithMaxOutput)", limit)
+	}
+	return nil
+}
+
+// argText returns argument i as text, or def when it is absent or null.
+func argText(args []value, i int, def string) string {
+	if i >= len(args) || isAbsent(args[i]) || args[i].v == nil {
 		return def
 	}
-	return text(args[i])
+	return textOf(args[i].v)
 }
 
-func argPresent(args []*pongo2.Value, i int) bool {
-	return i < len(args) && !isAbsent(args[i])
-}
+func argPresent(args []value, i int) bool { return i < len(args) && !isAbsent(args[i]) }
 
 func badArg(format string, args ...any) *Error {
 	return &Error{Kind: ErrExec, Detail: fmt.Sprintf(format, args...)}
+}
+
+func tooLong(limit int) *Error {
+	return &Error{Kind: ErrTooLarge, Detail: "a filter would make a string over " + strconv.Itoa(limit) + " bytes (WithMaxOutput)"}
+}
+
+// testDef is one of Tera's tests: how many arguments it takes, and what it
+// answers.
+type testDef struct {
+	args int
+	fn   func(v any, args []value) (bool, error)
+}
+
+// testTable holds Tera's tests ("x is name(args)"). defined and undefined
+// look a variable up and are handled by the evaluator.
+var testTable = map[string]testDef{
+	"defined":   {},
+	"undefined": {},
+	"none":      {fn: func(v any, _ []value) (bool, error) { return v == nil || isUndef(v), nil }},
+	"string":    {fn: func(v any, _ []value) (bool, error) { _, ok := v.(string); return ok, nil }},
+	"number": {fn: func(v any, _ []value) (bool, error) {
+		_, _, _, ok := number(v)
+		return ok, nil
+	}},
+	"odd":      {fn: parity(1)},
+	"even":     {fn: parity(0)},
+	"iterable": {fn: func(v any, _ []value) (bool, error) { return isList(v) || isMap(v), nil }},
+	"object":   {fn: func(v any, _ []value) (bool, error) { return isMap(v), nil }},
+	"divisibleby": {args: 1, fn: func(v any, args []value) (bool, error) {
+		n, _, nInt, ok := number(v)
+		d, _, dInt, dok := number(args[0].v)
+		if !ok || !dok || !nInt || !dInt {
+			return false, badArg("divisibleby needs whole numbers")
+		}
+		return d != 0 && n%d == 0, nil
+	}},
+	"starting_with": {args: 1, fn: stringTest(strings.HasPrefix)},
+	"ending_with":   {args: 1, fn: stringTest(strings.HasSuffix)},
+	"containing": {args: 1, fn: func(v any, args []value) (bool, error) {
+		found, ok := contains(v, args[0].v)
+		if !ok {
+			return false, badArg("containing needs a string, a list or a map")
+		}
+		return found, nil
+	}},
+}
+
+func parity(rem int64) func(any, []value) (bool, error) {
+	return func(v any, _ []value) (bool, error) {
+		n, f, isInt, ok := number(v)
+		if !ok {
+			return false, badArg("odd and even test numbers, not %s", typeName(v))
+		}
+		if !isInt {
+			n = int64(f)
+		}
+		return (n%2 != 0) == (rem == 1), nil
+	}
+}
+
+func stringTest(fn func(s, affix string) bool) func(any, []value) (bool, error) {
+	return func(v any, args []value) (bool, error) {
+		s, ok := v.(string)
+		if !ok {
+			return false, badArg("the test needs a string, not %s", typeName(v))
+		}
+		return fn(s, textOf(args[0].v)), nil
+	}
 }

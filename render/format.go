@@ -32,7 +32,7 @@ func text(v *pongo2.Value) string {
 
 func textOf(v any) string {
 	switch x := v.(type) {
-	case nil:
+	case nil, undefinedValue, absentValue, *loopState:
 		return ""
 	case string:
 		return x

@@ -6,15 +6,13 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-
-	"github.com/flosch/pongo2/v6"
 )
 
 type echoResolver struct{}
 
 func (echoResolver) Resolve(_ context.Context, s string) (string, error) { return "<" + s + ">", nil }
 
-func emitted(t *testing.T, src string) (string, *plan) {
+func compiledOf(t *testing.T, src string) *compiled {
 	t.Helper()
 	nodes, err := parseTemplate(src, DefaultMaxDepth)
 	if err != nil {
@@ -23,37 +21,7 @@ func emitted(t *testing.T, src string) (string, *plan) {
 	if err := validate(src, nodes); err != nil {
 		t.Fatalf("validate %q: %v", src, err)
 	}
-	return emit(src, nodes, newFlow(nodes))
-}
-
-// The emitted template is pongo2 with the engine's hooks; the cases show
-// one construct each.
-func TestEmit(t *testing.T) {
-	t.Parallel()
-	for src, want := range map[string]string{
-		"a {b} c":                      "a {b} c",
-		"a {{ x.y }} b":                "a {{ __hushflow.Out(0, 0, x.y) }} b",
-		"{% if a %}{{ x }}{% endif %}": "{% if a %}{{ __hushflow.Out(0, __hushflow.Check(0), x) }}{% endif %}",
-		"{{ 'r' | vals | upper }}":     `{{ __hushflow.Out(0, 0, "r" | __hushflow_f:__hushflow.A(0)|__hushflow_f:__hushflow.A(1)) }}`,
-		"{{ x|default:'y' }}":          `{{ __hushflow.Out(0, 0, x | __hushflow_f:__hushflow.A(0, "y")) }}`,
-		"{{ x|default(value='y') }}":   `{{ __hushflow.Out(0, 0, x | __hushflow_f:__hushflow.A(0, "y", __hushflow.Defined(0))) }}`,
-		"{{ a ~ b }}":                  "{{ __hushflow.Out(0, 0, __hushflow.Cat(0, a, b)) }}",
-		"{{ a + 1 }}":                  "{{ __hushflow.Out(0, 0, __hushflow.Plus(0, a, 1)) }}",
-		"{{ not a == b }}":             "{{ __hushflow.Out(0, 0, not ((a) == (b))) }}",
-		"{{ (a or b)|upper }}":         "{{ __hushflow.Out(0, 0, __hushflow.Id((a) or (b)) | __hushflow_f:__hushflow.A(0)) }}",
-		"{% for x in l %}{{ loop.index }}{% endfor %}":     "{% for x in __hushflow.Seq(0, l) %}{{ __hushflow.Iter(0) }}{{ __hushflow.Out(0, __hushflow.Check(0), forloop.Counter) }}{% endfor %}",
-		"{% for k, v in m %}{% endfor %}":                  "{% for k, v in __hushflow.Seq(0, m) sorted %}{{ __hushflow.Iter(0) }}{% endfor %}",
-		"{% macro m(a) %}{% endmacro %}{{ self::m(a=1) }}": "{% macro m(a) %}{% endmacro %}{{ __hushflow.Out(0, 0, __hushflow.Call(0, 1)) }}",
-		"{% filter vals|upper %}t{% endfilter %}":          "{% filter __hushflow_f:__hushflow.A(0)|__hushflow_f:__hushflow.A(1) %}t{% endfilter %}",
-		"{% raw %}{{ x }}{% endraw %}":                     "{{ __hushflow.Lit(0) }}",
-		"{{ \"a\nb\" }}":                                   "{{ __hushflow.Out(0, 0, __hushflow.Lit(0)) }}",
-		"{{ x['in'] }}":                                    `{{ __hushflow.Out(0, 0, x["in"]) }}`,
-		"a{":                                               "{{ __hushflow.Lit(0) }}",
-	} {
-		if got, _ := emitted(t, src); got != want {
-			t.Errorf("emit(%q) =\n%s\nwant\n%s", src, got, want)
-		}
-	}
+	return newCompiled(src, nodes)
 }
 
 func TestSingleExpression(t *testing.T) {
@@ -62,24 +30,8 @@ func TestSingleExpression(t *testing.T) {
 		"{{ x }}": true, "  {{- x }}\n": true, "a{{ x }}": false, "{{ x }}{{ y }}": false,
 		"{% if x %}{% endif %}": false, "{# c #}{{ x }}": true,
 	} {
-		if _, p := emitted(t, src); p.single != want {
-			t.Errorf("single(%q) = %v, want %v", src, p.single, want)
-		}
-	}
-}
-
-// Positions in the emitted template map back to the template as written.
-func TestOriginalPosition(t *testing.T) {
-	t.Parallel()
-	src := "ab {{ x | upper }} {{ y }}\n  {{ z }}"
-	out, p := emitted(t, src)
-	lines := newLineIndex(out)
-	for _, word := range []string{"y", "z"} {
-		i := strings.Index(out, ", "+word+")") + 2
-		line, col := p.original(lines.position(i))
-		o := p.lines.offset(line, col)
-		if !strings.HasPrefix(src[o:], word) && !strings.HasPrefix(src[o:], "{{ "+word) {
-			t.Errorf("%s maps to %d:%d", word, line, col)
+		if c := compiledOf(t, src); (c.single != nil) != want {
+			t.Errorf("single(%q) = %v, want %v", src, c.single != nil, want)
 		}
 	}
 }
@@ -123,8 +75,7 @@ func TestCacheBytes(t *testing.T) {
 	}
 }
 
-// A panic inside pongo2 becomes an error; a panic of the resolver is not
-// hidden.
+// A panic of the resolver is not hidden.
 func TestPanics(t *testing.T) {
 	t.Parallel()
 	e2, err := New(panicResolver{})
@@ -144,32 +95,6 @@ type panicResolver struct{}
 
 func (panicResolver) Resolve(context.Context, string) (string, error) { panic("resolver bug") }
 
-// TestFilterConflict replaces the engine's global filter, so it must not
-// run in parallel with other tests (parallel tests wait until sequential
-// ones end).
-func TestFilterConflict(t *testing.T) {
-	foreign := func(in, _ *pongo2.Value) (*pongo2.Value, *pongo2.Error) { return in, nil }
-	if err := pongo2.ReplaceFilter(filterName, foreign); err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		if err := pongo2.ReplaceFilter(filterName, dispatchFilter); err != nil {
-			t.Fatal(err)
-		}
-	}()
-	if _, err := New(echoResolver{}); !errors.Is(err, ErrFilterConflict) {
-		t.Errorf("New with a foreign filter: err = %v, want ErrFilterConflict", err)
-	}
-	if err := pongo2.ReplaceFilter(filterName, func(_, p *pongo2.Value) (*pongo2.Value, *pongo2.Error) {
-		panic(fmt.Sprint("unexpected ", p.Interface()))
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := New(echoResolver{}); !errors.Is(err, ErrFilterConflict) {
-		t.Errorf("New with a panicking foreign filter: err = %v, want ErrFilterConflict", err)
-	}
-}
-
 func TestErrorMessage(t *testing.T) {
 	t.Parallel()
 	cause := errors.New("backend down")
@@ -183,16 +108,25 @@ func TestErrorMessage(t *testing.T) {
 	}
 }
 
-// Provenance joins by position.
-func TestProvenance(t *testing.T) {
+// A buffer keeps where the data it was given stands, and a value made of
+// pieces keeps its own.
+func TestBufferOrigin(t *testing.T) {
 	t.Parallel()
-	p := joinProv([]provenance{authoredProv("ref+vault://a/"), dataProv("x"), authoredProv("#k")})
-	if p.s != "ref+vault://a/x#k" || !p.isData(14) || p.isData(13) || p.isData(15) {
-		t.Errorf("joinProv = %+v", p)
+	e, err := New(echoResolver{})
+	if err != nil {
+		t.Fatal(err)
 	}
-	x := &execution{}
-	clean := x.unmarkBlock(&filterSite{block: 0}, pongo2.AsValue("a"+markData("b"+markOpen)+"c"))
-	if clean.String() != "abc" || !x.blockProv[0].isData(1) || x.blockProv[0].isData(0) {
-		t.Errorf("unmark = %q %+v", clean.String(), x.blockProv[0])
+	x := newExecution(context.Background(), e, nil)
+	b := newBuffer(x)
+	if err := b.author("ref+vault://a/"); err != nil {
+		t.Fatal(err)
+	}
+	part := value{v: "xy#k", org: origin{spans: []span{{0, 2}}}}
+	if err := b.value(part, 0); err != nil {
+		t.Fatal(err)
+	}
+	v := b.result()
+	if v.v != "ref+vault://a/xy#k" || !v.org.isData(14) || !v.org.isData(15) || v.org.isData(13) || v.org.isData(16) {
+		t.Errorf("result = %+v", v)
 	}
 }

@@ -48,25 +48,27 @@ func newConfig() *config {
 	}
 }
 
-// validate returns an error naming the first option given a wrong value.
-func (c *config) validate() error {
+// validate returns an error for every option given a wrong value, each
+// naming its option.
+func (c *config) validate() []error {
+	var errs []error
 	for _, l := range []*limit{&c.maxTemplateSize, &c.maxDepth, &c.maxOutput, &c.maxIterations, &c.cacheBytes} {
 		if l.set && l.n < 1 {
-			return fmt.Errorf("render: %s(%d): must be at least 1", l.name, l.n)
+			errs = append(errs, fmt.Errorf("render: %s(%d): must be at least 1", l.name, l.n))
 		}
 	}
 	if c.secretsSet && c.secrets == nil {
-		return errors.New("render: WithSecrets(nil): give a Secrets set, or leave the option out")
+		errs = append(errs, errors.New("render: WithSecrets(nil): give a Secrets set, or leave the option out"))
 	}
 	if c.dataSet && len(c.dataSchemes) == 0 {
-		return errors.New("render: WithDataReferences(): name at least one scheme")
+		errs = append(errs, errors.New("render: WithDataReferences(): name at least one scheme"))
 	}
 	for i, s := range c.dataSchemes {
 		if s == "" || strings.ContainsAny(s, ":/+ \t\n?#") {
-			return fmt.Errorf("render: WithDataReferences: scheme %d is not a scheme name (write \"vault\", not \"ref+vault://\")", i+1)
+			errs = append(errs, fmt.Errorf("render: WithDataReferences: scheme %d is not a scheme name (write \"vault\", not \"ref+vault://\")", i+1))
 		}
 	}
-	return nil
+	return errs
 }
 
 // WithMaxTemplateSize sets the largest template, in bytes, the engine

@@ -146,8 +146,8 @@ var unsupported = map[string]string{
 	"templatetag": "write the text, or use {% raw %}",
 	"ifequal":     "use {% if a == b %}",
 	"ifnotequal":  "use {% if a != b %}",
-	"break":       "it is not available in pongo2, which runs the templates",
-	"continue":    "it is not available in pongo2, which runs the templates",
+	"break":       "loops run to their end",
+	"continue":    "loops run to their end",
 	"set_global":  "use {% set %} outside the loop",
 	"call":        "call the macro in {{ }}",
 }
@@ -733,13 +733,14 @@ func (ep *exprParser) filters(x expr) (expr, error) {
 		f := &filterExpr{off: name.off, in: x, name: name.val}
 		switch {
 		case ep.accept(":"):
+			f.colon = true
 			arg, err := ep.primary()
 			if err != nil {
 				return nil, err
 			}
 			f.args = []expr{arg}
 		case ep.accept("("):
-			f.tera = true
+			f.paren = true
 			for !ep.accept(")") {
 				if ep.i+1 >= len(ep.toks) || ep.toks[ep.i].kind != tokIdent || !ep.toks[ep.i+1].is("=") {
 					return nil, ep.fail("the arguments of %s(...) are named: %s(name=value)", f.name, f.name)
@@ -911,11 +912,14 @@ func (ep *exprParser) path(root token) (expr, error) {
 			case tokIdent:
 				x.steps = append(x.steps, pathStep{kind: stepAttr, name: next.val})
 			case tokNumber:
-				n, err := strconv.Atoi(next.val)
-				if err != nil {
-					return nil, ep.p.errText(next.off, "an index must be a whole number")
+				// t.1.1 is two index steps, not the number 1.1.
+				for _, part := range strings.Split(next.val, ".") {
+					n, err := strconv.Atoi(part)
+					if err != nil {
+						return nil, ep.p.errText(next.off, "an index must be a whole number")
+					}
+					x.steps = append(x.steps, pathStep{kind: stepIndex, index: n})
 				}
-				x.steps = append(x.steps, pathStep{kind: stepIndex, index: n})
 			default:
 				return nil, ep.p.errText(next.off, "a name or an index must follow '.'")
 			}

@@ -19,102 +19,102 @@ import (
 // Tera 1.20's documentation and behaviour (Strøm's version). Each bounds
 // the size of what it builds before it builds it.
 
+// teraFilters are Tera's builtin filters that the engine has no other
+// entry for.
+var teraFilters = []filterDef{}
+
 // teraDefault is Tera's default(value=...): the value when the input is not
-// defined. Unlike Django's default, an empty string, 0 or false is kept.
-// The emitter passes whether the input is defined as a second argument.
-func teraDefault(_ *binding, _ *filterSite, in *pongo2.Value, args []*pongo2.Value) (*pongo2.Value, *Error) {
-	if len(args) > 1 && args[1].IsBool() && !args[1].Bool() {
+// defined or null. Unlike Django's default, an empty string, 0 or false is
+// kept.
+func teraDefault(_ *filterCall, in value, args []value) (value, error) {
+	if isUndef(in.v) || in.v == nil {
 		return args[0], nil
 	}
 	return in, nil
 }
 
-func listOf(v *pongo2.Value) (reflect.Value, bool) {
-	rv := reflect.ValueOf(v.Interface())
-	if rv.Kind() != reflect.Slice && rv.Kind() != reflect.Array {
-		return rv, false
-	}
-	return rv, true
-}
-
 // joinFilter joins a list's items as they print, with sep between them.
-func joinFilter(b *binding, _ *filterSite, in *pongo2.Value, args []*pongo2.Value) (*pongo2.Value, *Error) {
-	rv, ok := listOf(in)
-	if !ok {
+func joinFilter(c *filterCall, in value, args []value) (value, error) {
+	rv := reflect.ValueOf(in.v)
+	if rv.Kind() != reflect.Slice && rv.Kind() != reflect.Array {
 		return in, nil
 	}
 	sep := argText(args, 0, "")
 	parts := make([]string, rv.Len())
 	size := len(sep) * max(rv.Len()-1, 0)
 	for i := range parts {
-		parts[i] = textOf(rv.Index(i).Interface())
+		parts[i] = textOf(norm(rv.Index(i).Interface()))
 		size += len(parts[i])
 	}
-	if limit := b.engine.cfg.maxOutput.n; size > limit {
-		return nil, tooLong(limit)
+	if limit := c.x.engine.cfg.maxOutput.n; size > limit {
+		return value{}, tooLong(limit)
 	}
-	return pongo2.AsValue(strings.Join(parts, sep)), nil
+	return derived(strings.Join(parts, sep), append(args, in)...), nil
 }
 
-func tooLong(limit int) *Error {
-	return &Error{Kind: ErrTooLarge, Detail: "a filter would make a string over " + strconv.Itoa(limit) + " bytes (WithMaxOutput)"}
-}
-
-func splitFilter(b *binding, _ *filterSite, in *pongo2.Value, args []*pongo2.Value) (*pongo2.Value, *Error) {
-	s, pat := text(in), argText(args, 0, "")
+func splitFilter(c *filterCall, in value, args []value) (value, error) {
+	s, pat := textOf(in.v), argText(args, 0, "")
 	n := strings.Count(s, pat) + 1
 	if pat == "" {
 		n = utf8.RuneCountInString(s)
 	}
-	if limit := b.engine.cfg.maxOutput.n; 16*n > limit {
-		return nil, tooLong(limit)
+	if limit := c.x.engine.cfg.maxOutput.n; 16*n > limit {
+		return value{}, tooLong(limit)
 	}
-	return pongo2.AsValue(strings.Split(s, pat)), nil
+	parts := strings.Split(s, pat)
+	out := make([]any, len(parts))
+	for i, p := range parts {
+		out[i] = p
+	}
+	return derived(out, append(args, in)...), nil
 }
 
-func replaceFilter(b *binding, _ *filterSite, in *pongo2.Value, args []*pongo2.Value) (*pongo2.Value, *Error) {
-	s, from, to := text(in), argText(args, 0, ""), argText(args, 1, "")
+func replaceFilter(c *filterCall, in value, args []value) (value, error) {
+	s, from, to := textOf(in.v), argText(args, 0, ""), argText(args, 1, "")
 	n := strings.Count(s, from)
-	if size := len(s) + n*(len(to)-len(from)); size > b.engine.cfg.maxOutput.n {
-		return nil, tooLong(b.engine.cfg.maxOutput.n)
+	if size := len(s) + n*(len(to)-len(from)); size > c.x.engine.cfg.maxOutput.n {
+		return value{}, tooLong(c.x.engine.cfg.maxOutput.n)
 	}
-	return pongo2.AsValue(strings.ReplaceAll(s, from, to)), nil
+	return derived(strings.ReplaceAll(s, from, to), append(args, in)...), nil
 }
 
 // truncateFilter is Tera's truncate(length=255, end="…"). Tera counts
 // grapheme clusters; this counts code points, which is the same for text
 // without combining marks.
-func truncateFilter(_ *binding, _ *filterSite, in *pongo2.Value, args []*pongo2.Value) (*pongo2.Value, *Error) {
-	s := text(in)
+func truncateFilter(_ *filterCall, in value, args []value) (value, error) {
+	s := textOf(in.v)
 	length := 255
 	if argPresent(args, 0) {
-		if !args[0].IsInteger() || args[0].Integer() < 0 {
-			return nil, badArg("truncate: length must be a whole number of at least 0")
+		n, ok := args[0].v.(int64)
+		if !ok || n < 0 {
+			return value{}, badArg("truncate: length must be a whole number of at least 0")
 		}
-		length = args[0].Integer()
+		length = int(min(n, 1<<31))
 	}
 	end := argText(args, 1, "…")
 	if utf8.RuneCountInString(s) <= length {
-		return pongo2.AsValue(s), nil
+		return derived(s, append(args, in)...), nil
 	}
 	r := []rune(s)
-	return pongo2.AsValue(string(r[:length]) + end), nil
+	return derived(string(r[:length])+end, append(args, in)...), nil
 }
 
 // roundFilter is Tera's round(method="common", precision=0): half away from
 // zero, ceil or floor, to precision decimals; the result is a float.
-func roundFilter(_ *binding, _ *filterSite, in *pongo2.Value, args []*pongo2.Value) (*pongo2.Value, *Error) {
-	if !in.IsNumber() {
-		return nil, badArg("round: the input must be a number")
+func roundFilter(_ *filterCall, in value, args []value) (value, error) {
+	_, f, _, ok := number(in.v)
+	if !ok {
+		return value{}, badArg("round: the input must be a number")
 	}
 	precision := 0
 	if argPresent(args, 1) {
-		if !args[1].IsInteger() || args[1].Integer() < 0 || args[1].Integer() > 20 {
-			return nil, badArg("round: precision must be a whole number from 0 to 20")
+		p, ok := args[1].v.(int64)
+		if !ok || p < 0 || p > 20 {
+			return value{}, badArg("round: precision must be a whole number from 0 to 20")
 		}
-		precision = args[1].Integer()
+		precision = int(p)
 	}
-	f, m := in.Float(), math.Pow(10, float64(precision))
+	m := math.Pow(10, float64(precision))
 	switch method := argText(args, 0, "common"); method {
 	case "common":
 		f = math.Round(f*m) / m
@@ -123,14 +123,14 @@ func roundFilter(_ *binding, _ *filterSite, in *pongo2.Value, args []*pongo2.Val
 	case "floor":
 		f = math.Floor(f*m) / m
 	default:
-		return nil, badArg("round: method must be common, ceil or floor")
+		return value{}, badArg("round: method must be common, ceil or floor")
 	}
-	return pongo2.AsValue(f), nil
+	return derived(f, append(args, in)...), nil
 }
 
-func trimFilter(_ *binding, fs *filterSite, in *pongo2.Value, _ []*pongo2.Value) (*pongo2.Value, *Error) {
-	s := text(in)
-	switch fs.name {
+func trimFilter(c *filterCall, in value, _ []value) (value, error) {
+	s := textOf(in.v)
+	switch c.f.name {
 	case "trim_start":
 		s = strings.TrimLeftFunc(s, unicode.IsSpace)
 	case "trim_end":
@@ -138,28 +138,28 @@ func trimFilter(_ *binding, fs *filterSite, in *pongo2.Value, _ []*pongo2.Value)
 	default:
 		s = strings.TrimFunc(s, unicode.IsSpace)
 	}
-	return pongo2.AsValue(s), nil
+	return derived(s, in), nil
 }
 
-func capitalizeFilter(_ *binding, _ *filterSite, in *pongo2.Value, _ []*pongo2.Value) (*pongo2.Value, *Error) {
-	s := text(in)
+func capitalizeFilter(_ *filterCall, in value, _ []value) (value, error) {
+	s := textOf(in.v)
 	r, n := utf8.DecodeRuneInString(s)
 	if n == 0 {
-		return pongo2.AsValue(""), nil
+		return derived("", in), nil
 	}
-	return pongo2.AsValue(string(unicode.ToUpper(r)) + strings.ToLower(s[n:])), nil
+	return derived(string(unicode.ToUpper(r))+strings.ToLower(s[n:]), in), nil
 }
 
 // jsonEncodeFilter is Tera's json_encode(pretty=false), which is
 // serde_json's output: keys in order, floats always with a fraction or an
 // exponent (3.0, 1e-7), no HTML escaping.
-func jsonEncodeFilter(b *binding, _ *filterSite, in *pongo2.Value, args []*pongo2.Value) (*pongo2.Value, *Error) {
-	pretty := argPresent(args, 0) && args[0].IsTrue()
+func jsonEncodeFilter(c *filterCall, in value, args []value) (value, error) {
+	pretty := argPresent(args, 0) && truthy(args[0].v)
 	var sb strings.Builder
-	if !writeJSON(&sb, in.Interface(), pretty, 0, b.engine.cfg.maxDepth.n, b.engine.cfg.maxOutput.n) {
-		return nil, &Error{Kind: ErrTooLarge, Detail: "json_encode: the value is too large or nested too deeply"}
+	if !writeJSON(&sb, plain(in.v), pretty, 0, c.x.engine.cfg.maxDepth.n, c.x.engine.cfg.maxOutput.n) {
+		return value{}, &Error{Kind: ErrTooLarge, Detail: "json_encode: the value is too large or nested too deeply"}
 	}
-	return pongo2.AsValue(sb.String()), nil
+	return derived(sb.String(), append(args, in)...), nil
 }
 
 // writeJSON writes v as serde_json does; it returns false past depth

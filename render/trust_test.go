@@ -49,7 +49,7 @@ func TestUntrustedReferences(t *testing.T) {
 		"{% set r = input.same %}{{ r | vals }}",
 		"{% with r=input.msg %}{{ r | vals }}{% endwith %}",
 		"{% for r in input.refs %}{{ r | vals }}{% endfor %}",
-		"{% macro pw(r) %}{{ r | vals }}{% endmacro %}{{ pw('ref+echo://fine') }}{{ pw(input.msg) }}",
+		"{% macro pw(r) %}{{ r | vals }}{% endmacro %}{{ pw('ref+echo://plain-value') }}{{ pw(input.msg) }}",
 		"{{ input.msg | default(value='x') | vals }}",
 		"{{ input.msg | upper | lower | vals }}",
 		"{{ input.msg ~ '' | vals }}",

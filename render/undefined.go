@@ -2,16 +2,15 @@ package render
 
 import (
 	"fmt"
-	"reflect"
 	"strconv"
 	"strings"
-
-	"github.com/flosch/pongo2/v6"
 )
 
-// pongo2 renders an undefined variable as an empty string. The engine
-// checks, before an output runs, that every variable it prints exists
-// (the variables are listed when the template is parsed: requiredPaths).
+// An output that reads a variable that does not exist fails with
+// ErrUndefined, as in Tera. The variables an output reads are listed when
+// the template is parsed (requiredPaths) and checked before it runs, so an
+// undefined variable stops the output before any reference in it is
+// resolved.
 
 // varPath is a variable an output reads: its root name and the attribute
 // and index steps after it ("secret.DB_PASSWORD", "list.0").
@@ -112,68 +111,51 @@ func (c *pathCollector) path(v *pathExpr) {
 	}
 }
 
-// checkPaths returns an ErrUndefined error for the first path that does not
-// lead anywhere, looking up roots as pongo2 does: private scope first. A nil
-// private scope stands for the one pongo2 starts every execution with, which
-// holds only pongo2's own "pongo2" (its version).
-func (b *binding) checkPaths(paths []varPath, private, public pongo2.Context) *Error {
+// checkPaths returns an ErrUndefined error for the first path that does
+// not lead anywhere, looking names up as the evaluator does.
+func (x *execution) checkPaths(paths []varPath) *Error {
 	for i := range paths {
 		p := &paths[i]
-		if private == nil && p.root == "pongo2" {
-			continue
-		}
-		if n, ok := walkPath(p, private, public); !ok {
-			return b.undefined(p, n)
+		if n, ok := x.walkPath(p); !ok {
+			return x.undefined(p, n)
 		}
 	}
 	return nil
 }
 
-// resolvePath reports whether p leads somewhere.
-func (b *binding) resolvePath(p *varPath, private, public pongo2.Context) bool {
-	_, ok := walkPath(p, private, public)
-	return ok
-}
-
 // walkPath follows p; when it does not lead anywhere it returns how many
 // of its parts did.
-func walkPath(p *varPath, private, public pongo2.Context) (int, bool) {
-	v, ok := private[p.root]
-	if !ok {
-		v, ok = public[p.root]
-	}
+func (x *execution) walkPath(p *varPath) (int, bool) {
+	r, ok, _ := x.root(p.root)
 	if !ok {
 		return 0, false
 	}
+	v := r.v
 	for k, part := range p.parts {
-		next, res := lookup(v, part)
-		switch res {
-		case found:
-			v = next
-		case missing:
+		next, ok := step(v, part.key, part.index, part.isIndex)
+		if !ok {
 			return k + 1, false
-		case opaque:
-			return 0, true // a Go value pongo2 resolves by its own rules
 		}
+		v = norm(next)
 	}
 	return 0, true
 }
 
-func (b *binding) undefined(p *varPath, n int) *Error {
+func (x *execution) undefined(p *varPath, n int) *Error {
 	e := &Error{Kind: ErrUndefined, Name: p.name(n), Line: p.line, Column: p.col}
 	if n == 0 {
-		e.Detail = b.keyHint(p.root)
+		e.Detail = x.keyHint(p.root)
 	}
 	return e
 }
 
 // keyHint explains an undefined root when the variables hold a key that is
-// not an identifier and was left out of the context: {{ say-hello.output }}
+// not an identifier, which no template can name: {{ say-hello.output }}
 // reads "say" minus "hello.output".
-func (b *binding) keyHint(root string) string {
+func (x *execution) keyHint(root string) string {
 	var hint string
-	for k := range b.vars {
-		if isContextKey(k) || !strings.HasPrefix(k, root) || len(k) == len(root) || isIdentChar(k[len(root)]) {
+	for k := range x.vars {
+		if isIdentifier(k) || !strings.HasPrefix(k, root) || len(k) == len(root) || isIdentChar(k[len(root)]) {
 			continue
 		}
 		if hint == "" || k < hint {
@@ -192,80 +174,22 @@ func (b *binding) keyHint(root string) string {
 		}, hint))
 }
 
-type lookupResult uint8
-
-const (
-	found lookupResult = iota
-	missing
-	opaque
-)
-
-// lookup takes one step of a path into the data the way pongo2 would, and
-// says whether the step leads somewhere. Maps and lists (what YAML and JSON
-// decode to) are judged; other Go values are left to pongo2.
-func lookup(v any, part pathPart) (any, lookupResult) {
-	if pv, ok := v.(*pongo2.Value); ok {
-		v = pv.Interface()
+func isIdentifier(s string) bool {
+	if s == "" || !isIdentStart(s[0]) {
+		return false
 	}
-	switch x := v.(type) {
-	case nil:
-		return nil, missing // x.y where x is null
-	case map[string]any:
-		if part.isIndex {
-			return nil, opaque
+	for i := 1; i < len(s); i++ {
+		if !isIdentChar(s[i]) {
+			return false
 		}
-		next, ok := x[part.key]
-		if !ok {
-			return nil, missing
-		}
-		return next, found
-	case []any:
-		if !part.isIndex {
-			return nil, opaque
-		}
-		if part.index < 0 || part.index >= len(x) {
-			return nil, missing
-		}
-		return x[part.index], found
-	case string, bool, int, int64, float64:
-		if part.isIndex {
-			return nil, opaque // pongo2 indexes strings; leave the rest to it
-		}
-		return nil, missing
 	}
-	return lookupReflect(v, part)
+	return true
 }
 
-// lookupReflect is lookup for Go values other than what YAML and JSON
-// decode to.
-func lookupReflect(v any, part pathPart) (any, lookupResult) {
-	rv := reflect.ValueOf(v)
-	if !part.isIndex && rv.MethodByName(part.key).IsValid() {
-		return nil, opaque
+func toParts(steps []pathStep) []pathPart {
+	parts := make([]pathPart, len(steps))
+	for i, s := range steps {
+		parts[i] = pathPart{key: s.name, index: s.index, isIndex: s.kind == stepIndex}
 	}
-	switch rv.Kind() {
-	case reflect.Map:
-		kt := rv.Type().Key()
-		if part.isIndex || (kt.Kind() != reflect.String && kt.Kind() != reflect.Interface) {
-			return nil, opaque
-		}
-		key := reflect.ValueOf(part.key)
-		if kt.Kind() == reflect.String {
-			key = key.Convert(kt)
-		}
-		next := rv.MapIndex(key)
-		if !next.IsValid() {
-			return nil, missing
-		}
-		return next.Interface(), found
-	case reflect.Slice, reflect.Array:
-		if !part.isIndex {
-			return nil, opaque
-		}
-		if part.index < 0 || part.index >= rv.Len() {
-			return nil, missing
-		}
-		return rv.Index(part.index).Interface(), found
-	}
-	return nil, opaque
+	return parts
 }

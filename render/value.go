@@ -40,7 +40,7 @@ type walker struct {
 	engine *Engine
 	ctx    context.Context
 	vars   map[string]any
-	call   *binding // made at the first template, shared by the rest
+	call   *execution // made at the first template, shared by the rest
 	path   []any    // map keys (string) and list indexes (int) down to the current value
 }
 
@@ -131,9 +131,9 @@ func (w *walker) render(s string, structured bool) (any, error) {
 		return nil, w.placed(err)
 	}
 	if w.call == nil {
-		w.call = newBinding(w.ctx, w.engine, w.vars)
+		w.call = newExecution(w.ctx, w.engine, w.vars)
 	}
-	capture := structured && t.plan.single
+	capture := structured && t.single != nil
 	text, value, err := w.call.execute(t, capture)
 	if err != nil {
 		return nil, w.placed(err)
