@@ -122,13 +122,13 @@ type ifBranch struct {
 }
 
 type forNode struct {
-	off       int
-	key, val  string
-	iter      expr
-	reversed  bool
-	sorted    bool
-	body      []node
-	empty     []node
+	off      int
+	key, val string
+	iter     expr
+	reversed bool
+	sorted   bool
+	body     []node
+	empty    []node
 }
 
 type setNode struct {

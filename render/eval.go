@@ -2,8 +2,8 @@ package render
 
 import (
 	"context"
-	"fmt"
 	"errors"
+	"fmt"
 	"maps"
 	"reflect"
 	"slices"

@@ -41,7 +41,7 @@ type walker struct {
 	ctx    context.Context
 	vars   map[string]any
 	call   *execution // made at the first template, shared by the rest
-	path   []any    // map keys (string) and list indexes (int) down to the current value
+	path   []any      // map keys (string) and list indexes (int) down to the current value
 }
 
 func (w *walker) walk(v any, depth int) (any, error) {
