@@ -150,3 +150,23 @@ func TestFilterArgumentsFromData(t *testing.T) {
 		}
 	}
 }
+
+// Issue 20, item 10: every filter has a measured work factor
+// (TestFilterWork), linenumbers too: 128 KiB of newlines allocated 7 MiB
+// under a 1 MiB budget. truncatechars_html and truncatewords_html, whose
+// work grows with the square of their input (35 KB allocated per byte of
+// an unclosed tag), are refused.
+func TestFilterWorkBudget(t *testing.T) {
+	t.Parallel()
+	e := newEngine(t, newResolver(), render.WithMaxOutput(1<<20))
+	vars := map[string]any{"input": map[string]any{"lines": strings.Repeat("\n", 128<<10), "html": strings.Repeat("<a", 100)}}
+	for tmpl, kind := range map[string]error{
+		"{{ input.lines|linenumbers }}":          render.ErrTooLarge,
+		"{{ input.html|truncatechars_html:10 }}": render.ErrParse,
+		"{{ input.html|truncatewords_html:10 }}": render.ErrParse,
+	} {
+		if _, err := e.Render(context.Background(), tmpl, vars); !errors.Is(err, kind) {
+			t.Errorf("Render(%q) err = %v, want %v", tmpl, err, kind)
+		}
+	}
+}
