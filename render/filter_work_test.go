@@ -55,7 +55,9 @@ func TestFilterWork(t *testing.T) {
 	for k := range filterTable {
 		names = append(names, k)
 	}
-	slices.SortFunc(names, func(a, b filterKey) int { return strings.Compare(a.name+string(rune('0'+a.dialect)), b.name+string(rune('0'+b.dialect))) })
+	slices.SortFunc(names, func(a, b filterKey) int {
+		return strings.Compare(a.name+string(rune('0'+a.dialect)), b.name+string(rune('0'+b.dialect)))
+	})
 	for _, k := range names {
 		def := filterTable[k]
 		if def.refused != "" || def.name == "vals" {
