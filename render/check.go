@@ -119,8 +119,8 @@ func (v *validator) filter(f *filterExpr) {
 	v.reserved(f.off, f.name)
 	def := lookupFilter(f)
 	switch {
-	case def == nil && filterTable[filterKey{f.name, tera}] != nil:
-		v.fail(f.off, "the filter %s is Tera's: write %s(%s=...)", f.name, f.name, strings.Join(filterTable[filterKey{f.name, tera}].kwargs, "=..., "))
+	case def == nil && filterTable[filterKey{f.name, teraSyntax}] != nil:
+		v.fail(f.off, "the filter %s is Tera's: write %s(%s=...)", f.name, f.name, strings.Join(filterTable[filterKey{f.name, teraSyntax}].kwargs, "=..., "))
 		return
 	case def == nil:
 		v.fail(f.off, "unknown filter %q", f.name)
@@ -135,14 +135,14 @@ func (v *validator) filter(f *filterExpr) {
 	}
 	if f.paren {
 		for _, kw := range f.kwargs {
-			if def.dialect&tera == 0 {
+			if def.dialect&teraSyntax == 0 {
 				v.fail(f.off, "the filter %s takes no named arguments (write %s:value)", f.name, f.name)
 			} else if !slices.Contains(def.kwargs, kw.name) {
 				v.fail(f.off, "the filter %s has no argument %s", f.name, kw.name)
 			}
 		}
 	}
-	if f.paren || !f.colon && def.dialect&tera != 0 {
+	if f.paren || !f.colon && def.dialect&teraSyntax != 0 {
 		for _, req := range def.required {
 			if !slices.ContainsFunc(f.kwargs, func(k kwarg) bool { return k.name == req }) {
 				v.fail(f.off, "the filter %s needs the argument %s=", f.name, req)

@@ -68,7 +68,7 @@ func TestFilterWork(t *testing.T) {
 			in := authored(inputs[name])
 			var args []value
 			if a, ok := workArgs[def.name]; ok {
-				if k.dialect == tera && len(def.kwargs) > 0 {
+				if k.dialect == teraSyntax && len(def.kwargs) > 0 {
 					args = make([]value, len(def.kwargs))
 					for i := range args {
 						args[i] = absentArg

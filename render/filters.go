@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"reflect"
 	"strconv"
-	"strings"
+
+	"github.com/hushflow/hushflow/render/internal/tera"
 
 	"github.com/flosch/pongo2/v6"
 )
@@ -18,8 +19,8 @@ import (
 type dialect uint8
 
 const (
-	django dialect = 1 << iota
-	tera
+	djangoSyntax dialect = 1 << iota
+	teraSyntax
 )
 
 // filterFunc applies a filter to in with the arguments: Tera's named ones
@@ -46,6 +47,10 @@ type filterDef struct {
 	// pattern: the argument becomes a pattern (a regular expression), so
 	// it must be the template's own text, never data.
 	pattern bool
+	// size, when not nil, bounds the bytes of the result from the input
+	// and the arguments that set it (join's sep, replace's to), checked
+	// against WithMaxOutput before the filter runs.
+	size func(in value, args []value) int
 	// refused says why templates may not use the filter.
 	refused string
 }
@@ -76,7 +81,7 @@ var pongo2Filters = []struct {
 	{"first", 8}, {"floatformat", 2}, {"get_digit", 2}, {"iriencode", 16}, {"last", 12}, {"length", 4},
 	{"length_is", 4}, {"linebreaks", 21}, {"linebreaksbr", 8}, {"linenumbers", 64}, {"ljust", 6}, {"lower", 4},
 	{"make_list", 20}, {"phone2numeric", 4}, {"pluralize", 2}, {"removetags", 8}, {"rjust", 6},
-	{"slice", 18}, {"striptags", 8}, {"time", 2}, {"title", 8}, {"truncatechars", 8},
+	{"slice", 18}, {"split", 17}, {"striptags", 8}, {"time", 2}, {"title", 8}, {"truncatechars", 8},
 	{"truncatewords", 20}, {"upper", 4},
 	{"urlencode", 6}, {"urlize", 80}, {"urlizetrunc", 80}, {"wordcount", 8}, {"wordwrap", 20}, {"yesno", 2},
 	{"float", 1}, {"integer", 1},
@@ -85,22 +90,23 @@ var pongo2Filters = []struct {
 // ownFilters are the filters the engine implements itself: vals, Tera's
 // filters, and those whose result size it must bound before building it.
 var ownFilters = []filterDef{
-	{name: "vals", dialect: django | tera, fn: valsFilter, work: 2},
-	{name: "default", dialect: tera, kwargs: []string{"value"}, required: []string{"value"}, fn: teraDefault, work: 1},
-	{name: "join", dialect: django | tera, kwargs: []string{"sep"}, fn: joinFilter, work: 4},
-	{name: "split", dialect: django | tera, kwargs: []string{"pat"}, required: []string{"pat"}, fn: splitFilter, work: 17},
-	{name: "replace", dialect: django | tera, kwargs: []string{"from", "to"}, required: []string{"from", "to"}, fn: replaceFilter, work: 4},
-	{name: "truncate", dialect: django | tera, kwargs: []string{"length", "end"}, fn: truncateFilter, work: 8},
-	{name: "round", dialect: django | tera, kwargs: []string{"method", "precision"}, fn: roundFilter, work: 1},
-	{name: "json_encode", dialect: django | tera, kwargs: []string{"pretty"}, fn: jsonEncodeFilter, work: 11},
-	{name: "trim", dialect: django | tera, fn: trimFilter, work: 2},
-	{name: "trim_start", dialect: django | tera, fn: trimFilter, work: 2},
-	{name: "trim_end", dialect: django | tera, fn: trimFilter, work: 2},
-	{name: "capitalize", dialect: django | tera, fn: capitalizeFilter, work: 4},
-	{name: "stringformat", dialect: django, refused: "its format can ask for any width, or take it from the data"},
-	{name: "random", dialect: django, refused: "a render must give the same output twice"},
-	{name: "truncatechars_html", dialect: django, refused: "it is an HTML tool, and its work grows with the square of its input"},
-	{name: "truncatewords_html", dialect: django, refused: "it is an HTML tool, and its work grows with the square of its input"},
+	{name: "vals", dialect: djangoSyntax | teraSyntax, fn: valsFilter, work: 2},
+	{name: "default", dialect: teraSyntax, kwargs: []string{"value"}, required: []string{"value"}, fn: teraDefault, work: 1},
+	// Tera's filters that pongo2 lacks or spells otherwise, as Django
+	// writes a filter (name:arg), with the engine's implementation.
+	{name: "join", dialect: djangoSyntax, kwargs: []string{"sep"}, fn: joinFilter, work: 4, size: joinSize},
+	{name: "replace", dialect: djangoSyntax, kwargs: []string{"from", "to"}, fn: replaceFilter, work: 4, size: replaceSize},
+	{name: "truncate", dialect: djangoSyntax, kwargs: []string{"length", "end"}, fn: truncateFilter, work: 8},
+	{name: "round", dialect: djangoSyntax, kwargs: []string{"method", "precision"}, fn: roundFilter, work: 1},
+	{name: "json_encode", dialect: djangoSyntax, kwargs: []string{"pretty"}, fn: jsonEncodeFilter, work: 11},
+	{name: "trim", dialect: djangoSyntax, fn: trimFilter, work: 2},
+	{name: "trim_start", dialect: djangoSyntax, fn: trimFilter, work: 2},
+	{name: "trim_end", dialect: djangoSyntax, fn: trimFilter, work: 2},
+	{name: "capitalize", dialect: djangoSyntax, fn: capitalizeFilter, work: 4},
+	{name: "stringformat", dialect: djangoSyntax, refused: "its format can ask for any width, or take it from the data"},
+	{name: "random", dialect: djangoSyntax, refused: "a render must give the same output twice"},
+	{name: "truncatechars_html", dialect: djangoSyntax, refused: "it is an HTML tool, and its work grows with the square of its input"},
+	{name: "truncatewords_html", dialect: djangoSyntax, refused: "it is an HTML tool, and its work grows with the square of its input"},
 }
 
 // The filters whose argument sets the size of their result, and those
@@ -123,14 +129,14 @@ var filterTable = buildFilterTable()
 func buildFilterTable() map[filterKey]*filterDef {
 	t := map[filterKey]*filterDef{}
 	add := func(d *filterDef) {
-		for _, dl := range []dialect{django, tera} {
+		for _, dl := range []dialect{djangoSyntax, teraSyntax} {
 			if d.dialect&dl != 0 {
 				t[filterKey{d.name, dl}] = d
 			}
 		}
 	}
 	for _, p := range pongo2Filters {
-		add(&filterDef{name: p.name, dialect: django, kwargs: []string{"arg"}, fn: pongo2Filter(p.name), work: p.work,
+		add(&filterDef{name: p.name, dialect: djangoSyntax, kwargs: []string{"arg"}, fn: pongo2Filter(p.name), work: p.work,
 			sized: sizedFilters[p.name], pattern: patternFilters[p.name]})
 	}
 	for i := range ownFilters {
@@ -146,11 +152,11 @@ func buildFilterTable() map[filterKey]*filterDef {
 // a bare name Tera has, Django's for name:arg and the other bare names.
 func lookupFilter(f *filterExpr) *filterDef {
 	if !f.colon {
-		if d := filterTable[filterKey{f.name, tera}]; d != nil {
+		if d := filterTable[filterKey{f.name, teraSyntax}]; d != nil {
 			return d
 		}
 	}
-	return filterTable[filterKey{f.name, django}]
+	return filterTable[filterKey{f.name, djangoSyntax}]
 }
 
 // pongo2Filter runs pongo2's filter name.
@@ -284,6 +290,9 @@ func (x *execution) affords(f *filterExpr, def *filterDef, in value, args []valu
 	if k := max(def.work, 1); k*n > limit {
 		return x.tooLarge(f.off, "%s needs about %d bytes of memory for %d bytes of input, over %d (WithMaxOutput)", f.name, k*n, n, limit)
 	}
+	if def.size != nil && def.size(in, args) > limit {
+		return x.tooLarge(f.off, "%s would make a value over %d bytes (WithMaxOutput)", f.name, limit)
+	}
 	return nil
 }
 
@@ -340,59 +349,36 @@ type testDef struct {
 	fn   func(v any, args []value) (bool, error)
 }
 
-// testTable holds Tera's tests ("x is name(args)"). defined and undefined
-// look a variable up and are handled by the evaluator.
+// testTable holds Tera's tests ("x is name(args)"), from package tera.
+// defined and undefined look a variable up and are the evaluator's.
 var testTable = map[string]testDef{
-	"defined":   {},
-	"undefined": {},
-	"none":      {fn: func(v any, _ []value) (bool, error) { return v == nil || isUndef(v), nil }},
-	"string":    {fn: func(v any, _ []value) (bool, error) { _, ok := v.(string); return ok, nil }},
-	"number": {fn: func(v any, _ []value) (bool, error) {
-		_, _, _, ok := number(v)
+	"defined":       {},
+	"undefined":     {},
+	"none":          teraTest(tera.None, 0),
+	"string":        teraTest(tera.String, 0),
+	"number":        teraTest(tera.Number, 0),
+	"odd":           teraTest(tera.Odd, 0),
+	"even":          teraTest(tera.Even, 0),
+	"iterable":      teraTest(tera.Iterable, 0),
+	"object":        teraTest(tera.Object, 0),
+	"divisibleby":   teraTest(tera.Divisibleby, 1),
+	"starting_with": teraTest(tera.StartingWith, 1),
+	"ending_with":   teraTest(tera.EndingWith, 1),
+	"containing":    teraTest(tera.Containing, 1),
+	"matching":      teraTest(tera.Matching, 1),
+}
+
+func teraTest(fn func(any, []any) (bool, error), args int) testDef {
+	return testDef{args: args, fn: func(v any, args []value) (bool, error) {
+		in := make([]any, len(args))
+		for i, a := range args {
+			in[i] = jsonModel(a.v, DefaultMaxDepth)
+		}
+		ok, err := fn(jsonModel(v, DefaultMaxDepth), in)
+		if err != nil {
+			// Tera's errors name the test and argument, never a value.
+			return false, &Error{Kind: ErrExec, Detail: err.Error()}
+		}
 		return ok, nil
-	}},
-	"odd":      {fn: parity(1)},
-	"even":     {fn: parity(0)},
-	"iterable": {fn: func(v any, _ []value) (bool, error) { return isList(v) || isMap(v), nil }},
-	"object":   {fn: func(v any, _ []value) (bool, error) { return isMap(v), nil }},
-	"divisibleby": {args: 1, fn: func(v any, args []value) (bool, error) {
-		n, _, nInt, ok := number(v)
-		d, _, dInt, dok := number(args[0].v)
-		if !ok || !dok || !nInt || !dInt {
-			return false, badArg("divisibleby needs whole numbers")
-		}
-		return d != 0 && n%d == 0, nil
-	}},
-	"starting_with": {args: 1, fn: stringTest(strings.HasPrefix)},
-	"ending_with":   {args: 1, fn: stringTest(strings.HasSuffix)},
-	"containing": {args: 1, fn: func(v any, args []value) (bool, error) {
-		found, ok := contains(v, args[0].v)
-		if !ok {
-			return false, badArg("containing needs a string, a list or a map")
-		}
-		return found, nil
-	}},
-}
-
-func parity(rem int64) func(any, []value) (bool, error) {
-	return func(v any, _ []value) (bool, error) {
-		n, f, isInt, ok := number(v)
-		if !ok {
-			return false, badArg("odd and even test numbers, not %s", typeName(v))
-		}
-		if !isInt {
-			n = int64(f)
-		}
-		return (n%2 != 0) == (rem == 1), nil
-	}
-}
-
-func stringTest(fn func(s, affix string) bool) func(any, []value) (bool, error) {
-	return func(v any, args []value) (bool, error) {
-		s, ok := v.(string)
-		if !ok {
-			return false, badArg("the test needs a string, not %s", typeName(v))
-		}
-		return fn(s, textOf(args[0].v)), nil
-	}
+	}}
 }

@@ -4,6 +4,7 @@ import (
 	"math"
 	"reflect"
 	"strings"
+	"time"
 )
 
 // Operators have Tera's meaning (Tera 1.x, src/renderer/processor.rs):
@@ -188,6 +189,24 @@ func (x *execution) compare(b *binaryExpr, l, r any) (bool, error) {
 			return lf >= rf, nil
 		}
 	}
+	if lt, ok := l.(time.Time); ok {
+		if rt, ok := r.(time.Time); ok {
+			lf, rf = float64(lt.Compare(rt)), 0
+			lok, rok = true, true
+		}
+	}
+	if lok && rok {
+		switch b.op {
+		case "<":
+			return lf < rf, nil
+		case ">":
+			return lf > rf, nil
+		case "<=":
+			return lf <= rf, nil
+		default:
+			return lf >= rf, nil
+		}
+	}
 	ls, lsok := l.(string)
 	rs, rsok := r.(string)
 	if lsok && rsok {
@@ -278,7 +297,11 @@ func contains(haystack, needle any) (found, ok bool) {
 		}
 		return false, true
 	case reflect.Map:
-		_, found := step(haystack, textOf(needle), 0, false)
+		key, index, isIndex := textOf(needle), 0, false
+		if n, ok := needle.(int64); ok {
+			index, isIndex = int(n), true
+		}
+		_, found := step(haystack, key, index, isIndex)
 		return found, true
 	}
 	return false, false

@@ -457,10 +457,11 @@ func describe(t token) string {
 // minus, then a value with its filters. "not" binds looser than a
 // comparison, as in Tera and Django ("not a == b" is "not (a == b)").
 type exprParser struct {
-	p    *parser
-	seg  *segment
-	toks []token
-	i    int
+	p      *parser
+	seg    *segment
+	toks   []token
+	i      int
+	inMath bool // parsing the arithmetic of a chunk (see chunks)
 }
 
 func (ep *exprParser) peek(sym string) bool { return ep.i < len(ep.toks) && ep.toks[ep.i].is(sym) }
@@ -514,7 +515,9 @@ func (ep *exprParser) expr() (expr, error) {
 	if err := ep.enter(); err != nil {
 		return nil, err
 	}
-	defer ep.leave()
+	saved := ep.inMath
+	ep.inMath = false
+	defer func() { ep.leave(); ep.inMath = saved }()
 	return ep.binary(0)
 }
 
@@ -550,6 +553,9 @@ func (ep *exprParser) binary(level int) (expr, error) {
 		return ep.compare()
 	case len(levels):
 		return ep.power()
+	}
+	if level == 4 && !ep.inMath {
+		return ep.chunks()
 	}
 	l, err := ep.binary(level + 1)
 	if err != nil {
@@ -690,14 +696,57 @@ func (ep *exprParser) unary() (expr, error) {
 	return ep.postfix()
 }
 
-// postfix parses a value, Tera's "~" concatenation of values, and the
-// filters after them. As in Tera, the filters after a concatenation apply
-// to the whole of it ("a ~ b | upper"); as in pongo2, those after a value
-// apply to that value only ("a + b | upper" is "a + (b | upper)").
+// chunks parses arithmetic as Tera does: filters apply to the whole
+// arithmetic before them ("1.9 + a | round" rounds the sum), and an
+// operator after a filter starts a new chunk ("a | round - 1.8 + b |
+// round" is "(a | round) - ((1.8 + b) | round)").
+func (ep *exprParser) chunks() (expr, error) {
+	x, err := ep.math()
+	for err == nil {
+		if ep.peek("|") {
+			if x, err = ep.filters(x); err != nil {
+				return nil, err
+			}
+		}
+		op, ok := ep.operator([]string{"+", "-", "*", "/", "%"})
+		if !ok {
+			return x, nil
+		}
+		off := ep.here()
+		ep.i++
+		var y expr
+		if y, err = ep.math(); err != nil {
+			return nil, err
+		}
+		if ep.peek("|") {
+			if y, err = ep.filters(y); err != nil {
+				return nil, err
+			}
+		}
+		x = &binaryExpr{off: off, op: op, l: x, r: y}
+	}
+	return nil, err
+}
+
+// math parses + - * / % ^ and unary minus with their precedence, up to a
+// filter.
+func (ep *exprParser) math() (expr, error) {
+	saved := ep.inMath
+	ep.inMath = true
+	defer func() { ep.inMath = saved }()
+	return ep.binary(4)
+}
+
+// postfix parses a value and Tera's "~" concatenation of values, with the
+// filters after a concatenation, which apply to the whole of it ("a ~ b |
+// upper"). The filters after a value are the arithmetic's (chunks).
 func (ep *exprParser) postfix() (expr, error) {
 	x, err := ep.primary()
 	if err != nil {
 		return nil, err
+	}
+	if !ep.peek("~") {
+		return x, nil
 	}
 	for {
 		if ep.peek("~") {

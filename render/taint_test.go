@@ -63,7 +63,7 @@ func TestDerivedSecretsAreTaught(t *testing.T) {
 	}
 	tests := []struct{ tmpl, printed string }{
 		{`psql "password='{{ secret.PW|addslashes }}'"`, `it\'s+p@ss&w0rd`},
-		{"{{ secret.PW|escape }}", "it&#39;s+p@ss&amp;w0rd"},
+		{"{{ secret.PW|escape }}", "it&#x27;s+p@ss&amp;w0rd"},
 		{"{{ secret.PW|escapejs }}", `it\u0027s\u002Bp\u0040ss\u0026w\u0030rd`},
 		{"{{ secret.PW|urlencode }}", "it%27s%2Bp%40ss%26w0rd"},
 		{"{{ secret.PW|upper }}", "IT'S+P@SS&W0RD"},

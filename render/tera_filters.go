@@ -13,15 +13,198 @@ import (
 	"github.com/flosch/pongo2/v6"
 
 	"github.com/hushflow/hushflow/internal/numfmt"
+	"github.com/hushflow/hushflow/render/internal/tera"
 )
 
 // Tera's filters that pongo2 lacks or spells otherwise, written after
 // Tera 1.20's documentation and behaviour (Strøm's version). Each bounds
 // the size of what it builds before it builds it.
 
-// teraFilters are Tera's builtin filters that the engine has no other
-// entry for.
-var teraFilters = []filterDef{}
+// teraFilters are Tera's builtin filters (package tera), one entry each.
+// A bare filter name means Tera's filter where Tera has one.
+var teraFilters = []filterDef{
+	teraFilter("upper", tera.Upper, tera.UpperArgs(), 6, nil),
+	teraFilter("lower", tera.Lower, tera.LowerArgs(), 4, nil),
+	teraFilter("trim", tera.Trim, tera.TrimArgs(), 2, nil),
+	teraFilter("trim_start", tera.TrimStart, tera.TrimStartArgs(), 2, nil),
+	teraFilter("trim_end", tera.TrimEnd, tera.TrimEndArgs(), 2, nil),
+	teraFilter("trim_start_matches", tera.TrimStartMatches, tera.TrimStartMatchesArgs(), 4, nil),
+	teraFilter("trim_end_matches", tera.TrimEndMatches, tera.TrimEndMatchesArgs(), 4, nil),
+	teraFilter("truncate", tera.Truncate, tera.TruncateArgs(), 8, argBytes("end")),
+	teraFilter("wordcount", tera.Wordcount, tera.WordcountArgs(), 30, nil),
+	teraFilter("replace", tera.Replace, tera.ReplaceArgs(), 4, replaceSize),
+	teraFilter("capitalize", tera.Capitalize, tera.CapitalizeArgs(), 4, nil),
+	teraFilter("urlencode", tera.Urlencode, tera.UrlencodeArgs(), 12, nil),
+	teraFilter("urlencode_strict", tera.UrlencodeStrict, tera.UrlencodeStrictArgs(), 12, nil),
+	teraFilter("addslashes", tera.Addslashes, tera.AddslashesArgs(), 5, nil),
+	teraFilter("slugify", tera.Slugify, tera.SlugifyArgs(), 36, nil),
+	teraFilter("title", tera.Title, tera.TitleArgs(), 200, nil),
+	teraFilter("linebreaksbr", tera.Linebreaksbr, tera.LinebreaksbrArgs(), 8, nil),
+	teraFilter("indent", tera.Indent, tera.IndentArgs(), 24, indentSize),
+	teraFilter("striptags", tera.Striptags, tera.StriptagsArgs(), 8, nil),
+	teraFilter("spaceless", tera.Spaceless, tera.SpacelessArgs(), 8, nil),
+	teraFilter("escape", tera.Escape, tera.EscapeArgs(), 13, nil),
+	teraFilter("escape_xml", tera.EscapeXML, tera.EscapeXMLArgs(), 13, nil),
+	teraFilter("split", tera.Split, tera.SplitArgs(), 17, nil),
+	teraFilter("int", tera.Int, tera.IntArgs(), 2, nil),
+	teraFilter("float", tera.Float, tera.FloatArgs(), 2, nil),
+	teraFilter("nth", tera.Nth, tera.NthArgs(), 2, nil),
+	teraFilter("first", tera.First, tera.FirstArgs(), 2, nil),
+	teraFilter("last", tera.Last, tera.LastArgs(), 2, nil),
+	teraFilter("join", tera.Join, tera.JoinArgs(), 4, joinSize),
+	teraFilter("sort", tera.Sort, tera.SortArgs(), 8, nil),
+	teraFilter("unique", tera.Unique, tera.UniqueArgs(), 20, nil),
+	teraFilter("group_by", tera.GroupBy, tera.GroupByArgs(), 8, nil),
+	teraFilter("filter", tera.Filter, tera.FilterArgs(), 8, nil),
+	teraFilter("map", tera.Map, tera.MapArgs(), 8, nil),
+	teraFilter("slice", tera.Slice, tera.SliceArgs(), 8, nil),
+	teraFilter("concat", tera.Concat, tera.ConcatArgs(), 8, nil),
+	teraFilter("length", tera.Length, tera.LengthArgs(), 4, nil),
+	teraFilter("reverse", tera.Reverse, tera.ReverseArgs(), 8, nil),
+	teraFilter("json_encode", tera.JSONEncode, tera.JSONEncodeArgs(), 11, nil),
+	teraFilter("as_str", tera.AsStr, tera.AsStrArgs(), 4, nil),
+	teraFilter("get", tera.Get, tera.GetArgs(), 2, nil),
+	teraFilter("abs", tera.Abs, tera.AbsArgs(), 1, nil),
+	teraFilter("pluralize", tera.Pluralize, tera.PluralizeArgs(), 2, nil),
+	teraFilter("round", tera.Round, tera.RoundArgs(), 1, nil),
+	teraFilter("filesizeformat", tera.Filesizeformat, tera.FilesizeformatArgs(), 2, nil),
+	teraFilter("date", tera.Date, tera.DateArgs(), 8, argBytes("format")),
+}
+
+// teraFilter makes the entry of one of Tera's filters. size, when not nil,
+// bounds the bytes of the result before the filter runs: for the filters
+// whose arguments multiply the size of their result.
+func teraFilter(name string, fn func(any, map[string]any) (any, error), args []tera.Arg, work int, size func(in value, args []value) int) filterDef {
+	d := filterDef{name: name, dialect: teraSyntax, work: work, size: size}
+	for _, a := range args {
+		d.kwargs = append(d.kwargs, a.Name)
+		if a.Required {
+			d.required = append(d.required, a.Name)
+		}
+	}
+	d.fn = func(c *filterCall, in value, args []value) (value, error) {
+		depth := c.x.engine.cfg.maxDepth.n
+		var kw map[string]any
+		for i, a := range args {
+			if isAbsent(a) || i >= len(d.kwargs) {
+				continue
+			}
+			if kw == nil {
+				kw = make(map[string]any, len(args))
+			}
+			kw[d.kwargs[i]] = jsonModel(a.v, depth)
+		}
+		out, err := fn(jsonModel(in.v, depth), kw)
+		if err != nil {
+			// Tera's errors name the filter and argument, never a value.
+			return value{}, &Error{Kind: ErrExec, Detail: err.Error()}
+		}
+		return derived(out, append(args, in)...), nil
+	}
+	return d
+}
+
+// jsonModel converts v to the values package tera takes: nil, bool,
+// int64, float64, string, []any and map[string]any. Lists and maps that
+// hold nothing else are passed as they are.
+func jsonModel(v any, depth int) any {
+	switch x := v.(type) {
+	case nil, bool, int64, float64, string:
+		return v
+	case undefinedValue, absentValue:
+		return nil
+	case []any:
+		if isJSONModel(v, depth) {
+			return v
+		}
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = jsonModel(norm(e), depth-1)
+		}
+		return out
+	case map[string]any:
+		if isJSONModel(v, depth) {
+			return v
+		}
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = jsonModel(norm(e), depth-1)
+		}
+		return out
+	}
+	if depth < 0 {
+		return nil
+	}
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Slice, reflect.Array:
+		out := make([]any, rv.Len())
+		for i := range out {
+			out[i] = jsonModel(norm(rv.Index(i).Interface()), depth-1)
+		}
+		return out
+	case reflect.Map:
+		out := make(map[string]any, rv.Len())
+		for it := rv.MapRange(); it.Next(); {
+			out[textOf(norm(it.Key().Interface()))] = jsonModel(norm(it.Value().Interface()), depth-1)
+		}
+		return out
+	}
+	if n := norm(v); n != v {
+		return jsonModel(n, depth)
+	}
+	return textOf(v)
+}
+
+// isJSONModel reports whether v holds only what package tera takes.
+func isJSONModel(v any, depth int) bool {
+	if depth < 0 {
+		return false
+	}
+	switch x := v.(type) {
+	case nil, bool, int64, float64, string:
+		return true
+	case []any:
+		for _, e := range x {
+			if !isJSONModel(e, depth-1) {
+				return false
+			}
+		}
+		return true
+	case map[string]any:
+		for _, e := range x {
+			if !isJSONModel(e, depth-1) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// The sizes of results that arguments multiply, bounded before the
+// filter builds them.
+func replaceSize(in value, args []value) int {
+	s, from, to := textOf(in.v), argText(args, 0, ""), argText(args, 1, "")
+	if from == "" {
+		return len(s) + (utf8.RuneCountInString(s)+1)*len(to)
+	}
+	return len(s) + strings.Count(s, from)*max(len(to)-len(from), 0)
+}
+
+func joinSize(in value, args []value) int {
+	n, _ := length(in.v)
+	return sizeOf(in.v) + n*len(argText(args, 0, ""))
+}
+
+func indentSize(in value, args []value) int {
+	s := textOf(in.v)
+	return len(s) + (strings.Count(s, "\n")+1)*len(argText(args, 0, "    "))
+}
+
+func argBytes(name string) func(value, []value) int {
+	return func(in value, args []value) int { return sizeOf(in.v) + 64 }
+}
 
 // teraDefault is Tera's default(value=...): the value when the input is not
 // defined or null. Unlike Django's default, an empty string, 0 or false is
@@ -50,23 +233,6 @@ func joinFilter(c *filterCall, in value, args []value) (value, error) {
 		return value{}, tooLong(limit)
 	}
 	return derived(strings.Join(parts, sep), append(args, in)...), nil
-}
-
-func splitFilter(c *filterCall, in value, args []value) (value, error) {
-	s, pat := textOf(in.v), argText(args, 0, "")
-	n := strings.Count(s, pat) + 1
-	if pat == "" {
-		n = utf8.RuneCountInString(s)
-	}
-	if limit := c.x.engine.cfg.maxOutput.n; 16*n > limit {
-		return value{}, tooLong(limit)
-	}
-	parts := strings.Split(s, pat)
-	out := make([]any, len(parts))
-	for i, p := range parts {
-		out[i] = p
-	}
-	return derived(out, append(args, in)...), nil
 }
 
 func replaceFilter(c *filterCall, in value, args []value) (value, error) {

@@ -234,16 +234,9 @@ func stepReflect(v any, key string, index int, isIndex bool) (any, bool) {
 	}
 	switch rv.Kind() {
 	case reflect.Map:
-		kt := rv.Type().Key()
-		if isIndex {
-			key = strconv.Itoa(index)
-		}
-		if kt.Kind() != reflect.String && kt.Kind() != reflect.Interface {
+		k, ok := mapKey(rv.Type().Key(), key, index, isIndex)
+		if !ok {
 			return nil, false
-		}
-		k := reflect.ValueOf(key)
-		if kt.Kind() == reflect.String {
-			k = k.Convert(kt)
 		}
 		next := rv.MapIndex(k)
 		if !next.IsValid() {
@@ -302,4 +295,35 @@ func isMap(v any) bool {
 	}
 	k := reflect.ValueOf(v).Kind()
 	return k == reflect.Map || k == reflect.Struct
+}
+
+// mapKey makes the key of a Go map of type kt from a path step: a string
+// for string keys, a number for integer keys.
+func mapKey(kt reflect.Type, key string, index int, isIndex bool) (reflect.Value, bool) {
+	switch kt.Kind() {
+	case reflect.String, reflect.Interface:
+		if isIndex {
+			key = strconv.Itoa(index)
+		}
+		k := reflect.ValueOf(key)
+		if kt.Kind() == reflect.String {
+			k = k.Convert(kt)
+		}
+		return k, true
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		n := int64(index)
+		if !isIndex {
+			var err error
+			if n, err = strconv.ParseInt(key, 10, 64); err != nil {
+				return reflect.Value{}, false
+			}
+		}
+		k := reflect.New(kt).Elem()
+		k.SetInt(n)
+		if k.Int() != n {
+			return reflect.Value{}, false
+		}
+		return k, true
+	}
+	return reflect.Value{}, false
 }
