@@ -88,6 +88,13 @@ type testExpr struct {
 	args   []expr
 }
 
+// listExpr is Tera's array literal: [a, b, c].
+type listExpr struct {
+	off   int
+	items []expr
+}
+
+func (e *listExpr) offset() int   { return e.off }
 func (e *litExpr) offset() int    { return e.off }
 func (e *pathExpr) offset() int   { return e.off }
 func (e *callExpr) offset() int   { return e.off }
@@ -132,9 +139,16 @@ type forNode struct {
 }
 
 type setNode struct {
-	off  int
-	name string
-	x    expr
+	off    int
+	name   string
+	x      expr
+	global bool // Tera's set_global: the template's top level, not the loop's
+}
+
+// jumpNode is Tera's {% break %} or {% continue %} inside a loop.
+type jumpNode struct {
+	off   int
+	isBreak bool
 }
 
 type withNode struct {

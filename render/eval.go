@@ -28,6 +28,11 @@ type execution struct {
 
 	stack []binding // names bound by the template, innermost last
 	base  int       // where the running macro's names start; names below are the caller's
+	// top holds the names set at the template's top level (and by
+	// set_global); frames counts the loops, withs and macro calls around
+	// the running node, inside which a set is local.
+	top    map[string]value
+	frames int
 
 	iterations int // loop iterations and macro calls so far
 	produced   int // bytes printed so far, counted generously
@@ -95,14 +100,14 @@ func (x *execution) finish() {
 // execute runs t for the call. With capture set it also returns the value
 // of the template's one expression.
 func (x *execution) execute(t *compiled, capture bool) (out string, val any, err error) {
-	prevT, prevStack, prevBase := x.t, x.stack, x.base
-	x.t, x.stack, x.base = t, x.stack[:0:0], 0
+	prevT, prevStack, prevBase, prevTop, prevFrames := x.t, x.stack, x.base, x.top, x.frames
+	x.t, x.stack, x.base, x.top, x.frames = t, x.stack[:0:0], 0, nil, 0
 	x.capture, x.captured = nil, nil
 	if capture {
 		x.capture = t.single
 	}
 	defer func() {
-		x.t, x.stack, x.base = prevT, prevStack, prevBase
+		x.t, x.stack, x.base, x.top, x.frames = prevT, prevStack, prevBase, prevTop, prevFrames
 		if r := recover(); r != nil {
 			if x.inResolver {
 				panic(r) // the resolver's own panic is not ours to hide
@@ -207,8 +212,22 @@ func (x *execution) node(n node, out *buffer) error {
 		if err != nil {
 			return err
 		}
-		x.stack = append(x.stack, binding{n.name, v})
+		if x.frames > 0 && !n.global {
+			x.stack = append(x.stack, binding{n.name, v})
+			break
+		}
+		if x.top == nil {
+			x.top = map[string]value{}
+		}
+		x.top[n.name] = v
+	case *jumpNode:
+		if n.isBreak {
+			return errBreak
+		}
+		return errContinue
 	case *withNode:
+		x.frames++
+		defer func() { x.frames-- }()
 		mark := len(x.stack)
 		for _, p := range n.pairs {
 			v, err := x.eval(p.val)
@@ -290,6 +309,8 @@ func (x *execution) forLoop(n *forNode, out *buffer) error {
 		return x.tooLarge(n.off, "the loop runs more than %d iterations in all (WithMaxIterations)", limit)
 	}
 	mark := len(x.stack)
+	x.frames++
+	defer func() { x.frames-- }()
 	ls := &loopState{length: count, parent: x.loopOf()}
 	start, tainted := out.len(), out.tainted
 	for i := range count {
@@ -307,7 +328,13 @@ func (x *execution) forLoop(n *forNode, out *buffer) error {
 			x.stack = append(x.stack, binding{n.val, v})
 		}
 		if err := x.nodes(n.body, out); err != nil {
+			if err == errContinue {
+				continue
+			}
 			x.stack = x.stack[:mark]
+			if err == errBreak {
+				break
+			}
 			return err
 		}
 	}
@@ -349,6 +376,9 @@ func (x *execution) sequence(n *forNode, it value) (sequence, error) {
 			return c, c
 		}}, nil
 	case []any:
+		if n.sorted && n.val == "" {
+			v = sortedItems(v)
+		}
 		return sequence{n: len(v), at: func(i int) (value, value) {
 			if n.val != "" {
 				return authored(int64(i)), elem(v[i])
@@ -393,11 +423,23 @@ func (x *execution) reflectSequence(n *forNode, it value, elem func(any) value) 
 	return sequence{}, x.failf(n.off, ErrExec, "a for loop cannot go through %s", typeName(it.v))
 }
 
-// local looks name up among the names the template bound.
+// Tera's {% break %} and {% continue %} travel up to their loop as these.
+var (
+	errBreak    = &Error{Kind: ErrExec, Detail: "break outside a loop"}
+	errContinue = &Error{Kind: ErrExec, Detail: "continue outside a loop"}
+)
+
+// local looks name up among the names the template bound: the innermost
+// first, then (outside a macro) those of the top level.
 func (x *execution) local(name string) (value, bool) {
 	for i := len(x.stack) - 1; i >= x.base; i-- {
 		if x.stack[i].name == name {
 			return x.stack[i].v, true
+		}
+	}
+	if x.base == 0 {
+		if v, ok := x.top[name]; ok {
+			return v, true
 		}
 	}
 	return value{}, false
@@ -439,7 +481,7 @@ func (x *execution) path(p *pathExpr) (value, error) {
 			case string:
 				key = k
 			default:
-				key = textOf(k)
+				return value{}, x.failf(s.sub.offset(), ErrExec, "a subscript must be a string or an integer, not %s", typeName(k))
 			}
 			r.secret = r.secret || sub.secret
 		}
@@ -502,9 +544,11 @@ func (x *execution) call(c *callExpr) (value, error) {
 	mark, base := len(x.stack), x.base
 	x.base = mark
 	x.depth++
+	x.frames++
 	defer func() {
 		x.stack, x.base = x.stack[:mark], base
 		x.depth--
+		x.frames--
 	}()
 	for i, p := range m.params {
 		v := args[i]
@@ -548,6 +592,17 @@ func (x *execution) eval(e expr) (value, error) {
 		return x.concat(e)
 	case *testExpr:
 		return x.test(e)
+	case *listExpr:
+		items := make([]any, len(e.items))
+		vals := make([]value, len(e.items))
+		for i, it := range e.items {
+			v, err := x.eval(it)
+			if err != nil {
+				return value{}, err
+			}
+			items[i], vals[i] = plain(v.v), v
+		}
+		return derived(items, vals...), nil
 	}
 	return value{}, &Error{Kind: ErrExec, Detail: "unknown expression"}
 }
@@ -604,4 +659,22 @@ func (x *execution) test(t *testExpr) (value, error) {
 		return value{}, x.fail(t.off, e)
 	}
 	return derived(r != t.negate, append(args, v)...), nil
+}
+
+// sortedItems returns a sorted copy of a list, for pongo2's "sorted":
+// numbers by value, other items by their text.
+func sortedItems(l []any) []any {
+	out := make([]any, len(l))
+	for i, e := range l {
+		out[i] = norm(e)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		_, a, _, aok := number(out[i])
+		_, b, _, bok := number(out[j])
+		if aok && bok {
+			return a < b
+		}
+		return textOf(out[i]) < textOf(out[j])
+	})
+	return out
 }

@@ -35,6 +35,14 @@ func TestTeraOperators(t *testing.T) {
 		{"{% if m is iterable %}yes{% endif %}", "yes"},
 		{"{% if t is iterable %}yes{% endif %}", "yes"},
 		{"{% if 'a' in m %}yes{% endif %}", "yes"},
+		// Filters apply to the arithmetic before them, as in Tera.
+		{"{{ 2.8 * 2 | round }}", "6"},
+		{"{{ 1.9 + 2 | round - 1.8 + 2 | round - 1 }}", "-1"},
+		{"{% if 0 / 0 %}a{% else %}b{% endif %}", "b"},
+		{"{{ [1, 'a', f] | length }}{% if 2 in [1, 2] %}!{% endif %}", "3!"},
+		{"{% for i in [1, 2, 3, 4] %}{% if i == 2 %}{% continue %}{% endif %}{% if i == 4 %}{% break %}{% endif %}{{ i }}{% endfor %}", "13"},
+		{"{% for i in [1, 2] %}{% set a = i %}{% set_global g = i %}{% endfor %}{{ g }}{{ a | default(value='-') }}", "2-"},
+		{"{% for i in [3, 1, 2] sorted %}{{ i }}{% endfor %}", "123"},
 	} {
 		got, err := e.Render(context.Background(), tt.tmpl, vars)
 		if err != nil || got != tt.want {
@@ -44,7 +52,7 @@ func TestTeraOperators(t *testing.T) {
 	for _, tmpl := range []string{
 		"{{ big + 1 }}", "{{ 0 - big - 2 }}", "{{ big * 2 }}", `{{ "bob" + 1 }}`, "{{ 1 + true }}", "{{ n + 1 }}",
 		`{{ "a" + "b" }}`, "{% for i in b %}{% endfor %}", "{% for i in 3 %}{% endfor %}", "{{ 1 % 0 }}", "{{ -b }}",
-		"{{ m < 1 }}", "{% if 1 in 2 %}{% endif %}",
+		"{{ m < 1 }}", "{% if 1 in 2 %}{% endif %}", "{{ t[b] }}",
 	} {
 		_, err := e.Render(context.Background(), tmpl, vars)
 		var re *render.Error

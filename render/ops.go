@@ -140,7 +140,7 @@ func (x *execution) arith(b *binaryExpr, l, r any) (any, error) {
 	case "/":
 		q := lf / rf
 		if math.IsNaN(q) || math.IsInf(q, 0) {
-			return notANumber, nil
+			return math.NaN(), nil
 		}
 		if q == math.Round(q) && math.Abs(q) < 1<<63 {
 			return int64(q), nil
@@ -163,13 +163,11 @@ func (x *execution) arith(b *binaryExpr, l, r any) (any, error) {
 	return nil, x.failf(b.off, ErrExec, "unknown operator %s", b.op)
 }
 
-// notANumber is what Tera prints for an arithmetic result that is not a
-// finite number.
-const notANumber = "NaN"
-
+// finite turns an infinity into NaN: Tera prints NaN for an arithmetic
+// result that is not a finite number, and NaN is false.
 func finite(f float64) any {
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return notANumber
+	if math.IsInf(f, 0) {
+		return math.NaN()
 	}
 	return f
 }

@@ -146,9 +146,6 @@ var unsupported = map[string]string{
 	"templatetag": "write the text, or use {% raw %}",
 	"ifequal":     "use {% if a == b %}",
 	"ifnotequal":  "use {% if a != b %}",
-	"break":       "loops run to their end",
-	"continue":    "loops run to their end",
-	"set_global":  "use {% set %} outside the loop",
 	"call":        "call the macro in {{ }}",
 }
 
@@ -160,8 +157,13 @@ func (p *parser) tag(s *segment) (node, error) {
 		return p.ifTag(s, args)
 	case "for":
 		return p.forTag(s, args)
-	case "set":
+	case "set", "set_global":
 		return p.setTag(s, args)
+	case "break", "continue":
+		if p.loops == 0 {
+			return nil, p.errAt(s.toks[0].off, "{%% %s %%} stands only inside a {%% for %%}", name)
+		}
+		return &jumpNode{off: s.start, isBreak: name == "break"}, p.noArgs(name, args)
 	case "with":
 		return p.withTag(s, args)
 	case "macro":
@@ -317,7 +319,7 @@ func (p *parser) setTag(s *segment, args []token) (node, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &setNode{off: s.start, name: args[0].val, x: x}, nil
+	return &setNode{off: s.start, name: args[0].val, x: x, global: tagName(s) == "set_global"}, nil
 }
 
 func (p *parser) withTag(s *segment, args []token) (node, error) {
@@ -857,7 +859,22 @@ func (ep *exprParser) symbol(t token) (expr, error) {
 		}
 		return x, nil
 	case "[":
-		return nil, ep.p.errText(t.off, "list literals ([a, b]) are not supported")
+		l := &listExpr{off: t.off}
+		if err := ep.enter(); err != nil {
+			return nil, err
+		}
+		defer ep.leave()
+		for !ep.accept("]") {
+			item, err := ep.expr()
+			if err != nil {
+				return nil, err
+			}
+			l.items = append(l.items, item)
+			if !ep.peek("]") && !ep.accept(",") {
+				return nil, ep.fail("the items of a list are separated by commas")
+			}
+		}
+		return l, nil
 	case "-":
 		if ep.i < len(ep.toks) && ep.toks[ep.i].kind == tokNumber {
 			n, err := ep.number(ep.toks[ep.i])

@@ -472,8 +472,8 @@ func TestParseErrors(t *testing.T) {
 		{"endcomment at the end", "{% comment %}x\n{% endcomment", 1, 1},
 		// Tags and constructs that are not supported are named.
 		{"firstof", `{% firstof input.missing "a&b" %}`, 1, 4},
-		{"break", "{% for x in l %}{% break %}{% endfor %}", 1, 20},
-		{"list literal", "{{ [1, 2] }}", 1, 4},
+		{"break outside a loop", "x {% break %}", 1, 6},
+		{"unclosed list literal", "{{ [1, 2 }}", 1, 0},
 		{"Tera function", "{{ range(end=3) }}", 1, 4},
 		{"method call", "{{ input.env.upper() }}", 1, 19},
 		{"macro of another file", "{{ macros::m() }}", 1, 4},

@@ -117,11 +117,11 @@ func TestTeraErrors(t *testing.T) {
 	e := newEngine(t, newResolver())
 	vars := map[string]any{"input": map[string]any{"name": "x"}}
 	for tmpl, kind := range map[string]error{
-		"{{ previous-step.output.metrics }}":                  render.ErrUndefined, // Tera reads "previous - step..."
-		`print(f'OUTPUT: {{"count": {len(df)}}}')`:            render.ErrParse,     // a Python f-string in a script
-		"{{ input.name | nosuch }}":                           render.ErrParse,
-		"{{ input.name | truncate(length='x') }}":             render.ErrExec,
-		"{% for x in input.name %}{% continue %}{% endfor %}": render.ErrParse,
+		"{{ previous-step.output.metrics }}":           render.ErrUndefined, // Tera reads "previous - step..."
+		`print(f'OUTPUT: {{"count": {len(df)}}}')`:     render.ErrParse,     // a Python f-string in a script
+		"{{ input.name | nosuch }}":                    render.ErrParse,
+		"{{ input.name | truncate(length='x') }}":      render.ErrExec,
+		"{% if input.name %}{% continue %}{% endif %}": render.ErrParse, // outside a loop
 	} {
 		_, err := e.Render(context.Background(), tmpl, vars)
 		if !errors.Is(err, kind) {

@@ -79,6 +79,8 @@ func (c *pathCollector) visit(e expr) {
 		c.visit(v.r)
 	case *concatExpr:
 		c.all(v.items, nil)
+	case *listExpr:
+		c.all(v.items, nil)
 	}
 }
 

@@ -153,7 +153,7 @@ func truthy(v any) bool {
 	case int64:
 		return x != 0
 	case float64:
-		return x != 0
+		return x != 0 && !math.IsNaN(x)
 	case string:
 		return x != ""
 	case []any:

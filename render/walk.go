@@ -102,6 +102,10 @@ func walkExpr(e expr, fn func(expr)) {
 		for _, it := range x.items {
 			walkExpr(it, fn)
 		}
+	case *listExpr:
+		for _, it := range x.items {
+			walkExpr(it, fn)
+		}
 	case *testExpr:
 		walkExpr(x.x, fn)
 		for _, a := range x.args {
