@@ -147,7 +147,7 @@ type setNode struct {
 
 // jumpNode is Tera's {% break %} or {% continue %} inside a loop.
 type jumpNode struct {
-	off   int
+	off     int
 	isBreak bool
 }
 

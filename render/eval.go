@@ -461,7 +461,7 @@ func (x *execution) root(name string) (value, bool, bool) {
 }
 
 // path evaluates a variable. A step that leads nowhere gives undef; the
-// outputs check their variables before they run (undefined.go).
+// outputs check their variables before they run.
 func (x *execution) path(p *pathExpr) (value, error) {
 	r, ok, fromVars := x.root(p.root)
 	if !ok {

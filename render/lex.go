@@ -10,7 +10,7 @@ import (
 // template languages the engine accepts: pongo2's Django syntax and Tera's
 // (Strøm's), which differ in a few tokens: Tera adds "~", "::", backquoted
 // strings, multi-line tags and comments, "{#-" trim markers and
-// {% raw %}. The parser (parse.go) decides what the tokens mean.
+// {% raw %}. The parser decides what the tokens mean.
 
 type tokKind uint8
 

@@ -8,13 +8,13 @@ import (
 // a value that derives from a secret is taught to the engine's Secrets set
 // (WithSecrets) before Render returns, so the redactor masks the escaped,
 // quoted, cut or upper-cased form as well as the secret. The taint follows
-// the value (val.go), not the text: a value read from a variable whose
+// the value, not the text: a value read from a variable whose
 // value, or a string inside it, the set Knows is tainted, and so is what
 // | vals resolves and everything computed from a tainted value. A value
 // that derives from no secret ({{ input.env }}) is never taught, even when
 // its text happens to contain one. What a loop, a macro or a {% filter %}
 // block prints is taught whole when a tainted piece went into it, and so
-// is each run of tainted pieces printed close together (sink.go): pieces
+// is each run of tainted pieces printed close together: pieces
 // of a secret cannot spell it out one at a time.
 
 // varSecret reports whether the value v of the variable p holds a value

@@ -8,7 +8,7 @@ import (
 )
 
 // | vals resolves only references the template's author wrote. Every value
-// carries its origin (val.go): which bytes of its text came from the
+// carries its origin: which bytes of its text came from the
 // template's own text and which from data (any variable of the call, or
 // what a backend resolved):
 //
