@@ -116,6 +116,7 @@ type outputNode struct {
 	off   int
 	x     expr
 	paths []varPath // the variables it reads that must exist
+	name  string    // the variable it prints, when it prints one: "input.env"
 }
 
 type ifNode struct {

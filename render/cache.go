@@ -7,8 +7,8 @@ import (
 )
 
 // templateCache keeps parsed templates, least recently used first out,
-// bounded by the memory they hold as estimateSize guesses it (a parsed
-// template holds many times its text: a 60 KiB template takes megabytes).
+// bounded by the memory they hold as estimateSize bounds it (a parsed
+// template holds many times its text).
 // Reads take the LRU's own lock only; adds come from Engine.compile, under
 // the engine's mutex.
 type templateCache struct {
@@ -21,7 +21,7 @@ type templateCache struct {
 func newTemplateCache(limit int) *templateCache {
 	c := &templateCache{limit: limit}
 	// The count bound is never reached: the byte bound evicts first (the
-	// smallest entry is estimated at over 4 KiB).
+	// smallest entry is estimated at over 1 KiB).
 	c.lru, _ = lru.NewWithEvict(1<<24, func(_ string, t *compiled) {
 		c.mu.Lock()
 		c.bytes -= t.size

@@ -191,6 +191,7 @@ func newCompiled(src string, nodes []node) *compiled {
 		switch x := n.(type) {
 		case *outputNode:
 			x.paths = requiredPaths(x.x, t.lines)
+			x.name = printedName(x.x)
 			t.outputs = append(t.outputs, x)
 		case *macroNode:
 			t.macros[x.name] = x
@@ -209,8 +210,28 @@ func newCompiled(src string, nodes []node) *compiled {
 	return t
 }
 
-// estimateSize guesses what a parsed template holds in memory: its source
-// and line index, and about 200 bytes a node and expression.
+// printedName names the variable an output prints, through its filters:
+// "input.env" for {{ input.env | upper }}; "" for anything else.
+func printedName(e expr) string {
+	for {
+		switch x := e.(type) {
+		case *filterExpr:
+			e = x.in
+		case *pathExpr:
+			steps := x.steps
+			if i := slices.IndexFunc(steps, func(s pathStep) bool { return s.kind == stepSub }); i >= 0 {
+				steps = steps[:i]
+			}
+			return (&varPath{root: x.root, parts: toParts(steps)}).name(len(steps))
+		default:
+			return ""
+		}
+	}
+}
+
+// estimateSize bounds what a parsed template holds in memory, generously:
+// its source and line index, and 200 bytes a node and expression (the
+// measured figure is in bench/README.md).
 func estimateSize(src string, nodes []node) int {
 	n := 0
 	walkNodes(nodes, func(node) bool { n++; return true })

@@ -261,7 +261,7 @@ func (x *execution) output(n *outputNode, out *buffer) error {
 	if n == x.capture {
 		x.captured = v.v
 	}
-	if err := out.value(v, n.off); err != nil {
+	if err := out.value(v, place{off: n.off, name: n.name}); err != nil {
 		return x.fail(n.off, err.(*Error))
 	}
 	return nil
@@ -279,7 +279,7 @@ func (x *execution) filterBlock(n *filterBlock, out *buffer) error {
 			return err
 		}
 	}
-	if err := out.value(v, n.off); err != nil {
+	if err := out.value(v, place{off: n.off}); err != nil {
 		return x.fail(n.off, err.(*Error))
 	}
 	return nil

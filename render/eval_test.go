@@ -162,8 +162,7 @@ func TestFilterArgumentsFromData(t *testing.T) {
 // Issue 20, item 10: every filter has a measured work factor
 // (TestFilterWork), linenumbers too: 128 KiB of newlines allocated 7 MiB
 // under a 1 MiB budget. truncatechars_html and truncatewords_html, whose
-// work grows with the square of their input (35 KB allocated per byte of
-// an unclosed tag), are refused.
+// work grows with the square of their input, are refused.
 func TestFilterWorkBudget(t *testing.T) {
 	t.Parallel()
 	e := newEngine(t, newResolver(), render.WithMaxOutput(1<<20))

@@ -70,8 +70,7 @@ var absentArg = value{v: absentValue{}}
 func isAbsent(v value) bool { _, ok := v.v.(absentValue); return ok }
 
 // pongo2Filters are Django's filters as pongo2 implements them, with the
-// memory each allocates per byte of input, measured by TestFilterWork (the
-// others stay under 8×).
+// memory each allocates per byte of input, as TestFilterWork measures it.
 var pongo2Filters = []struct {
 	name string
 	work int

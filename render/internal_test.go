@@ -122,7 +122,7 @@ func TestBufferOrigin(t *testing.T) {
 		t.Fatal(err)
 	}
 	part := value{v: "xy#k", org: origin{spans: []span{{0, 2}}}}
-	if err := b.value(part, 0); err != nil {
+	if err := b.value(part, place{}); err != nil {
 		t.Fatal(err)
 	}
 	v := b.result()

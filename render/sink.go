@@ -5,13 +5,21 @@ import (
 )
 
 // sink is where the evaluator writes what a template prints, one piece at
-// a time: text the author wrote, or a value (with the offset of the
-// construct that printed it). Every output of the evaluator goes through
-// this interface, so a context that treats the two differently (a shell
-// command quoting values for where they stand) replaces one type.
+// a time: text the author wrote, or a value with the place that printed
+// it. Every output of the evaluator goes through this interface, so a
+// context that treats the two differently (a shell command quoting values
+// for where they stand) replaces one type.
 type sink interface {
 	author(text string) error
-	value(v value, at int) error
+	value(v value, at place) error
+}
+
+// place is where a printed value comes from: the offset of the construct
+// in the template (its line and column: compiled.lines), and the variable
+// it reads, when it reads one ("input.env"), for messages.
+type place struct {
+	off  int
+	name string
 }
 
 // buffer is the sink the evaluator uses: it keeps the text, which of its
@@ -44,7 +52,7 @@ func (b *buffer) author(s string) error {
 	return nil
 }
 
-func (b *buffer) value(v value, at int) error {
+func (b *buffer) value(v value, _ place) error {
 	s := textOf(v.v)
 	if err := b.x.count(len(s)); err != nil {
 		return err
