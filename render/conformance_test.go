@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"html"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -512,7 +513,7 @@ func TestConformance(t *testing.T) {
 		}
 	}
 	counts := map[conformanceClass]int{}
-	perSource := map[string]int{}
+	perSource := map[string]*[4]int{} // by class
 	var others, fixed []string
 	newPending := map[string]string{}
 	var newDifferences []string
@@ -525,7 +526,11 @@ func TestConformance(t *testing.T) {
 			vars = p2ctx
 		}
 		r := runConformanceCase(t, e, c, vars)
-		perSource[sourceOf(c.ID)]++
+		src := sourceOf(c.ID)
+		if perSource[src] == nil {
+			perSource[src] = &[4]int{}
+		}
+		before := maps.Clone(counts)
 		_, isDoc := differences[c.ID]
 		_, isPending := pending[c.ID]
 		if c.Status != "" && !isDoc && *updatePending && r.err != nil {
@@ -556,6 +561,9 @@ func TestConformance(t *testing.T) {
 			newPending[c.ID] = r.reason
 			others = append(others, fmt.Sprintf("%s (%s): template %q: %s", c.ID, c.Dialect, c.Template, describe(r)))
 		}
+		for class := range perSource[src] {
+			perSource[src][class] += counts[conformanceClass(class)] - before[conformanceClass(class)]
+		}
 	}
 	t.Logf("conformance: %d cases: same %d, documented %d, pending %d, other %d",
 		len(cases), counts[classSame], counts[classDocumented], counts[classPending], counts[classOther])
@@ -565,7 +573,8 @@ func TestConformance(t *testing.T) {
 	}
 	sort.Strings(srcs)
 	for _, s := range srcs {
-		t.Logf("  %-45s %d cases", s, perSource[s])
+		n := perSource[s]
+		t.Logf("  %-32s same %3d, documented %3d, pending %3d, other %d", s, n[classSame], n[classDocumented], n[classPending], n[classOther])
 	}
 	if *updatePending {
 		writePending(t, newPending)
