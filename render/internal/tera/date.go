@@ -10,8 +10,9 @@ import (
 // Date formats a timestamp (integer seconds since 1970, UTC), an RFC 3339
 // time ("1996-12-19T16:39:57-08:00"), a time without offset
 // ("2017-03-05T00:00:00.602", read as UTC) or a date ("2017-03-05",
-// midnight UTC) with format, chrono's strftime (default "%Y-%m-%d"), in
-// timezone when given (an IANA name: see the package doc).
+// midnight UTC) with format, chrono's strftime (default "%Y-%m-%d"). A
+// timestamp or an RFC 3339 time is shown in timezone when given (an IANA
+// name: see the package doc); Tera leaves the other two in UTC.
 //
 // A timestamp without timezone has no offset, so %z, %Z and %+ cannot
 // print it: that is an error here (Tera panics).
@@ -53,7 +54,9 @@ func Date(in any, args map[string]any) (any, error) {
 	default:
 		return nil, typeError("date", "value", "an integer timestamp or a string", in)
 	}
-	if loc != nil {
+	// Tera applies the timezone to a timestamp and to an RFC 3339 time; a
+	// time without offset or a date stays in UTC.
+	if loc != nil && (t.zone == zoneNone || t.zone == zoneFixed) {
 		t = stamp{t: t.t.In(loc), zone: zoneNamed}
 	}
 	return formatStrftime(items, t)

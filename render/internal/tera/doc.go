@@ -16,8 +16,10 @@
 //	[]any               an array
 //	map[string]any      an object
 //
-// The caller converts its own values first (see the evaluator's notes in
-// render); a function given any other type fails with ErrType. An integer
+// The caller converts its own values first, once per render: FromGo does it
+// for ordinary Go values (int, uint8, float32, json.Number, time.Time,
+// typed slices and maps, pointers); a function given any other type fails
+// with ErrType. An integer
 // and a float are different values here as they are in serde_json: 1 and
 // 1.0 are not equal (the filter filter and the containing test compare so),
 // a float is refused where Tera wants an integer (truncate's length, nth's

@@ -425,13 +425,18 @@ func Indent(in any, args map[string]any) (any, error) {
 // IndentArgs: prefix, first and blank, all optional.
 func IndentArgs() []Arg { return []Arg{{"prefix", false}, {"first", false}, {"blank", false}} }
 
+// rustLines is Rust's str::lines: split at \n, drop a \r before it, no
+// empty line after a final \n. A \r not followed by \n stays.
 func rustLines(s string) []string {
 	if s == "" {
 		return nil
 	}
+	endsWithNewline := strings.HasSuffix(s, "\n")
 	lines := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
 	for i, l := range lines {
-		lines[i] = strings.TrimSuffix(l, "\r")
+		if i < len(lines)-1 || endsWithNewline {
+			lines[i] = strings.TrimSuffix(l, "\r")
+		}
 	}
 	return lines
 }
