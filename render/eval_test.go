@@ -43,6 +43,9 @@ func TestTeraOperators(t *testing.T) {
 		{"{% for i in [1, 2, 3, 4] %}{% if i == 2 %}{% continue %}{% endif %}{% if i == 4 %}{% break %}{% endif %}{{ i }}{% endfor %}", "13"},
 		{"{% for i in [1, 2] %}{% set a = i %}{% set_global g = i %}{% endfor %}{{ g }}{{ a | default(value='-') }}", "2-"},
 		{"{% for i in [3, 1, 2] sorted %}{{ i }}{% endfor %}", "123"},
+		// pongo2's ^ binds tighter than a unary minus.
+		{"{{ -2 ^ 2 }}", "-4"},
+		{"{{ 2 ^ -1 }}", "0.5"},
 	} {
 		got, err := e.Render(context.Background(), tt.tmpl, vars)
 		if err != nil || got != tt.want {

@@ -554,7 +554,7 @@ func (ep *exprParser) binary(level int) (expr, error) {
 	case 3:
 		return ep.compare()
 	case len(levels):
-		return ep.power()
+		return ep.unary()
 	}
 	if level == 4 && !ep.inMath {
 		return ep.chunks()
@@ -659,8 +659,10 @@ func (ep *exprParser) test(off int, x expr) (expr, error) {
 	return t, nil
 }
 
+// power parses pongo2's "a ^ b", which binds tighter than a unary minus
+// ("-a ^ 2" is "-(a ^ 2)") and groups to the right.
 func (ep *exprParser) power() (expr, error) {
-	l, err := ep.unary()
+	l, err := ep.postfix()
 	if err != nil {
 		return nil, err
 	}
@@ -671,7 +673,7 @@ func (ep *exprParser) power() (expr, error) {
 			return nil, err
 		}
 		defer ep.leave()
-		r, err := ep.power()
+		r, err := ep.unary()
 		if err != nil {
 			return nil, err
 		}
@@ -695,7 +697,7 @@ func (ep *exprParser) unary() (expr, error) {
 		}
 		return &unaryExpr{off: off, op: op, x: x}, nil
 	}
-	return ep.postfix()
+	return ep.power()
 }
 
 // chunks parses arithmetic as Tera does: filters apply to the whole
