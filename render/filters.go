@@ -91,17 +91,6 @@ var pongo2Filters = []struct {
 var ownFilters = []filterDef{
 	{name: "vals", dialect: djangoSyntax | teraSyntax, fn: valsFilter, work: 2},
 	{name: "default", dialect: teraSyntax, kwargs: []string{"value"}, required: []string{"value"}, fn: teraDefault, work: 1},
-	// Tera's filters that pongo2 lacks or spells otherwise, as Django
-	// writes a filter (name:arg), with the engine's implementation.
-	{name: "join", dialect: djangoSyntax, kwargs: []string{"sep"}, fn: joinFilter, work: 4, size: joinSize},
-	{name: "replace", dialect: djangoSyntax, kwargs: []string{"from", "to"}, fn: replaceFilter, work: 4, size: replaceSize},
-	{name: "truncate", dialect: djangoSyntax, kwargs: []string{"length", "end"}, fn: truncateFilter, work: 8},
-	{name: "round", dialect: djangoSyntax, kwargs: []string{"method", "precision"}, fn: roundFilter, work: 1},
-	{name: "json_encode", dialect: djangoSyntax, kwargs: []string{"pretty"}, fn: jsonEncodeFilter, work: 11},
-	{name: "trim", dialect: djangoSyntax, fn: trimFilter, work: 2},
-	{name: "trim_start", dialect: djangoSyntax, fn: trimFilter, work: 2},
-	{name: "trim_end", dialect: djangoSyntax, fn: trimFilter, work: 2},
-	{name: "capitalize", dialect: djangoSyntax, fn: capitalizeFilter, work: 4},
 	{name: "stringformat", dialect: djangoSyntax, refused: "its format can ask for any width, or take it from the data"},
 	{name: "random", dialect: djangoSyntax, refused: "a render must give the same output twice"},
 	{name: "truncatechars_html", dialect: djangoSyntax, refused: "it is an HTML tool, and its work grows with the square of its input"},

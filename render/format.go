@@ -13,23 +13,16 @@ import (
 	"github.com/hushflow/hushflow/internal/numfmt"
 )
 
-// text is how a value prints: strings as they are, true and false (not
+// textOf is how a value prints: strings as they are, true and false (not
 // pongo2's True and False), numbers as Tera prints them, null as nothing,
 // maps and lists as JSON.
 //
 // Floats print the way Tera does (Rust's Display for f64): the shortest
 // digits that read back as the same number, never with an exponent, and a
-// whole number without a fraction: 1.5, 3, 0.0000001, inf. (Tera's
-// json_encode writes them another way, see jsonText.) Maps and lists are
+// whole number without a fraction: 1.5, 3, 0.0000001, NaN. (Tera's
+// json_encode writes them another way.) Maps and lists are
 // where the engine departs from Tera on purpose: Tera prints [a, b] and
 // [object], which lose what a shell command or a JSON consumer needs.
-func text(v *pongo2.Value) string {
-	if v == nil || v.IsNil() {
-		return ""
-	}
-	return textOf(v.Interface())
-}
-
 func textOf(v any) string {
 	switch x := v.(type) {
 	case nil, undefinedValue, absentValue, *loopState:
@@ -49,7 +42,10 @@ func textOf(v any) string {
 	case float32:
 		return numfmt.Display(float64(x), 32)
 	case *pongo2.Value:
-		return text(x)
+		if x == nil {
+			return ""
+		}
+		return textOf(x.Interface())
 	case fmt.Stringer:
 		return x.String()
 	}

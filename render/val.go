@@ -261,9 +261,8 @@ func stepReflect(v any, key string, index int, isIndex bool) (any, bool) {
 	return nil, false
 }
 
-// items returns what a for loop over v goes through, or false when v
-// cannot be iterated. A map gives its keys in order (as Tera does); a
-// string its characters.
+// length is how many items a loop over v goes through, or false when v is
+// not a list, a map or a string.
 func length(v any) (int, bool) {
 	switch x := v.(type) {
 	case []any:
@@ -287,14 +286,6 @@ func isList(v any) bool {
 	}
 	k := reflect.ValueOf(v).Kind()
 	return k == reflect.Slice || k == reflect.Array
-}
-
-func isMap(v any) bool {
-	if _, ok := v.(map[string]any); ok {
-		return true
-	}
-	k := reflect.ValueOf(v).Kind()
-	return k == reflect.Map || k == reflect.Struct
 }
 
 // mapKey makes the key of a Go map of type kt from a path step: a string
