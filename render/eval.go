@@ -126,8 +126,11 @@ func (x *execution) execute(t *compiled, capture bool) (out string, val any, err
 	if err := x.nodes(t.nodes, buf); err != nil {
 		return "", nil, err
 	}
-	res := buf.result()
-	return res.v.(string), x.captured, nil
+	s, err := buf.text()
+	if err != nil {
+		return "", nil, &Error{Kind: ErrExec, Detail: "the output is not complete", Err: err}
+	}
+	return s, x.captured, nil
 }
 
 // fail places e at off in the running template, unless it is placed.

@@ -1,9 +1,7 @@
 package render
 
 import (
-	"fmt"
 	"reflect"
-	"strconv"
 
 	"github.com/hushflow/hushflow/render/internal/tera"
 
@@ -318,16 +316,6 @@ func argText(args []value, i int, def string) string {
 		return def
 	}
 	return textOf(args[i].v)
-}
-
-func argPresent(args []value, i int) bool { return i < len(args) && !isAbsent(args[i]) }
-
-func badArg(format string, args ...any) *Error {
-	return &Error{Kind: ErrExec, Detail: fmt.Sprintf(format, args...)}
-}
-
-func tooLong(limit int) *Error {
-	return &Error{Kind: ErrTooLarge, Detail: "a filter would make a string over " + strconv.Itoa(limit) + " bytes (WithMaxOutput)"}
 }
 
 // testDef is one of Tera's tests: how many arguments it takes, and what it

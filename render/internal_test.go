@@ -130,3 +130,43 @@ func TestBufferOrigin(t *testing.T) {
 		t.Errorf("result = %+v", v)
 	}
 }
+
+// upperSink stands for a context that writes values its own way (a shell
+// command's quoting): it upper-cases values and refuses an empty one.
+type upperSink struct{ strings.Builder }
+
+func (s *upperSink) Author(text string) { s.WriteString(text) }
+func (s *upperSink) Value(text string) error {
+	if text == "" {
+		return errors.New("empty")
+	}
+	s.WriteString(strings.ToUpper(text))
+	return nil
+}
+func (s *upperSink) String() (string, error) { return s.Builder.String(), nil }
+
+// The buffer hands every piece to its sink, in order, and a value the sink
+// refuses is an ErrExec naming the variable.
+func TestBufferSink(t *testing.T) {
+	t.Parallel()
+	e, err := New(echoResolver{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := newBuffer(newExecution(context.Background(), e, nil))
+	b.out = &upperSink{}
+	if err := b.author("echo "); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.value(authored("it"), place{name: "input.x"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := b.text(); err != nil || got != "echo IT" {
+		t.Errorf("text() = %q, %v; want %q", got, err, "echo IT")
+	}
+	err = b.value(authored(""), place{name: "input.y"})
+	var re *Error
+	if !errors.As(err, &re) || re.Kind != ErrExec || re.Name != "input.y" {
+		t.Errorf("refused value: err = %v, want ErrExec naming input.y", err)
+	}
+}

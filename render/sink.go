@@ -4,14 +4,18 @@ import (
 	"strings"
 )
 
-// sink is where the evaluator writes what a template prints, one piece at
-// a time: text the author wrote, or a value with the place that printed
-// it. Every output of the evaluator goes through this interface, so a
-// context that treats the two differently (a shell command quoting values
-// for where they stand) replaces one type.
+// sink receives what a template prints, one piece at a time and in
+// order: text the author wrote, and the text of each value. Every piece of
+// output the evaluator writes goes through buffer.author and buffer.value,
+// which hand it to the buffer's sink when it has one: a context that
+// treats values otherwise than as plain text (a shell command quoting each
+// value for where it stands, as render/internal/shell's Quoter does, with
+// these methods) is one sink set on the top buffer. Without a sink the
+// output is the pieces as they are.
 type sink interface {
-	author(text string) error
-	value(v value, at place) error
+	Author(text string)
+	Value(text string) error
+	String() (string, error)
 }
 
 // place is where a printed value comes from: the offset of the construct
@@ -30,8 +34,9 @@ type place struct {
 // pieces cut from a secret cannot spell it out one at a time.
 type buffer struct {
 	x     *execution
-	b     strings.Builder
-	spans []span // data, in order
+	b     strings.Builder // the pieces as they are
+	spans []span          // data, in order
+	out   sink            // where the pieces go too, when not nil (the top buffer only)
 
 	tainted          int // tainted pieces written so far
 	runStart, runEnd int // the current run of tainted pieces, or runEnd < 0
@@ -49,13 +54,23 @@ func (b *buffer) author(s string) error {
 		return err
 	}
 	b.b.WriteString(s)
+	if b.out != nil {
+		b.out.Author(s)
+	}
 	return nil
 }
 
-func (b *buffer) value(v value, _ place) error {
+// value writes the text of v, printed at the place at; a sink may refuse
+// it.
+func (b *buffer) value(v value, at place) error {
 	s := textOf(v.v)
 	if err := b.x.count(len(s)); err != nil {
 		return err
+	}
+	if b.out != nil {
+		if err := b.out.Value(s); err != nil {
+			return &Error{Kind: ErrExec, Name: at.name, Detail: "the value cannot stand here", Err: err}
+		}
 	}
 	start := b.b.Len()
 	b.b.WriteString(s)
@@ -90,6 +105,16 @@ func (b *buffer) len() int { return b.b.Len() }
 
 // since returns the text written from off on.
 func (b *buffer) since(off int) string { return b.b.String()[off:] }
+
+// text ends the top buffer and returns what the template printed: the
+// sink's text, or the pieces as they are.
+func (b *buffer) text() (string, error) {
+	b.flushRun()
+	if b.out != nil {
+		return b.out.String()
+	}
+	return b.b.String(), nil
+}
 
 // result ends the buffer and returns its text as a value: data where data
 // was printed, secret if a secret was.
