@@ -300,6 +300,11 @@ func (x *execution) forLoop(n *forNode, out *buffer) error {
 	if err != nil {
 		return err
 	}
+	// Refused before the sequence is built (a map's keys sorted, a list
+	// sorted): what cannot finish within the budget costs nothing.
+	if count, ok := length(it.v); ok && x.iterations+count > x.engine.cfg.maxIterations.n {
+		return x.tooLarge(n.off, "the loop runs more than %d iterations in all (WithMaxIterations)", x.engine.cfg.maxIterations.n)
+	}
 	seq, err := x.sequence(n, it)
 	if err != nil {
 		return err

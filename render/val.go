@@ -4,6 +4,7 @@ import (
 	"math"
 	"reflect"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/flosch/pongo2/v6"
 )
@@ -270,7 +271,7 @@ func length(v any) (int, bool) {
 	case map[string]any:
 		return len(x), true
 	case string:
-		return len([]rune(x)), true
+		return utf8.RuneCountInString(x), true
 	}
 	rv := reflect.ValueOf(v)
 	switch rv.Kind() {
