@@ -18,7 +18,7 @@ var teraFilters = []filterDef{
 	both(teraFilter("trim_end", tera.TrimEnd, tera.TrimEndArgs(), 2, nil)),
 	teraFilter("trim_start_matches", tera.TrimStartMatches, tera.TrimStartMatchesArgs(), 4, nil),
 	teraFilter("trim_end_matches", tera.TrimEndMatches, tera.TrimEndMatchesArgs(), 4, nil),
-	both(teraFilter("truncate", tera.Truncate, tera.TruncateArgs(), 8, argBytes("end"))),
+	both(teraFilter("truncate", tera.Truncate, tera.TruncateArgs(), 8, nil)),
 	teraFilter("wordcount", tera.Wordcount, tera.WordcountArgs(), 30, nil),
 	teraFilter("replace", tera.Replace, tera.ReplaceArgs(), 4, replaceSize),
 	both(teraFilter("capitalize", tera.Capitalize, tera.CapitalizeArgs(), 4, nil)),
@@ -56,7 +56,7 @@ var teraFilters = []filterDef{
 	teraFilter("pluralize", tera.Pluralize, tera.PluralizeArgs(), 2, nil),
 	both(teraFilter("round", tera.Round, tera.RoundArgs(), 1, nil)),
 	teraFilter("filesizeformat", tera.Filesizeformat, tera.FilesizeformatArgs(), 2, nil),
-	teraFilter("date", tera.Date, tera.DateArgs(), 8, argBytes("format")),
+	teraFilter("date", tera.Date, tera.DateArgs(), 8, dateSize),
 }
 
 // both serves a Tera filter in Django's syntax too (name:arg, the
@@ -198,8 +198,10 @@ func indentSize(in value, args []value) int {
 	return len(s) + (strings.Count(s, "\n")+1)*len(argText(args, 0, "    "))
 }
 
-func argBytes(name string) func(value, []value) int {
-	return func(in value, args []value) int { return sizeOf(in.v) + 64 }
+// dateSize bounds date's result: a strftime specifier writes at most a few
+// dozen bytes ("%c"), the rest of the format as it is.
+func dateSize(_ value, args []value) int {
+	return 64 + 16*len(argText(args, 0, ""))
 }
 
 // teraDefault is Tera's default(value=...): the value when the input is not
