@@ -491,7 +491,12 @@ func (x *execution) path(p *pathExpr) (value, error) {
 			default:
 				return value{}, x.failf(s.sub.offset(), ErrExec, "a subscript must be a string or an integer, not %s", typeName(k))
 			}
+			// Data that picks an item makes the item data: data does not
+			// choose which of the author's references is resolved.
 			r.secret = r.secret || sub.secret
+			if sub.org.hasData() {
+				r.org = dataOrigin
+			}
 		}
 		next, ok := step(cur, key, index, isIndex)
 		if !ok {
@@ -500,7 +505,7 @@ func (x *execution) path(p *pathExpr) (value, error) {
 		cur = norm(next)
 	}
 	v := value{v: cur, org: r.org, secret: r.secret}
-	if len(p.steps) > 0 && r.org.hasData() {
+	if len(p.steps) > 0 && v.org.hasData() {
 		v.org = dataOrigin
 	}
 	if fromVars && x.engine.cfg.secrets != nil {

@@ -63,6 +63,9 @@ func TestUntrustedReferences(t *testing.T) {
 		"{% macro m(x) %}{% filter vals %}ref+vault://secret/data/{{ x }}#token{% endfilter %}{% endmacro %}{{ m(input.app) }}",
 		"{% macro m(x) %}{{ x }}{% endmacro %}{% filter vals %}ref+vault://secret/data/{{ m(input.app) }}#token{% endfilter %}",
 		"{% filter vals %}{% macro m(x) %}{{ x }}{% endmacro %}ref+vault://secret/data/{{ m(input.app) }}#token{% endfilter %}",
+		// Data that picks one of the author's references makes it data.
+		"{% set l = ['ref+echo://plain-value', 'ref+echo://other'] %}{{ l[input.count - 42] | vals }}",
+		"{% set l = ['ref+echo://plain-value', input.msg] %}{% for r in l %}{{ r | vals }}{% endfor %}",
 		// A resolved value is the backend's, not the author's.
 		"{{ 'ref+echo://chained' | vals | vals }}",
 		"{% set p = 'ref+echo://chained' | vals %}{{ p | vals }}",
