@@ -113,13 +113,14 @@ func TestPiecesOfASecretAreTaught(t *testing.T) {
 	}
 }
 
-// What a template prints without a secret is not taught, in a loop too.
+// What a template prints without a secret is not taught, in a loop too, nor
+// is a loop's text when what it printed of a secret is only numbers.
 func TestLoopWithoutSecretNotTaught(t *testing.T) {
 	t.Parallel()
 	s := newSecrets("hunter2-Passw0rd")
 	e := newEngine(t, newResolver(), render.WithSecrets(s))
 	vars := map[string]any{"secret": map[string]any{"PW": "hunter2-Passw0rd"}, "input": map[string]any{"env": "prod"}}
-	if _, err := e.Render(context.Background(), "{% for c in input.env %}{{ c }}-{% endfor %}{{ secret.PW|length }}", vars); err != nil {
+	if _, err := e.Render(context.Background(), "{% for c in input.env %}{{ c }}-{% endfor %}{{ secret.PW|length }}{% for c in secret.PW %}{{ c|length }} {{ loop.index }}{% endfor %}", vars); err != nil {
 		t.Fatal(err)
 	}
 	if len(s.added) != 0 {

@@ -75,7 +75,7 @@ func (b *buffer) value(v value, at place) error {
 	start := b.b.Len()
 	b.b.WriteString(s)
 	b.spans = v.org.appendShifted(b.spans, start, len(s))
-	if v.secret {
+	if v.secret && teachable(v.v) {
 		b.x.derive(v.v, s)
 		b.tainted++
 		b.extendRun(start, b.b.Len())

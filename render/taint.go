@@ -86,8 +86,7 @@ func (x *execution) holdsKnown(v any, depth int) bool {
 // and null are not taught: "true" or "12" (a secret's length) would mask
 // every such value in every record.
 func (x *execution) derive(v any, printed string) {
-	switch v.(type) {
-	case nil, bool, int64, float64, undefinedValue:
+	if !teachable(v) {
 		return
 	}
 	if printed != "" {
@@ -131,4 +130,14 @@ func (x *execution) teach(s string) {
 	if s != "" && x.engine.cfg.secrets != nil {
 		x.derived = append(x.derived, s)
 	}
+}
+
+// teachable reports whether a derived value is taught: not a boolean, a
+// number or null.
+func teachable(v any) bool {
+	switch v.(type) {
+	case nil, bool, int64, float64, undefinedValue:
+		return false
+	}
+	return true
 }
