@@ -124,6 +124,9 @@ func (x *execution) execute(t *compiled, capture bool) (out string, val any, err
 	}
 	buf := newBuffer(x)
 	if err := x.nodes(t.nodes, buf); err != nil {
+		if err == errBreak || err == errContinue { // the parser allows them only in loops
+			err = &Error{Kind: ErrExec, Detail: "break or continue outside a loop"}
+		}
 		return "", nil, err
 	}
 	s, err := buf.text()
@@ -433,8 +436,8 @@ func (x *execution) reflectSequence(n *forNode, it value, elem func(any) value) 
 
 // Tera's {% break %} and {% continue %} travel up to their loop as these.
 var (
-	errBreak    = &Error{Kind: ErrExec, Detail: "break outside a loop"}
-	errContinue = &Error{Kind: ErrExec, Detail: "continue outside a loop"}
+	errBreak    = errors.New("break")
+	errContinue = errors.New("continue")
 )
 
 // local looks name up among the names the template bound: the innermost

@@ -392,7 +392,10 @@ func (p *parser) macroTag(s *segment, args []token) (node, error) {
 	if ep.i < len(args) {
 		return nil, p.errText(args[ep.i].off, "unexpected text after the macro's arguments")
 	}
+	loops := p.loops
+	p.loops = 0 // a macro's body is not inside the loops around its definition
 	body, _, endArgs, err := p.body(s, "endmacro")
+	p.loops = loops
 	if err != nil {
 		return nil, err
 	}
