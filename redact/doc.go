@@ -11,7 +11,8 @@
 //	body, err := r.JSON(rawJSON)        // masked JSON text, or ErrInvalidJSON
 //	logger := slog.New(r.Handler(h))    // masked log records
 //	w := r.Writer(os.Stdout)            // a masked stream; Close flushes
-//	mux.Handle("/api/", r.Middleware(api))
+//	apiHandler, err := r.Middleware(api) // fails on a nil option
+//	mux.Handle("/api/", apiHandler)
 //
 // [Redactor.Knows] tells whether a value was taught with Add (render uses it
 // to tell which values are secret).

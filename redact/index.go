@@ -133,8 +133,14 @@ type index struct {
 // insert files p under an anchor of n bytes (n ≤ 8) of its text. The
 // caller holds the writer's lock.
 func (ix *index) insert(p pattern, n int) {
-	id := ix.patterns
 	key, off := ix.chooseAnchor(p.text, n)
+	ix.insertAt(p, key, off, n)
+}
+
+// insertAt files p under the anchor key of n bytes, found at off in its
+// text.
+func (ix *index) insertAt(p pattern, key uint64, off, n int) {
+	id := ix.patterns
 	p.off = int32(off)
 	t := ix.shardFor(key)
 	i, found := t.find(key)

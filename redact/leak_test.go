@@ -477,7 +477,7 @@ func logSecret(r *Redactor, h slog.Handler, text string) {
 func serve(t *testing.T, r *Redactor, h http.HandlerFunc) *http.Response {
 	t.Helper()
 	rec := httptest.NewRecorder()
-	r.Middleware(h).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+	middleware(t, r, h).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
 	return rec.Result()
 }
 

@@ -58,6 +58,91 @@ func (m *matcher) minScan() int {
 	return n
 }
 
+// edges says which ends of a text are the ends of what it stands for (the
+// whole of a String's input, a JSON string, a stream): a piece of a secret
+// cut there is masked too.
+type edges uint8
+
+const (
+	edgeStart edges = 1 << iota // a suffix of a secret that starts the text
+	edgeEnd                     // a prefix of a secret that ends it
+)
+
+// minCut is the shortest piece of a secret cut by an end of the text that
+// is masked; the piece must also be at least half the secret.
+const minCut = 8
+
+// spansAt is spans, with the pieces of secrets cut by the given ends of b
+// masked too.
+func (m *matcher) spansAt(b []byte, dst []span, e edges) []span {
+	dst = dst[:0]
+	if len(b) >= m.minScan() {
+		budget := viewBudget * (len(b) + 512)
+		dst = m.scanText(b, dst, 0, &budget)
+	}
+	if e != 0 && len(b) >= minCut {
+		dst = m.cutSpans(b, dst, e)
+	}
+	return merge(dst)
+}
+
+// cutSpans appends the pieces of secrets that the ends e of b cut: a prefix
+// of a secret that ends b, a suffix that starts it, each at least minCut
+// bytes and half the secret. Text in the middle is not looked at: a piece
+// of a secret there is no secret.
+func (m *matcher) cutSpans(b []byte, dst []span, e edges) []span {
+	n := len(b)
+	if h := m.r.heads.maxLen.Load(); e&edgeEnd != 0 && h > 0 {
+		hf := m.r.heads.filter.Load()
+		for i := max(0, n-int(h)+1); i+minCut <= n; i++ {
+			key := anchorKey(stringOf(b), i, minCut)
+			if !hf.has(key) {
+				continue
+			}
+			avail := n - i
+			for id := m.r.heads.lookup(key); id >= 0; {
+				p := m.r.heads.pattern(id)
+				id = p.next
+				if avail < len(p.text) && 2*avail >= len(p.text) && foldedEqual(b[i:], p.text[:avail]) {
+					dst = append(dst, span{i, n})
+					break
+				}
+			}
+		}
+	}
+	if t := m.r.tails.maxLen.Load(); e&edgeStart != 0 && t > 0 {
+		tf := m.r.tails.filter.Load()
+		for l := minCut; l < int(t) && l <= n; l++ {
+			key := anchorKey(stringOf(b), l-minCut, minCut)
+			if !tf.has(key) {
+				continue
+			}
+			for id := m.r.tails.lookup(key); id >= 0; {
+				p := m.r.tails.pattern(id)
+				id = p.next
+				if l < len(p.text) && 2*l >= len(p.text) && foldedEqual(b[:l], p.text[len(p.text)-l:]) {
+					dst = append(dst, span{0, l})
+					break
+				}
+			}
+		}
+	}
+	return dst
+}
+
+// foldedEqual reports whether t equals the folded text p in any ASCII case.
+func foldedEqual(t []byte, p string) bool {
+	if len(t) != len(p) {
+		return false
+	}
+	for i := range t {
+		if foldTable[t[i]] != foldTable[p[i]] {
+			return false
+		}
+	}
+	return true
+}
+
 // spans appends to dst the ranges of b to mask: every occurrence of every
 // pattern (overlapping ones included), in b and in the views of its escape
 // sequences, and every ref+ reference, sorted and merged so that touching or

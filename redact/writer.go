@@ -27,7 +27,7 @@ const maxReferenceHold = 4096
 // a stream is open are masked in what is written after Add returns. The
 // writer is safe for concurrent use; each Write is masked as a whole.
 func (r *Redactor) Writer(w io.Writer) io.WriteCloser {
-	return &streamWriter{r: r, w: w}
+	return &streamWriter{r: r, w: w, cut: true}
 }
 
 type streamWriter struct {
@@ -46,9 +46,12 @@ type streamWriter struct {
 	// dropped up to its end.
 	dropping bool
 	closed   bool
-	err      error // the first error of w; every later call returns it
-	spans    []span
-	out      []byte
+	// cut says buf still starts at the first byte of the stream, where a
+	// piece of a secret is masked as a cut one.
+	cut   bool
+	err   error // the first error of w; every later call returns it
+	spans []span
+	out   []byte
 }
 
 func (sw *streamWriter) Write(p []byte) (int, error) {
@@ -94,7 +97,14 @@ func (sw *streamWriter) Close() error {
 // last hold bytes of buf, and before a reference that may not have ended.
 func (sw *streamWriter) flush(final bool) error {
 	m := sw.r.load()
-	sw.spans = m.spans(sw.buf, sw.spans)
+	var e edges
+	if sw.cut {
+		e |= edgeStart
+	}
+	if final {
+		e |= edgeEnd
+	}
+	sw.spans = m.spansAt(sw.buf, sw.spans, e)
 	hold := holdBack(sw.buf, m.maxLen)
 	limit, overlong := sw.writable(m.refs, hold, final)
 	cursor := sw.maskUpTo(limit)
@@ -178,6 +188,9 @@ func (sw *streamWriter) keepTail(cursor, hold int, final bool) {
 	keep = base64RunStart(buf, keep)
 	if final || sw.dropping {
 		keep = len(buf)
+	}
+	if keep > 0 {
+		sw.cut = false
 	}
 	n := copy(buf, buf[keep:])
 	sw.buf = buf[:n]

@@ -129,7 +129,7 @@ var outputs = []struct {
 	{"middleware bodies and headers", func(t *testing.T, r *redact.Redactor, text string) string {
 		var all strings.Builder
 		for _, ctype := range []string{"text/plain", "application/json", "application/x-ndjson", "application/yaml", "application/octet-stream", ""} {
-			h := r.Middleware(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+			h, err := r.Middleware(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 				w.Header().Set("X-Debug", text)
 				w.Header().Set("Location", "/next?q="+text)
 				if ctype != "" {
@@ -144,6 +144,9 @@ var outputs = []struct {
 				}
 				w.Write([]byte(text))
 			}))
+			if err != nil {
+				t.Fatal(err)
+			}
 			rec := httptest.NewRecorder()
 			h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
 			all.WriteString(rec.Body.String() + "\n" + decodedJSON(bytes.TrimSpace(bytes.TrimPrefix(rec.Body.Bytes(), []byte("\x01\x00\x00\x00\x00\x00\x00\x10")))))
