@@ -60,8 +60,9 @@ const (
 type widen uint8
 
 const (
-	widenLeft  widen = 1 << iota // one base64 character before the core
-	widenRight                   // one base64 character after it, then up to two '='
+	widenLeft   widen = 1 << iota // one base64 character before the core
+	widenRight                    // one base64 character after it, then up to two '='
+	widenBase32                   // up to six '=' after that character (base32)
 )
 
 // pattern is one text that is masked wherever it occurs.

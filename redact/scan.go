@@ -166,13 +166,13 @@ func (m *matcher) scanText(b []byte, dst []span, depth int, budget *int) []span 
 	if len(b) < m.minScan() {
 		return dst
 	}
-	var trig uint8
+	var trig trigSet
 	if m.minLen > 0 && len(b) >= m.minLen {
 		dst, trig = m.scanPatterns(b, dst)
 	} else {
 		trig = triggers(b)
 	}
-	if m.refs && trig&trigPlus != 0 {
+	if m.refs && trig&trigRef != 0 {
 		dst = findRefs(b, dst)
 	}
 	if trig&viewTriggers != 0 && depth < maxViewDepth {
@@ -186,14 +186,14 @@ func (m *matcher) scanText(b []byte, dst []span, depth int, budget *int) []span 
 // through: the folded 8-byte window at each position is one shift and one
 // table load away from the previous one, and one multiplication and one
 // load of the filter tell whether it may be an anchor.
-func (m *matcher) scanPatterns(b []byte, dst []span) ([]span, uint8) {
+func (m *matcher) scanPatterns(b []byte, dst []span) ([]span, trigSet) {
 	n := len(b)
-	var trig uint8
+	var trig uint64
 	var w uint64
 	for i := min(n, 8) - 1; i >= 0; i-- {
 		e := foldTrig[b[i]]
 		w = w<<8 | uint64(uint8(e))
-		trig |= uint8(e >> 8)
+		trig |= e
 	}
 	f := m.f
 	words, shift := f.words, f.shift
@@ -215,7 +215,7 @@ func (m *matcher) scanPatterns(b []byte, dst []span) ([]span, uint8) {
 				break
 			}
 			e := foldTrig[b[i+8]]
-			trig |= uint8(e >> 8)
+			trig |= e
 			w = w>>8 | uint64(uint8(e))<<56
 		}
 	}
@@ -231,7 +231,7 @@ func (m *matcher) scanPatterns(b []byte, dst []span) ([]span, uint8) {
 			w >>= 8
 		}
 	}
-	return dst, trig
+	return dst, trigSet(trig >> 32)
 }
 
 // probeShort looks for the anchors shorter than 8 bytes (their lengths are
@@ -313,7 +313,11 @@ func (p *pattern) widened(b []byte, start, end int) span {
 	}
 	if p.widen&widenRight != 0 && end < len(b) && isBase64(b[end]) {
 		end++
-		for pad := 0; pad < 2 && end < len(b) && b[end] == '='; pad++ {
+		pads := 2
+		if p.widen&widenBase32 != 0 {
+			pads = 6
+		}
+		for pad := 0; pad < pads && end < len(b) && b[end] == '='; pad++ {
 			end++
 		}
 	}

@@ -132,7 +132,7 @@ func (sw *streamWriter) writable(refs bool, hold int, final bool) (limit, overlo
 	buf := sw.buf
 	limit, overlong = len(buf), -1
 	if !final {
-		limit = max(len(buf)-hold, 0)
+		limit = min(max(len(buf)-hold, 0), holdFrom(buf))
 		if start := ref.Open(stringOf(buf)); refs && start >= 0 {
 			if len(buf)-start > maxReferenceHold {
 				overlong = start
@@ -179,13 +179,7 @@ func (sw *streamWriter) maskUpTo(limit int) int {
 // bytes not yet written, and the last hold bytes as context.
 func (sw *streamWriter) keepTail(cursor, hold int, final bool) {
 	buf := sw.buf
-	keep := min(cursor, max(len(buf)-hold, 0))
-	// Backslashes pair up from the start of their run: keep the whole run
-	// (up to a bound), or the view of what follows could pair them anew.
-	for n := 0; keep > 0 && buf[keep-1] == '\\' && n < 256; n++ {
-		keep--
-	}
-	keep = base64RunStart(buf, keep)
+	keep := keepFrom(buf, min(cursor, max(len(buf)-hold, 0)))
 	if final || sw.dropping {
 		keep = len(buf)
 	}
