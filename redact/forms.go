@@ -33,13 +33,16 @@ type form struct {
 }
 
 // forms lists the patterns of a secret. Escapings (JSON, JavaScript, HTML,
-// shell, URL) are not among them: the scanner decodes them in the text (see
-// views.go). What is left are the forms no decoding of the text undoes:
+// shell, URL, hex dump lines) are not among them: the scanner decodes them
+// in the text (see escapings). What is left are the forms no decoding of
+// the text undoes:
 //
 //   - the secret as given, trimmed of surrounding space, with bytes that are
 //     not UTF-8 replaced by U+FFFD (as encoding/json writes them), and in
 //     Unicode normalization forms NFC and NFD;
-//   - hex, in any case;
+//   - hex, in any case, plain, spaced (% x) and in xxd's groups; the byte
+//     list Go's %v writes for a []byte;
+//   - base32 of the secret alone, both alphabets;
 //   - base64, both alphabets, at the three alignments a secret can have
 //     inside a larger encoded text (for a short secret, which is only masked
 //     as a whole value, its whole encodings instead);

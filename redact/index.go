@@ -6,10 +6,10 @@ import (
 )
 
 // The index finds, at each position of a text, the patterns that may start
-// near it. It replaces an Aho–Corasick automaton (coregx/ahocorasick) that
-// had to be rebuilt from every pattern whenever a secret was added: 8–12 s
-// with 50,000 secrets, under the lock every masker waited on, and ~6 KB of
-// dense DFA table per secret (616 MB at 100,000 secrets).
+// near it. It replaces an Aho–Corasick automaton that had to be rebuilt
+// from every pattern whenever a secret was added, under the lock every
+// masker waited on, with a dense table of several kilobytes per secret
+// (bench/README.md has the figures).
 //
 // Each pattern is filed under one anchor: 8 bytes of its text (fewer for a
 // pattern shorter than 8) at an offset chosen so that few patterns share an

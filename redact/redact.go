@@ -99,7 +99,7 @@ func New(opts ...Option) (*Redactor, error) {
 // Add returns once every mask that starts after it masks the new secrets.
 // A value already known costs a lookup and no lock. A new one costs the
 // derivation of its forms and their insertion into the index, in time that
-// does not depend on how many secrets are known (see index.go); nothing is
+// does not depend on how many secrets are known (see index); nothing is
 // rebuilt, and maskers running meanwhile keep going without waiting.
 func (r *Redactor) Add(values ...string) {
 	first := -1

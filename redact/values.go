@@ -76,7 +76,7 @@ func (v *valueSet) apply(batch map[string]uint8) {
 
 // isWhole reports whether the whole value s must be masked although it is
 // below the minimum length: it equals a short secret or a whole form of
-// one, or decodes to one (views.go).
+// one, or decodes to one (in a view of an escaping).
 func (m *matcher) isWhole(s string) bool {
 	if !m.whole {
 		return false

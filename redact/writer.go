@@ -23,7 +23,8 @@ const maxReferenceHold = 4096
 // ends (at a '+', a space, a newline, or Close). Short secrets (see
 // WithMinLength) are never masked inside a stream.
 //
-// Close writes what is held back; it does not close w. Secrets added while
+// Close writes what is held back (a piece of a secret that the end of the
+// stream cuts, masked: see the package doc); it does not close w. Secrets added while
 // a stream is open are masked in what is written after Add returns. The
 // writer is safe for concurrent use; each Write is masked as a whole.
 func (r *Redactor) Writer(w io.Writer) io.WriteCloser {
