@@ -60,7 +60,8 @@
 //     inside a quoted shell word, closed, escaped and reopened as bash's
 //     set -x prints it (a backslash-quote between two quotes) or
 //     'it'"'"'s'; a quote written twice inside a quoted string, as YAML's
-//     single-quoted scalars and SQL write '' and CSV writes "";
+//     single-quoted scalars and SQL double a single quote and CSV a double
+//     quote;
 //   - a piece of a secret that an end of the text cuts (a log line
 //     truncated at a size limit, a stream closed mid-value): a prefix of a
 //     secret that ends the text, or a suffix that starts it, of at least 8
