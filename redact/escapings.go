@@ -275,26 +275,33 @@ const (
 // dumpBreakAt reads, at the line break b[i], the join of two lines of a hex
 // dump (from the end of one line's hex columns to the start of the next
 // line's, as one space) and, for hexdump -C, the double space in the middle
-// of the line that ends there. The dump may stand after other text on its
-// first line (a log prefix).
+// of the line that ends there. Both are found from the line's end (its
+// text column), so that a window cut before the line's offset, or a log
+// prefix before it, does not hide them.
 func dumpBreakAt(b []byte, i int, dst []seq) []seq {
-	start := bytes.LastIndexByte(b[:i], '\n') + 1
-	k, style := dumpStart(b[start:i])
+	hexAt := func(j int) bool { return j >= 0 && j+1 < len(b) && isHexDigit(b[j]) && isHexDigit(b[j+1]) }
+	hexEnd, style := -1, byte(0)
+	switch {
+	case i >= 2 && b[i-1] == '|':
+		// hexdump -C: "hh  |text|"; the text column starts at column 60,
+		// past hex columns padded to full width.
+		o := bytes.LastIndexByte(b[max(i-18, 0):i-1], '|')
+		if o < 0 {
+			return dst
+		}
+		o += max(i-18, 0) // the opening bar: i-18 on a full line
+		if mid := o - 26; mid >= 1 && b[mid] == ' ' && b[mid-1] == ' ' && hexAt(mid+1) && hexAt(mid-3) {
+			dst = append(dst, seq{start: mid, end: mid + 1}) // the second space
+		}
+		if i-o == 18 && o >= 4 && b[o-1] == ' ' && b[o-2] == ' ' && hexAt(o-4) {
+			hexEnd, style = o-2, ' '
+		}
+	case i >= 22 && b[i-17] == ' ' && b[i-18] == ' ' && hexAt(i-22) && hexAt(i-20) && b[i-23] == ' ':
+		// xxd: "hhhh  text", a full line's text column 16 bytes.
+		hexEnd, style = i-18, ':'
+	}
 	if style == 0 {
 		return dst
-	}
-	start += k
-	line := b[start:i]
-	if style == ' ' && len(line) > dumpMidSpace+2 && line[dumpMidSpace] == ' ' && line[dumpMidSpace+1] == ' ' && isHexDigit(line[dumpMidSpace+2]) {
-		mid := start + dumpMidSpace + 1
-		dst = append(dst, seq{start: mid, end: mid + 1}) // the second space
-	}
-	if dumpStyle(line) != style {
-		return dst // a short line ends the dump
-	}
-	hexEnd := start + dumpOffset + 2 + dumpHexCols
-	if style == ':' {
-		hexEnd = start + dumpOffset + 2 + xxdHexCols
 	}
 	next := b[i+1:]
 	if j := bytes.IndexByte(next, '\n'); j >= 0 {
@@ -305,7 +312,13 @@ func dumpBreakAt(b []byte, i int, dst []seq) []seq {
 	}
 	s := seq{start: hexEnd, end: i + 1 + dumpOffset + 2, n: 1}
 	s.out[0] = ' '
-	return append(dst, s)
+	dst = append(dst, s)
+	// The next line's double space too: a window or a Writer's buffer may
+	// end before that line does.
+	if mid := dumpMidSpace + 1; style == ' ' && len(next) > mid+2 && next[mid-1] == ' ' && next[mid] == ' ' && isHexDigit(next[mid+1]) {
+		dst = append(dst, seq{start: i + 1 + mid, end: i + 2 + mid})
+	}
+	return dst
 }
 
 // dumpStart finds where a hex dump's line starts in line (its offset), and
@@ -439,15 +452,23 @@ func dumpHold(buf []byte) int {
 
 // dumpTextColumn grows a span that ends inside a hex dump line's hex
 // columns to the end of that line, over the text column that shows the
-// same bytes.
+// same bytes: past the span, the line holds only hex and spaces, then two
+// spaces and at most 18 bytes of text ("|…|" for hexdump -C).
 func dumpTextColumn(b []byte, s span) span {
-	ls := bytes.LastIndexByte(b[:s.end], '\n') + 1
 	le := len(b)
 	if j := bytes.IndexByte(b[s.end:], '\n'); j >= 0 {
 		le = s.end + j
 	}
-	if _, st := dumpStart(b[ls:le]); st != 0 {
-		s.end = max(s.end, le)
+	k := s.end
+	for k < le && k-s.end <= dumpHexCols && (isHexDigit(b[k]) || b[k] == ' ') {
+		k++
 	}
+	// The text column may start with letters that read as hex: it starts
+	// after the last double space.
+	d := bytes.LastIndex(b[s.end:k], []byte("  "))
+	if d < 0 || k-s.end > dumpHexCols+2 || le-(s.end+d+2) > 18 {
+		return s
+	}
+	s.end = le
 	return s
 }

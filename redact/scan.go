@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"strconv"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/hushflow/hushflow/internal/numfmt"
@@ -25,6 +26,8 @@ type matcher struct {
 	refs    bool
 	numeric bool
 	whole   bool // some value is masked only as a whole
+	tri     *[1 << (trigramBits - 6)]atomic.Uint64
+	triAll  bool
 }
 
 func (r *Redactor) load() matcher {
@@ -42,6 +45,8 @@ func (r *Redactor) load() matcher {
 		whole:   r.values.wholeLens.Load() != 0,
 	}
 	m.f = ix.filter.Load()
+	m.triAll = r.tri.all.Load()
+	m.tri = r.tri.words.Load()
 	return m
 }
 

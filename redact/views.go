@@ -92,6 +92,9 @@ func (m *matcher) scanViews(b []byte, trig trigSet, dst []span, depth int, budge
 			}
 			window := seqs[first : last+1]
 			first = last + 1
+			if !m.windowMayMatch(b, window) {
+				continue
+			}
 			if *budget < end-start {
 				dst = append(dst, span{start, end}) // fail closed
 				continue
@@ -462,4 +465,17 @@ func base64BreakAt(b []byte, i int) (seq, bool) {
 func isBase64(c byte) bool {
 	return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' ||
 		c == '+' || c == '/' || c == '-' || c == '_'
+}
+
+// windowMayMatch reports whether any sequence of a window may be part of a
+// match in its view (see trigrams).
+func (m *matcher) windowMayMatch(b []byte, window []seq) bool {
+	for k := range window {
+		before := k > 0 && window[k-1].end == window[k].start
+		after := k+1 < len(window) && window[k+1].start == window[k].end
+		if m.mayMatch(b, &window[k], before, after) {
+			return true
+		}
+	}
+	return false
 }
