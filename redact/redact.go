@@ -62,6 +62,8 @@ type Redactor struct {
 	gen atomic.Uint64
 
 	mu sync.Mutex // serializes the writers (Add) of ix, values and numeric
+
+	scratch sync.Pool // *scratch: the buffers of views
 }
 
 // ErrInvalidOption is wrapped by the errors of New and Middleware for an

@@ -28,6 +28,10 @@ type matcher struct {
 	whole   bool // some value is masked only as a whole
 	tri     *[1 << (trigramBits - 6)]atomic.Uint64
 	triAll  bool
+	// sc holds the buffers of views (from the Redactor's pool, or a
+	// Writer's own).
+	sc         *scratch
+	ownScratch bool
 }
 
 func (r *Redactor) load() matcher {
@@ -83,7 +87,9 @@ func (m *matcher) spansAt(b []byte, dst []span, e edges) []span {
 	dst = dst[:0]
 	if len(b) >= m.minScan() {
 		budget := viewBudget * (len(b) + 512)
+		m.borrowScratch()
 		dst = m.scanText(b, dst, 0, &budget)
+		m.returnScratch()
 	}
 	if e != 0 && len(b) >= minCut {
 		dst = m.cutSpans(b, dst, e)
@@ -158,7 +164,40 @@ func (m *matcher) spans(b []byte, dst []span) []span {
 		return dst
 	}
 	budget := viewBudget * (len(b) + 512)
-	return merge(m.scanText(b, dst, 0, &budget))
+	m.borrowScratch()
+	dst = m.scanText(b, dst, 0, &budget)
+	m.returnScratch()
+	return merge(dst)
+}
+
+// scratch holds the buffers of the views of one mask, one set per level of
+// nesting, so that a Writer's steady state allocates nothing for them.
+type scratch struct {
+	levels [maxViewDepth + 1]struct {
+		seqs  []seq
+		kept  []int
+		v     view
+		found []span
+	}
+}
+
+// borrowScratch takes buffers from the Redactor's pool, unless m holds
+// some.
+func (m *matcher) borrowScratch() {
+	if m.sc == nil {
+		m.sc, _ = m.r.scratch.Get().(*scratch)
+		if m.sc == nil {
+			m.sc = new(scratch)
+		}
+		m.ownScratch = true
+	}
+}
+
+func (m *matcher) returnScratch() {
+	if m.ownScratch {
+		m.r.scratch.Put(m.sc)
+		m.sc, m.ownScratch = nil, false
+	}
 }
 
 // viewBudget bounds the bytes of views one text may cost, per byte of it: a

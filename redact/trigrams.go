@@ -12,7 +12,13 @@ import "sync/atomic"
 // dropped at the cost of a few table loads instead of a decoded window.
 
 const (
-	trigramBits = 21 // 2^21 bits: 256 KB, a few false hits up to 10,000 secrets
+	// trigramBits is 24: one bit per run of three folded bytes, no hash, no
+	// false hit (2 MB, allocated at the first pattern). A hashed set of
+	// 256 KB filled up at a few thousand secrets, where every run of
+	// letters and digits is some pattern's, and let every escape through;
+	// runs with punctuation and spaces, which escapes in logs stand among,
+	// stay rare in any number of secrets.
+	trigramBits = 24
 	minTrigram  = 3
 )
 
@@ -24,7 +30,7 @@ type trigrams struct {
 }
 
 func trigramHash(a, b, c byte) uint32 {
-	return (uint32(foldTable[a])<<16 | uint32(foldTable[b])<<8 | uint32(foldTable[c])) * 0x9E3779B1 >> (32 - trigramBits)
+	return uint32(foldTable[a])<<16 | uint32(foldTable[b])<<8 | uint32(foldTable[c])
 }
 
 // add files the trigrams of text. The caller holds the writer's lock.

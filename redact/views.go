@@ -70,39 +70,50 @@ func (v *view) raw(s span) span {
 // back to b.
 func (m *matcher) scanViews(b []byte, trig trigSet, dst []span, depth int, budget *int) []span {
 	reach := m.maxLen + 4 // how far a match holding a sequence reaches past it
-	var seqs []seq
-	var v view
-	var found []span
+	lv := &m.sc.levels[depth]
+	seqs, kept, v, found := lv.seqs, lv.kept, &lv.v, lv.found
+	defer func() { lv.seqs, lv.kept, lv.found = seqs, kept, found }()
 	for ei := range escapings {
 		d := &escapings[ei]
 		if trig&(1<<ei) == 0 {
 			continue
 		}
 		seqs = d.sequences(b, seqs[:0])
+		// Only the sequences that may be part of a match start a window;
+		// the others are decoded where they fall inside one.
+		kept = kept[:0]
+		for k := range seqs {
+			before := k > 0 && seqs[k-1].end == seqs[k].start
+			after := k+1 < len(seqs) && seqs[k+1].start == seqs[k].end
+			if m.mayMatch(b, &seqs[k], before, after) {
+				kept = append(kept, k)
+			}
+		}
 		ahead := reachAhead{b: b, reach: reach}
-		for first := 0; first < len(seqs); {
-			// A window: the sequences whose reaches overlap.
-			start := reachBefore(b, seqs[first].start, reach)
+		next := 0 // the first sequence not yet decoded or passed
+		for first := 0; first < len(kept); {
+			// A window: the kept sequences whose reaches overlap.
+			start := reachBefore(b, seqs[kept[first]].start, reach)
 			ahead.target = math.MinInt
-			end := ahead.extend(seqs[first].end)
+			end := ahead.extend(seqs[kept[first]].end)
 			last := first
-			for last+1 < len(seqs) && seqs[last+1].start <= end {
+			for last+1 < len(kept) && seqs[kept[last+1]].start <= end {
 				last++
-				end = ahead.extend(seqs[last].end)
+				end = ahead.extend(seqs[kept[last]].end)
 			}
-			window := seqs[first : last+1]
 			first = last + 1
-			if !m.windowMayMatch(b, window) {
-				continue
-			}
 			if *budget < end-start {
 				dst = append(dst, span{start, end}) // fail closed
 				continue
 			}
 			*budget -= end - start
+			for next < len(seqs) && seqs[next].start < start {
+				next++
+			}
 			v.reset()
 			prev := start
-			for _, s := range window {
+			for ; next < len(seqs) && seqs[next].end <= end; next++ {
+				s := seqs[next]
 				v.plain(b, prev, s.start)
 				v.decoded(s)
 				prev = s.end
@@ -467,15 +478,3 @@ func isBase64(c byte) bool {
 		c == '+' || c == '/' || c == '-' || c == '_'
 }
 
-// windowMayMatch reports whether any sequence of a window may be part of a
-// match in its view (see trigrams).
-func (m *matcher) windowMayMatch(b []byte, window []seq) bool {
-	for k := range window {
-		before := k > 0 && window[k-1].end == window[k].start
-		after := k+1 < len(window) && window[k+1].start == window[k].end
-		if m.mayMatch(b, &window[k], before, after) {
-			return true
-		}
-	}
-	return false
-}

@@ -53,6 +53,7 @@ type streamWriter struct {
 	err   error // the first error of w; every later call returns it
 	spans []span
 	out   []byte
+	sc    scratch // the buffers of views, kept between Writes
 }
 
 func (sw *streamWriter) Write(p []byte) (int, error) {
@@ -98,6 +99,7 @@ func (sw *streamWriter) Close() error {
 // last hold bytes of buf, and before a reference that may not have ended.
 func (sw *streamWriter) flush(final bool) error {
 	m := sw.r.load()
+	m.sc = &sw.sc
 	var e edges
 	if sw.cut {
 		e |= edgeStart
