@@ -477,4 +477,3 @@ func isBase64(c byte) bool {
 	return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' ||
 		c == '+' || c == '/' || c == '-' || c == '_'
 }
-
