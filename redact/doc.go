@@ -11,7 +11,8 @@
 //	body, err := r.JSON(rawJSON)        // masked JSON text, or ErrInvalidJSON
 //	logger := slog.New(r.Handler(h))    // masked log records
 //	w := r.Writer(os.Stdout)            // a masked stream; Close flushes
-//	mux.Handle("/api/", r.Middleware(api))
+//	apiHandler, err := r.Middleware(api) // fails on a nil option
+//	mux.Handle("/api/", apiHandler)
 //
 // [Redactor.Knows] tells whether a value was taught with Add (render uses it
 // to tell which values are secret).
@@ -32,12 +33,17 @@
 //     not UTF-8 replaced by U+FFFD; in Unicode NFC and NFD; and, for a secret
 //     of 8 bytes or more, in any ASCII case ("HUNTER2PASSWORD");
 //   - each line of a multi-line secret (a PEM key re-indented in YAML);
-//   - hex, in lower or upper case;
+//   - hex, in lower or upper case; spaced hex as fmt's % x writes it; the
+//     columns of a hex dump as xxd and hexdump -C write them, over any number
+//     of the dump's lines (the text column of the dump is masked with the
+//     hex); Go's %v of a []byte ([104 117 110 …]);
 //   - base64, standard and URL-safe, padded or not, alone or inside a larger
 //     encoded text (at any alignment: the characters it shares with its
 //     neighbours are masked too), and wrapped in lines of 32 to 256 columns
 //     as PEM (64), MIME (76, CRLF) and coreutils base64 (76) write it, lines
 //     indented or not;
+//   - base32 of the secret alone, in the standard and the hex alphabets, in
+//     any case, padded or not;
 //   - a secret that is a JSON number, in every text encoding/json, fmt,
 //     slog's handlers and Tera print for its value (12345678,
 //     1.2345678e+07, 12345678.0); and a number (or, in Handler, a duration
@@ -50,9 +56,18 @@
 //     \x27, octal \047, \n, \' and \" as addslashes writes them, \$ and \"
 //     in a double-quoted shell word, \/ as PHP writes it); URL escapes
 //     (%40 or %4a in the query, the path or the userinfo url.URL.String
-//     writes, '+' for a space in a query); a single quote inside a quoted
-//     shell word, closed, escaped and reopened as bash's set -x prints it
-//     (a backslash-quote between two quotes) or 'it'"'"'s'.
+//     writes, '+' for a space in a query, IIS's %uXXXX); a single quote
+//     inside a quoted shell word, closed, escaped and reopened as bash's
+//     set -x prints it (a backslash-quote between two quotes) or
+//     'it'"'"'s'; a quote written twice inside a quoted string, as YAML's
+//     single-quoted scalars and SQL double a single quote and CSV a double
+//     quote;
+//   - a piece of a secret that an end of the text cuts (a log line
+//     truncated at a size limit, a stream closed mid-value): a prefix of a
+//     secret that ends the text, or a suffix that starts it, of at least 8
+//     bytes and at least half the secret. The ends are those of String's
+//     input, of each JSON string and of a Writer's stream; the same piece in
+//     the middle of a text is not masked.
 //
 // ref+ references, as vals writes them (ref+vault://secret/data/api#token,
 // ending at a '+', a space, a newline or the end of the text, as
@@ -67,7 +82,9 @@
 //     Short secrets).
 //   - Transformations other than those above: compression, encryption,
 //     hashing, a base64 of a base64, a substring or a truncation of the
-//     secret (but for its lines), case changes of non-ASCII letters,
+//     secret (but for its lines and the cuts above), base32 of a secret
+//     inside a larger base32 text, hexdump's default 16-bit words, case
+//     changes of non-ASCII letters,
 //     escapings nested more than three deep, lossy replacements (html/template
 //     writes a NUL byte as U+FFFD), or a secret cut by anything but the line
 //     breaks of wrapped base64.
@@ -88,7 +105,8 @@
 //     Write ends inside that scheme.
 //   - Middleware cannot mask a compressed body (it answers 500 instead) nor
 //     what a handler writes on a hijacked connection (refused unless the
-//     middleware was made with [WithUnmaskedHijack]).
+//     middleware was made with [WithUnmaskedHijack]). It serves a ranged
+//     request the whole masked body.
 //
 // # Short secrets
 //
@@ -107,15 +125,20 @@
 //
 // A Redactor is safe for concurrent use and maskers never wait: no mask
 // takes a lock. Add inserts the new patterns into an index that readers
-// search without locks (see index.go): a secret is masked by every mask
-// that starts after Add returns, an Add of a known value costs one lookup,
-// and nothing is ever rebuilt from all the secrets known, so an Add's cost
-// does not grow with them. At 100,000 secrets the index holds about 60 MB
-// (about 600 bytes a secret, the secret included). There is no bound and no
-// eviction: a value, once taught, is masked for the Redactor's life, which
-// is what "a rotated value stays masked" needs; a process that must bound
-// memory makes a new Redactor (and loses that promise for what the old one
-// knew).
+// search without locks: a secret is masked by every mask that starts after
+// Add returns, an Add of a known value costs one lookup, and nothing is
+// ever rebuilt from all the secrets known, so an Add's cost does not grow
+// with them. Memory grows by a constant per secret (its forms; the figures
+// are in bench/README.md). There is no bound and no eviction: a value, once
+// taught, is masked for the Redactor's life, which is what "a rotated value
+// stays masked" needs; a process that must bound memory makes a new
+// Redactor (and loses that promise for what the old one knew).
+//
+// # Printing
+//
+// A Redactor, and the Writer, slog.Handler and http.ResponseWriter it
+// makes, hold secrets or unmasked text: fmt (every verb, %#v included) and
+// slog print them as their type and a count, never their contents.
 //
 // # Speed
 //

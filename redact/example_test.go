@@ -113,8 +113,12 @@ func ExampleRedactor_Middleware() {
 		w.Header().Set("Content-Type", "application/json")
 		io.WriteString(w, `{"job":"42","input":{"token":"tok_abc123"}}`)
 	})
+	masked, err := r.Middleware(api)
+	if err != nil {
+		panic(err)
+	}
 	rec := httptest.NewRecorder()
-	r.Middleware(api).ServeHTTP(rec, httptest.NewRequest("GET", "/api/jobs/42", nil))
+	masked.ServeHTTP(rec, httptest.NewRequest("GET", "/api/jobs/42", nil))
 	fmt.Println(rec.Body.String())
 	// Output:
 	// {"job":"42","input":{"token":"••••••"}}

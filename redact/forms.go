@@ -1,6 +1,7 @@
 package redact
 
 import (
+	"encoding/base32"
 	"encoding/base64"
 	"encoding/hex"
 	"net/url"
@@ -32,13 +33,16 @@ type form struct {
 }
 
 // forms lists the patterns of a secret. Escapings (JSON, JavaScript, HTML,
-// shell, URL) are not among them: the scanner decodes them in the text (see
-// views.go). What is left are the forms no decoding of the text undoes:
+// shell, URL, hex dump lines) are not among them: the scanner decodes them
+// in the text (see escapings). What is left are the forms no decoding of
+// the text undoes:
 //
 //   - the secret as given, trimmed of surrounding space, with bytes that are
 //     not UTF-8 replaced by U+FFFD (as encoding/json writes them), and in
 //     Unicode normalization forms NFC and NFD;
-//   - hex, in any case;
+//   - hex, in any case, plain, spaced (% x) and in xxd's groups; the byte
+//     list Go's %v writes for a []byte;
+//   - base32 of the secret alone, both alphabets;
 //   - base64, both alphabets, at the three alignments a secret can have
 //     inside a larger encoded text (for a short secret, which is only masked
 //     as a whole value, its whole encodings instead);
@@ -71,12 +75,22 @@ func forms(secret string, short bool) []form {
 		}
 		h := hex.EncodeToString([]byte(v))
 		add(h, folded, 0, false)
+		// Go's %v of a []byte, fmt's % x (and hexdump -C, whose lines the
+		// scanner joins), xxd's groups of two bytes at either alignment.
+		add(byteList(v), exact, 0, false)
+		add(spacedHex(v, 1, 0), folded, 0, false)
+		add(spacedHex(v, 2, 0), folded, 0, false)
+		add(spacedHex(v, 2, 1), folded, 0, true)
 		if short {
 			// Masked as whole values only, where case folding does not
 			// reach below 8 bytes: both cases of hex, whole encodings.
 			add(strings.ToUpper(h), exact, 0, false)
 			for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
 				add(enc.EncodeToString([]byte(v)), exact, 0, false)
+			}
+			for _, enc := range []*base32.Encoding{base32.StdEncoding, base32.HexEncoding} {
+				add(enc.EncodeToString([]byte(v)), folded, 0, false)
+				add(enc.WithPadding(base32.NoPadding).EncodeToString([]byte(v)), folded, 0, false)
 			}
 		} else {
 			// The cores of the standard alphabet match the URL-safe one
@@ -85,6 +99,12 @@ func forms(secret string, short bool) []form {
 			for align := range 3 {
 				core, w := base64Core(v, base64.RawStdEncoding, align)
 				add(core, base64Alphabets, w, true)
+			}
+			// Base32 of the secret alone, in both alphabets and any case,
+			// padded or not (a TOTP seed, a DNS label).
+			for _, enc := range []*base32.Encoding{base32.StdEncoding, base32.HexEncoding} {
+				core, w := base32Core(v, enc, 0)
+				add(core, folded, w|widenBase32, true)
 			}
 		}
 		if strings.Contains(v, "\n") {
@@ -229,6 +249,55 @@ func base64Core(secret string, enc *base64.Encoding, align int) (string, widen) 
 		return "", 0
 	}
 	return e[start:end], w
+}
+
+// base32Core is base64Core for base32: the characters of the encoding of
+// secret, starting align bytes into a 5-byte group, that hold its bits
+// alone.
+func base32Core(secret string, enc *base32.Encoding, align int) (string, widen) {
+	buf := make([]byte, align+len(secret))
+	copy(buf[align:], secret)
+	e := enc.WithPadding(base32.NoPadding).EncodeToString(buf)
+	start := (8*align + 4) / 5 // the first character past the neighbour's bits
+	end := 8 * len(buf) / 5    // the last one whose 5 bits are all the secret's
+	var w widen
+	if 8*align%5 != 0 {
+		w |= widenLeft
+	}
+	if 8*len(buf)%5 != 0 {
+		w |= widenRight
+	}
+	if end <= start {
+		return "", 0
+	}
+	return e[start:end], w
+}
+
+// byteList writes s as Go's %v writes a []byte, without the brackets:
+// "104 117 110".
+func byteList(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(strconv.Itoa(int(s[i])))
+	}
+	return b.String()
+}
+
+// spacedHex writes s in hex with a space after every group bytes, the first
+// group align bytes short: fmt's % x is (1, 0), xxd's columns (2, 0) and
+// (2, 1).
+func spacedHex(s string, group, align int) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if i > 0 && (i+align)%group == 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(hex.EncodeToString([]byte{s[i]}))
+	}
+	return b.String()
 }
 
 // isNumberish reports whether t could occur in the text of a number.

@@ -306,9 +306,9 @@ func FuzzDecoders(f *testing.F) {
 	r.Add("secret-value", "&'+", "a\\b")
 	f.Fuzz(func(t *testing.T, in string) {
 		b := []byte(in)
-		for di := range decoders {
+		for di := range escapings {
 			var v view
-			if !decoders[di].decodeAll(b, &v) {
+			if !escapings[di].decodeAll(b, &v) {
 				continue
 			}
 			if len(v.from) != len(v.text) || len(v.to) != len(v.text) {

@@ -113,7 +113,9 @@ func TestSecretMaskedOnceAddReturns(t *testing.T) {
 	wg.Wait()
 }
 
-// Live heap per secret stays small, so that 100,000 secrets fit in 150 MB.
+// Live heap per secret stays small, so that 100,000 secrets fit in 250 MB
+// (each secret is filed as about twenty patterns: its hex, spaced hex, byte
+// list, base64 and base32 forms, and its ends for the pieces a cut leaves).
 func TestLiveHeapPerSecret(t *testing.T) {
 	if testing.Short() {
 		t.Skip("adds 20,000 secrets")
@@ -125,8 +127,8 @@ func TestLiveHeapPerSecret(t *testing.T) {
 	r.String("mask once, so that whatever a mask needs is built")
 	after := testkit.LiveHeap()
 	runtime.KeepAlive(r)
-	if per := (after - before) / uint64(len(secrets)); per > 1500 {
-		t.Errorf("%d bytes of live heap per secret, want at most 1,500", per)
+	if per := (after - before) / uint64(len(secrets)); per > 2500 {
+		t.Errorf("%d bytes of live heap per secret, want at most 2,500", per)
 	} else {
 		t.Logf("%d bytes of live heap per secret (secret text included)", per)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -86,4 +87,14 @@ func jobRecord(size, n int) ([]byte, []string) {
 		panic(err)
 	}
 	return doc, secrets
+}
+
+// middleware returns r.Middleware(h, opts...), failing tb if it fails.
+func middleware(tb testing.TB, r *Redactor, h http.Handler, opts ...MiddlewareOption) http.Handler {
+	tb.Helper()
+	mh, err := r.Middleware(h, opts...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return mh
 }

@@ -35,36 +35,76 @@ func WithUnmaskedHijack() MiddlewareOption {
 }
 
 // Middleware returns a handler that masks the responses of next. It fails
-// closed: whatever it cannot mask is refused, not passed through.
+// closed: whatever it cannot mask is refused, not passed through. It fails,
+// naming each one, when an option is nil.
 //
 //   - Every header value is masked (Location, Set-Cookie, custom headers), as
 //     String masks text, when the header is written; so are trailers, after
-//     next returns.
+//     next returns, and header names that hold a secret.
 //   - A JSON body (application/json or any +json type) is buffered and
-//     masked with JSON, or as text if it is not valid JSON. Every other body,
+//     masked with JSON. A body that claims JSON and does not parse is masked
+//     as text, and each string and bare word in it is also masked where it
+//     equals a short secret, as JSON would mask it. Every other body,
 //     whatever its type (text, ndjson, YAML, JavaScript, binary, or none
 //     given), is masked as a stream with Writer.
 //   - A body that the handler compressed (a Content-Encoding other than
-//     identity) cannot be masked: the response is replaced by an empty 500
+//     identity, under any spelling of the header's name, in any of its
+//     values) cannot be masked: the response is replaced by an empty 500
 //     Internal Server Error. Put compression outside this middleware.
+//   - Range and If-Range are removed from the request before next sees it,
+//     so a ranged request gets the whole masked body: a range the client
+//     picks could cut a secret where the masker no longer recognises it.
 //   - Flush (through http.ResponseController or http.Flusher) writes the
 //     header and what the masking stream has let through; a JSON body, from
 //     then on, is masked as a stream. Read and write deadlines and full
 //     duplex pass through.
 //   - Hijacking the connection fails with ErrHijackRefused, unless the
 //     middleware was made with WithUnmaskedHijack.
-func (r *Redactor) Middleware(next http.Handler, opts ...MiddlewareOption) http.Handler {
+func (r *Redactor) Middleware(next http.Handler, opts ...MiddlewareOption) (http.Handler, error) {
 	var c middlewareConfig
-	for _, opt := range opts {
-		if opt != nil {
-			opt(&c)
+	var errs []error
+	for i, opt := range opts {
+		if opt == nil {
+			errs = append(errs, fmt.Errorf("%w: Middleware: option %d is nil", ErrInvalidOption, i))
+			continue
 		}
+		opt(&c)
+	}
+	if next == nil {
+		errs = append(errs, fmt.Errorf("%w: Middleware: the handler is nil", ErrInvalidOption))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		req = withoutRange(req)
 		mw := &maskingResponse{w: w, r: r, cfg: c, status: http.StatusOK}
 		next.ServeHTTP(mw, req)
 		mw.finish()
-	})
+	}), nil
+}
+
+// withoutRange returns req without the headers that ask for a part of the
+// body (a shallow copy when it had any).
+func withoutRange(req *http.Request) *http.Request {
+	found := false
+	for k := range req.Header {
+		found = found || isRangeHeader(k)
+	}
+	if !found {
+		return req
+	}
+	req = req.Clone(req.Context())
+	for k := range req.Header {
+		if isRangeHeader(k) {
+			delete(req.Header, k)
+		}
+	}
+	return req
+}
+
+func isRangeHeader(name string) bool {
+	return strings.EqualFold(name, "Range") || strings.EqualFold(name, "If-Range")
 }
 
 type responseMode int
@@ -128,7 +168,7 @@ func (mw *maskingResponse) Write(p []byte) (int, error) {
 // decide picks how to treat the body from its headers (and first bytes).
 func (mw *maskingResponse) decide(first []byte) {
 	h := mw.Header()
-	if enc := h.Get("Content-Encoding"); enc != "" && !strings.EqualFold(enc, "identity") {
+	if encoded(h) {
 		mw.mode = refuse
 		return
 	}
@@ -137,7 +177,7 @@ func (mw *maskingResponse) decide(first []byte) {
 		ctype = http.DetectContentType(first)
 		h.Set("Content-Type", ctype)
 	}
-	h.Del("Content-Length") // masking changes the length
+	delHeader(h, "Content-Length") // masking changes the length
 	media, _, _ := mime.ParseMediaType(ctype)
 	if media == "application/json" || strings.HasSuffix(media, "+json") {
 		mw.mode = maskJSON
@@ -162,17 +202,58 @@ func (mw *maskingResponse) sendHeader(code int) {
 	mw.w.WriteHeader(code)
 }
 
-// maskHeader masks every value of the header map (trailers included, which
-// live there too).
+// maskHeader masks every name and value of the header map (trailers
+// included, which live there too).
 func (mw *maskingResponse) maskHeader() {
 	m := mw.r.load()
-	for _, values := range mw.Header() {
+	h := mw.Header()
+	var renamed map[string][]string
+	for name, values := range h {
 		for i, v := range values {
 			if masked, changed := m.maskString(v); changed {
 				values[i] = masked
 			}
 		}
+		if masked, changed := m.maskString(name); changed {
+			if renamed == nil {
+				renamed = map[string][]string{}
+			}
+			renamed[masked] = append(renamed[masked], values...)
+			delete(h, name)
+		}
 	}
+	for name, values := range renamed {
+		h[name] = append(h[name], values...)
+	}
+}
+
+// delHeader deletes name from h under every spelling.
+func delHeader(h http.Header, name string) {
+	for k := range h {
+		if strings.EqualFold(k, name) {
+			delete(h, k)
+		}
+	}
+}
+
+// encoded reports whether h declares a Content-Encoding other than
+// identity, under any spelling of the name and in any of its values: a
+// handler that sets h["content-encoding"] or adds a second value is as
+// compressed as one that calls Set.
+func encoded(h http.Header) bool {
+	for name, values := range h {
+		if !strings.EqualFold(name, "Content-Encoding") {
+			continue
+		}
+		for _, v := range values {
+			for token := range strings.SplitSeq(v, ",") {
+				if t := strings.TrimSpace(token); t != "" && !strings.EqualFold(t, "identity") {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 func (mw *maskingResponse) finish() {
@@ -186,14 +267,13 @@ func (mw *maskingResponse) finish() {
 	case maskJSON:
 		out, err := mw.r.JSON(mw.body.Bytes())
 		if err != nil {
-			out = []byte(mw.r.String(mw.body.String()))
+			out = mw.r.invalidJSON(mw.body.Bytes())
 		}
 		mw.sendHeader(mw.status)
 		_, _ = mw.w.Write(out)
 	case refuse:
-		h := mw.Header()
-		for _, k := range []string{"Content-Encoding", "Content-Length", "Content-Type"} {
-			h.Del(k)
+		for _, name := range []string{"Content-Encoding", "Content-Length", "Content-Type"} {
+			delHeader(mw.Header(), name)
 		}
 		mw.sendHeader(http.StatusInternalServerError)
 	}
@@ -210,11 +290,11 @@ func (mw *maskingResponse) FlushError() error {
 	case refuse:
 		return nil
 	case undecided:
-		if mw.Header().Get("Content-Encoding") != "" && !strings.EqualFold(mw.Header().Get("Content-Encoding"), "identity") {
+		if encoded(mw.Header()) {
 			mw.mode = refuse
 			return nil
 		}
-		mw.Header().Del("Content-Length")
+		delHeader(mw.Header(), "Content-Length")
 		mw.startStream()
 	case maskJSON:
 		mw.startStream()

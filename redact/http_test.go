@@ -115,7 +115,7 @@ func TestMiddleware(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			rec := httptest.NewRecorder()
-			r.Middleware(tt.handler).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+			middleware(t, r, tt.handler).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
 			body := rec.Body.String()
 			if rec.Code != tt.wantStatus {
 				t.Errorf("status %d, want %d", rec.Code, tt.wantStatus)
@@ -137,7 +137,7 @@ func TestMiddlewareOverARealServer(t *testing.T) {
 	t.Parallel()
 	r := newRedactor(t)
 	r.Add("tok_abc123")
-	srv := httptest.NewServer(r.Middleware(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	srv := httptest.NewServer(middleware(t, r, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = io.WriteString(w, `{"jobs":[{"env":{"TOKEN":"tok_abc123"}}]}`)
 	})))
@@ -222,7 +222,7 @@ func TestMiddlewareFailsClosed(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			rec := httptest.NewRecorder()
-			r.Middleware(tt.handler).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+			middleware(t, r, tt.handler).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
 			if rec.Code != tt.wantStatus {
 				t.Errorf("status %d, want %d", rec.Code, tt.wantStatus)
 			}
@@ -240,7 +240,7 @@ func TestMiddlewareTrailersAreMasked(t *testing.T) {
 	t.Parallel()
 	r := newRedactor(t)
 	r.Add("tok_abc123")
-	srv := httptest.NewServer(r.Middleware(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	srv := httptest.NewServer(middleware(t, r, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Trailer", "X-Checksum")
 		_, _ = io.WriteString(w, "body\n")
 		w.Header().Set("X-Checksum", "sum tok_abc123")
@@ -302,7 +302,7 @@ func TestMiddlewareRefusesHijack(t *testing.T) {
 			if allow {
 				opts = append(opts, WithUnmaskedHijack())
 			}
-			srv := httptest.NewServer(r.Middleware(hijack(how), opts...))
+			srv := httptest.NewServer(middleware(t, r, hijack(how), opts...))
 			resp, err := http.Get(srv.URL)
 			if err != nil {
 				t.Fatal(err)
@@ -330,7 +330,7 @@ func TestMiddlewareFlush(t *testing.T) {
 	for _, ctype := range []string{"text/event-stream", "application/json"} {
 		rec := httptest.NewRecorder()
 		var beforeReturn string
-		r.Middleware(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		middleware(t, r, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 			w.Header().Set("Content-Type", ctype)
 			w.Header().Set("X-Token", "tok_abc123")
 			w.WriteHeader(http.StatusCreated)

@@ -250,7 +250,7 @@ func (j *jsonMasker) str(keys *keySet) error {
 	masked, changed := text, true
 	if j.m.isWhole(stringOf(text)) {
 		masked = []byte(Mask)
-	} else if j.spans = j.m.spans(text, j.spans); len(j.spans) > 0 {
+	} else if j.spans = j.m.spansAt(text, j.spans, edgeStart|edgeEnd); len(j.spans) > 0 {
 		masked = appendMasked(nil, text, j.spans)
 	} else {
 		changed = false
@@ -467,4 +467,99 @@ func appendJSONEscaped(dst []byte, s string) []byte {
 		i += size
 	}
 	return dst
+}
+
+// invalidJSON masks a body that claims to be JSON and is not (cut short, or
+// written by hand): as text, and, since JSON would have masked a short
+// secret where a whole string or scalar equals it, each quoted string (to
+// its closing quote or the end of the text) and each bare word whose text
+// equals a short secret.
+func (r *Redactor) invalidJSON(data []byte) []byte {
+	m := r.load()
+	spans := m.spansAt(data, nil, edgeStart|edgeEnd)
+	if m.whole {
+		var scratch []byte
+		for i := 0; i < len(data); {
+			switch c := data[i]; {
+			case c == '"':
+				end, closed := lenientStringEnd(data, i+1)
+				inside := data[i+1 : end]
+				text := inside
+				if validEscapes(inside) {
+					scratch = unescape(scratch[:0], inside)
+					text = scratch
+				}
+				if len(inside) > 0 && m.isWhole(stringOf(text)) {
+					spans = append(spans, span{i + 1, end})
+				}
+				i = end
+				if closed {
+					i++
+				}
+			case isJSONDelimiter(c):
+				i++
+			default:
+				end := i
+				for end < len(data) && !isJSONDelimiter(data[end]) && data[end] != '"' {
+					end++
+				}
+				if m.isWhole(stringOf(data[i:end])) {
+					spans = append(spans, span{i, end})
+				}
+				i = end
+			}
+		}
+		spans = merge(spans)
+	}
+	if len(spans) == 0 {
+		return bytes.Clone(data)
+	}
+	return appendMasked(make([]byte, 0, len(data)), data, spans)
+}
+
+func isJSONDelimiter(c byte) bool {
+	switch c {
+	case '{', '}', '[', ']', ',', ':', ' ', '\t', '\r', '\n':
+		return true
+	}
+	return false
+}
+
+// lenientStringEnd returns where the string whose inside starts at i ends
+// (its closing quote, or the end of data) and whether a quote closed it.
+func lenientStringEnd(data []byte, i int) (int, bool) {
+	for ; i < len(data); i++ {
+		switch data[i] {
+		case '\\':
+			i++
+		case '"':
+			return i, true
+		}
+	}
+	return len(data), false
+}
+
+// validEscapes reports whether the inside of a string holds only the
+// escapes JSON allows, which unescape expects.
+func validEscapes(b []byte) bool {
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' {
+			continue
+		}
+		if i+1 >= len(b) {
+			return false
+		}
+		i++
+		switch b[i] {
+		case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+		case 'u':
+			if i+5 > len(b) || !isHex4(b[i+1:i+5]) {
+				return false
+			}
+			i += 4
+		default:
+			return false
+		}
+	}
+	return true
 }

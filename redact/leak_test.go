@@ -2,6 +2,7 @@ package redact
 
 import (
 	"bytes"
+	"encoding/base32"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -99,6 +100,17 @@ var leakEncodings = []leakEncoding{
 	{name: "Go %q", enc: strconv.Quote},
 	{name: "Go %+q", enc: strconv.QuoteToASCII},
 	{name: "HTML-escaped URL query", enc: func(s string) string { return htmlEscape("/x?a=1&q=" + url.QueryEscape(s)) }},
+	{name: "YAML single-quoted (quote doubled)", enc: func(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }},
+	{name: "CSV field (quote doubled)", enc: func(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }},
+	{name: "Go %v of a []byte", enc: func(s string) string { return fmt.Sprintf("%v", []byte(s)) }},
+	{name: "Go % x", enc: func(s string) string { return fmt.Sprintf("% x", s) }},
+	{name: "xxd", enc: func(s string) string { return xxd([]byte("pre:" + s)) }},
+	{name: "hexdump -C", enc: func(s string) string { return hexdumpC([]byte("prefix-" + s)) }},
+	{name: "base32", enc: func(s string) string { return base32.StdEncoding.EncodeToString([]byte(s)) }},
+	{name: "base32hex, unpadded", enc: func(s string) string {
+		return base32.HexEncoding.WithPadding(base32.NoPadding).EncodeToString([]byte(s))
+	}},
+	{name: "IIS %uXXXX", enc: iisEscape},
 }
 
 // An output path shows text to people; show returns what they would read
@@ -477,7 +489,7 @@ func logSecret(r *Redactor, h slog.Handler, text string) {
 func serve(t *testing.T, r *Redactor, h http.HandlerFunc) *http.Response {
 	t.Helper()
 	rec := httptest.NewRecorder()
-	r.Middleware(h).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+	middleware(t, r, h).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
 	return rec.Result()
 }
 

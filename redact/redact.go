@@ -1,6 +1,7 @@
 package redact
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -19,10 +20,9 @@ const DefaultMinLength = 4
 type Option func(*config)
 
 type config struct {
-	minLength      int
-	minLengthSet   bool
-	refsVisible    bool
-	optionProblems []string
+	minLength    int
+	minLengthSet bool
+	refsVisible  bool
 }
 
 // WithMinLength sets the length in bytes below which a secret (or one of its
@@ -48,28 +48,47 @@ type Redactor struct {
 	minLength   int
 	refsVisible bool
 
-	ix      index    // the patterns searched in text
-	values  valueSet // the values taught, and those masked only as a whole
-	numeric atomic.Bool
+	ix index // the patterns searched in text
+	// heads and tails file each secret (as given, trimmed, normalized) of
+	// more than minCut bytes under its first and its last minCut bytes, to
+	// find the pieces of it that the ends of a text cut.
+	heads, tails index
+	tri          trigrams // the runs of three bytes of every pattern
+	values       valueSet // the values taught, and those masked only as a whole
+	numeric      atomic.Bool
+	secretCount  atomic.Int64 // how many values were taught, for printing
 	// gen counts the Adds that brought news, so that what was masked
 	// ahead of time (a slog handler's bound attributes) is masked again.
 	gen atomic.Uint64
 
 	mu sync.Mutex // serializes the writers (Add) of ix, values and numeric
+
+	scratch sync.Pool // *scratch: the buffers of views
 }
 
+// ErrInvalidOption is wrapped by the errors of New and Middleware for an
+// option that is nil or out of range.
+var ErrInvalidOption = errors.New("redact: invalid option")
+
 // New returns a Redactor that knows no secret yet; it already masks ref+
-// references. It fails, naming the option, when an option is invalid.
+// references. When options are invalid it fails with an error that names
+// every one of them (joined with errors.Join, each wrapping
+// ErrInvalidOption).
 func New(opts ...Option) (*Redactor, error) {
 	c := config{minLength: DefaultMinLength}
+	var errs []error
 	for i, opt := range opts {
 		if opt == nil {
-			return nil, fmt.Errorf("redact: New: option %d is nil", i)
+			errs = append(errs, fmt.Errorf("%w: New: option %d is nil", ErrInvalidOption, i))
+			continue
 		}
 		opt(&c)
 	}
 	if c.minLengthSet && c.minLength < 1 {
-		return nil, fmt.Errorf("redact: WithMinLength(%d): the length must be at least 1", c.minLength)
+		errs = append(errs, fmt.Errorf("%w: WithMinLength(%d): the length must be at least 1", ErrInvalidOption, c.minLength))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	r := &Redactor{minLength: c.minLength, refsVisible: c.refsVisible}
 	r.values.init()
@@ -83,7 +102,7 @@ func New(opts ...Option) (*Redactor, error) {
 // Add returns once every mask that starts after it masks the new secrets.
 // A value already known costs a lookup and no lock. A new one costs the
 // derivation of its forms and their insertion into the index, in time that
-// does not depend on how many secrets are known (see index.go); nothing is
+// does not depend on how many secrets are known (see index); nothing is
 // rebuilt, and maskers running meanwhile keep going without waiting.
 func (r *Redactor) Add(values ...string) {
 	first := -1
@@ -99,12 +118,14 @@ func (r *Redactor) Add(values ...string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	batch := map[string]uint8{}
+	news := 0
 	for _, v := range values[first:] {
 		if v == "" || r.values.get(v)&taught != 0 || batch[v]&taught != 0 {
 			continue
 		}
 		r.teach(v, batch)
 		batch[v] |= taught
+		news++
 	}
 	if len(batch) == 0 {
 		return
@@ -122,6 +143,7 @@ func (r *Redactor) Add(values ...string) {
 	r.values.apply(whole)
 	r.gen.Add(1)
 	r.values.apply(batch)
+	r.secretCount.Add(int64(news))
 }
 
 // Knows reports whether value is one of the values taught with Add, as
@@ -136,6 +158,9 @@ func (r *Redactor) teach(s string, batch map[string]uint8) {
 	// A secret of only spaces is never searched inside text: it would mask
 	// every indentation of that width.
 	short := len(s) < r.minLength || strings.TrimSpace(s) == ""
+	if !short {
+		r.addCuts(s)
+	}
 	for _, f := range forms(s, short) {
 		switch {
 		case !short && len(f.text) >= r.minLength:
@@ -151,6 +176,23 @@ func (r *Redactor) teach(s string, batch map[string]uint8) {
 		}
 		if isNumberish(f.text) {
 			r.numeric.Store(true)
+		}
+	}
+}
+
+// addCuts files the variants of s in heads and tails.
+func (r *Redactor) addCuts(s string) {
+	for _, v := range variants(s) {
+		if len(v) <= minCut || strings.TrimSpace(v) == "" {
+			continue
+		}
+		p := pattern{text: foldASCII(v), kind: folded}
+		if k := anchorKey(p.text, 0, minCut); !r.heads.inChain(k, &p) {
+			r.heads.insertAt(p, k, 0, minCut)
+		}
+		off := len(p.text) - minCut
+		if k := anchorKey(p.text, off, minCut); !r.tails.inChain(k, &p) {
+			r.tails.insertAt(p, k, off, minCut)
 		}
 	}
 }
@@ -171,6 +213,7 @@ func (r *Redactor) addPattern(f form) {
 	if r.ix.has(p, n) {
 		return
 	}
+	r.tri.add(p.text)
 	r.ix.insert(p, n)
 }
 
@@ -193,7 +236,7 @@ func (m *matcher) maskString(s string) (string, bool) {
 	if m.isWhole(s) {
 		return Mask, true
 	}
-	spans := m.spans(bytesOf(s), nil) // no allocation unless something is found
+	spans := m.spansAt(bytesOf(s), nil, edgeStart|edgeEnd) // no allocation unless something is found
 	if len(spans) == 0 {
 		return s, false
 	}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"strconv"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/hushflow/hushflow/internal/numfmt"
@@ -25,6 +26,12 @@ type matcher struct {
 	refs    bool
 	numeric bool
 	whole   bool // some value is masked only as a whole
+	tri     *[1 << (trigramBits - 6)]atomic.Uint64
+	triAll  bool
+	// sc holds the buffers of views (from the Redactor's pool, or a
+	// Writer's own).
+	sc         *scratch
+	ownScratch bool
 }
 
 func (r *Redactor) load() matcher {
@@ -42,6 +49,8 @@ func (r *Redactor) load() matcher {
 		whole:   r.values.wholeLens.Load() != 0,
 	}
 	m.f = ix.filter.Load()
+	m.triAll = r.tri.all.Load()
+	m.tri = r.tri.words.Load()
 	return m
 }
 
@@ -58,6 +67,93 @@ func (m *matcher) minScan() int {
 	return n
 }
 
+// edges says which ends of a text are the ends of what it stands for (the
+// whole of a String's input, a JSON string, a stream): a piece of a secret
+// cut there is masked too.
+type edges uint8
+
+const (
+	edgeStart edges = 1 << iota // a suffix of a secret that starts the text
+	edgeEnd                     // a prefix of a secret that ends it
+)
+
+// minCut is the shortest piece of a secret cut by an end of the text that
+// is masked; the piece must also be at least half the secret.
+const minCut = 8
+
+// spansAt is spans, with the pieces of secrets cut by the given ends of b
+// masked too.
+func (m *matcher) spansAt(b []byte, dst []span, e edges) []span {
+	dst = dst[:0]
+	if len(b) >= m.minScan() {
+		budget := viewBudget * (len(b) + 512)
+		m.borrowScratch()
+		dst = m.scanText(b, dst, 0, &budget)
+		m.returnScratch()
+	}
+	if e != 0 && len(b) >= minCut {
+		dst = m.cutSpans(b, dst, e)
+	}
+	return merge(dst)
+}
+
+// cutSpans appends the pieces of secrets that the ends e of b cut: a prefix
+// of a secret that ends b, a suffix that starts it, each at least minCut
+// bytes and half the secret. Text in the middle is not looked at: a piece
+// of a secret there is no secret.
+func (m *matcher) cutSpans(b []byte, dst []span, e edges) []span {
+	n := len(b)
+	if h := m.r.heads.maxLen.Load(); e&edgeEnd != 0 && h > 0 {
+		hf := m.r.heads.filter.Load()
+		for i := max(0, n-int(h)+1); i+minCut <= n; i++ {
+			key := anchorKey(stringOf(b), i, minCut)
+			if !hf.has(key) {
+				continue
+			}
+			avail := n - i
+			for id := m.r.heads.lookup(key); id >= 0; {
+				p := m.r.heads.pattern(id)
+				id = p.next
+				if avail < len(p.text) && 2*avail >= len(p.text) && foldedEqual(b[i:], p.text[:avail]) {
+					dst = append(dst, span{i, n})
+					break
+				}
+			}
+		}
+	}
+	if t := m.r.tails.maxLen.Load(); e&edgeStart != 0 && t > 0 {
+		tf := m.r.tails.filter.Load()
+		for l := minCut; l < int(t) && l <= n; l++ {
+			key := anchorKey(stringOf(b), l-minCut, minCut)
+			if !tf.has(key) {
+				continue
+			}
+			for id := m.r.tails.lookup(key); id >= 0; {
+				p := m.r.tails.pattern(id)
+				id = p.next
+				if l < len(p.text) && 2*l >= len(p.text) && foldedEqual(b[:l], p.text[len(p.text)-l:]) {
+					dst = append(dst, span{0, l})
+					break
+				}
+			}
+		}
+	}
+	return dst
+}
+
+// foldedEqual reports whether t equals the folded text p in any ASCII case.
+func foldedEqual(t []byte, p string) bool {
+	if len(t) != len(p) {
+		return false
+	}
+	for i := range t {
+		if foldTable[t[i]] != foldTable[p[i]] {
+			return false
+		}
+	}
+	return true
+}
+
 // spans appends to dst the ranges of b to mask: every occurrence of every
 // pattern (overlapping ones included), in b and in the views of its escape
 // sequences, and every ref+ reference, sorted and merged so that touching or
@@ -68,7 +164,40 @@ func (m *matcher) spans(b []byte, dst []span) []span {
 		return dst
 	}
 	budget := viewBudget * (len(b) + 512)
-	return merge(m.scanText(b, dst, 0, &budget))
+	m.borrowScratch()
+	dst = m.scanText(b, dst, 0, &budget)
+	m.returnScratch()
+	return merge(dst)
+}
+
+// scratch holds the buffers of the views of one mask, one set per level of
+// nesting, so that a Writer's steady state allocates nothing for them.
+type scratch struct {
+	levels [maxViewDepth + 1]struct {
+		seqs  []seq
+		kept  []int
+		v     view
+		found []span
+	}
+}
+
+// borrowScratch takes buffers from the Redactor's pool, unless m holds
+// some.
+func (m *matcher) borrowScratch() {
+	if m.sc == nil {
+		m.sc, _ = m.r.scratch.Get().(*scratch)
+		if m.sc == nil {
+			m.sc = new(scratch)
+		}
+		m.ownScratch = true
+	}
+}
+
+func (m *matcher) returnScratch() {
+	if m.ownScratch {
+		m.r.scratch.Put(m.sc)
+		m.sc, m.ownScratch = nil, false
+	}
 }
 
 // viewBudget bounds the bytes of views one text may cost, per byte of it: a
@@ -81,13 +210,13 @@ func (m *matcher) scanText(b []byte, dst []span, depth int, budget *int) []span 
 	if len(b) < m.minScan() {
 		return dst
 	}
-	var trig uint8
+	var trig trigSet
 	if m.minLen > 0 && len(b) >= m.minLen {
 		dst, trig = m.scanPatterns(b, dst)
 	} else {
 		trig = triggers(b)
 	}
-	if m.refs && trig&trigPlus != 0 {
+	if m.refs && trig&trigRef != 0 {
 		dst = findRefs(b, dst)
 	}
 	if trig&viewTriggers != 0 && depth < maxViewDepth {
@@ -101,14 +230,14 @@ func (m *matcher) scanText(b []byte, dst []span, depth int, budget *int) []span 
 // through: the folded 8-byte window at each position is one shift and one
 // table load away from the previous one, and one multiplication and one
 // load of the filter tell whether it may be an anchor.
-func (m *matcher) scanPatterns(b []byte, dst []span) ([]span, uint8) {
+func (m *matcher) scanPatterns(b []byte, dst []span) ([]span, trigSet) {
 	n := len(b)
-	var trig uint8
+	var trig uint64
 	var w uint64
 	for i := min(n, 8) - 1; i >= 0; i-- {
 		e := foldTrig[b[i]]
 		w = w<<8 | uint64(uint8(e))
-		trig |= uint8(e >> 8)
+		trig |= e
 	}
 	f := m.f
 	words, shift := f.words, f.shift
@@ -130,7 +259,7 @@ func (m *matcher) scanPatterns(b []byte, dst []span) ([]span, uint8) {
 				break
 			}
 			e := foldTrig[b[i+8]]
-			trig |= uint8(e >> 8)
+			trig |= e
 			w = w>>8 | uint64(uint8(e))<<56
 		}
 	}
@@ -146,7 +275,7 @@ func (m *matcher) scanPatterns(b []byte, dst []span) ([]span, uint8) {
 			w >>= 8
 		}
 	}
-	return dst, trig
+	return dst, trigSet(trig >> 32)
 }
 
 // probeShort looks for the anchors shorter than 8 bytes (their lengths are
@@ -228,7 +357,11 @@ func (p *pattern) widened(b []byte, start, end int) span {
 	}
 	if p.widen&widenRight != 0 && end < len(b) && isBase64(b[end]) {
 		end++
-		for pad := 0; pad < 2 && end < len(b) && b[end] == '='; pad++ {
+		pads := 2
+		if p.widen&widenBase32 != 0 {
+			pads = 6
+		}
+		for pad := 0; pad < pads && end < len(b) && b[end] == '='; pad++ {
 			end++
 		}
 	}

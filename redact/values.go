@@ -76,7 +76,7 @@ func (v *valueSet) apply(batch map[string]uint8) {
 
 // isWhole reports whether the whole value s must be masked although it is
 // below the minimum length: it equals a short secret or a whole form of
-// one, or decodes to one (views.go).
+// one, or decodes to one (in a view of an escaping).
 func (m *matcher) isWhole(s string) bool {
 	if !m.whole {
 		return false
@@ -114,11 +114,11 @@ func (m *matcher) isWholeText(s string) bool {
 
 // wholeInViews reports whether b, decoded whole by one decoder (and
 // another after it), is a value masked as a whole.
-func (m *matcher) wholeInViews(b []byte, trig uint8, depth int) bool {
+func (m *matcher) wholeInViews(b []byte, trig trigSet, depth int) bool {
 	var v view
-	for di := range decoders {
-		d := &decoders[di]
-		if trig&d.trig == 0 || !d.decodeAll(b, &v) {
+	for ei := range escapings {
+		d := &escapings[ei]
+		if trig&(1<<ei) == 0 || !d.decodeAll(b, &v) {
 			continue
 		}
 		if m.isWholeText(stringOf(v.text)) {

@@ -32,98 +32,6 @@ const (
 	maxExpansion = 16
 )
 
-// Trigger bits, gathered by the scanner: a view is built only when its
-// trigger byte occurs in the text.
-const (
-	trigBackslash uint8 = 1 << iota
-	trigAmpersand
-	trigPercent
-	trigQuote
-	trigNewline
-	trigPlus // a reference may start here
-)
-
-const viewTriggers = trigBackslash | trigAmpersand | trigPercent | trigQuote | trigNewline
-
-// foldTrig holds, for each byte, its folded form (low byte: ASCII letters in
-// lower case, '-' as '+' and '_' as '/', so that both base64 alphabets share
-// anchors) and its trigger bits (high byte).
-var foldTrig = func() (t [256]uint16) {
-	for i := range t {
-		c := byte(i)
-		f := c
-		switch {
-		case c >= 'A' && c <= 'Z':
-			f = c + 'a' - 'A'
-		case c == '-':
-			f = '+'
-		case c == '_':
-			f = '/'
-		}
-		var trig uint8
-		switch c {
-		case '\\':
-			trig = trigBackslash
-		case '&':
-			trig = trigAmpersand
-		case '%':
-			trig = trigPercent
-		case '\'':
-			trig = trigQuote
-		case '\n':
-			trig = trigNewline
-		case '+':
-			trig = trigPlus
-		}
-		t[i] = uint16(f) | uint16(trig)<<8
-	}
-	return t
-}()
-
-// foldTable is the folded form of each byte (see foldTrig).
-var foldTable = func() (t [256]byte) {
-	for i := range t {
-		t[i] = byte(foldTrig[i])
-	}
-	return t
-}()
-
-// triggers returns the trigger bits of b.
-func triggers(b []byte) uint8 {
-	var trig uint8
-	for _, c := range b {
-		trig |= uint8(foldTrig[c] >> 8)
-	}
-	return trig
-}
-
-// seq is one escape sequence found in a text: text[start:end] decodes to out.
-type seq struct {
-	start, end int
-	out        [4]byte
-	n          int // bytes of out used (0 for a line break between base64 lines)
-}
-
-// decoder finds the sequences of one escaping.
-type decoder struct {
-	trig uint8
-	// at reads the sequence that starts at, or (for a line break) around,
-	// the byte b[i], one of cs; ok is false when there is none.
-	at func(b []byte, i int) (s seq, ok bool)
-	cs string // the bytes a sequence starts at
-}
-
-var decoders = [...]decoder{
-	{trig: trigBackslash, cs: "\\", at: backslashAt},
-	{trig: trigAmpersand, cs: "&", at: entityAt},
-	{trig: trigPercent, cs: "%", at: percentAt},
-	// A query string writes a space as '+' (url.QueryEscape, forms): the
-	// same escapes with '+' decoded, for text that has '%' in it too.
-	{trig: trigPercent, cs: "%+", at: queryAt},
-	{trig: trigQuote, cs: "'", at: shellQuoteAt},
-	{trig: trigNewline, cs: "\n", at: base64BreakAt},
-}
-
 // view is decoded text: text[i] stands for the bytes [from[i], to[i]) of
 // the text it was decoded from.
 type view struct {
@@ -156,85 +64,56 @@ func (v *view) raw(s span) span {
 	return span{int(v.from[s.start]), int(v.to[s.end-1])}
 }
 
-// sequences returns the sequences of d in b, left to right, none
-// overlapping another.
-func (d *decoder) sequences(b []byte, dst []seq) []seq {
-	for pos := 0; pos < len(b); {
-		var k int
-		if len(d.cs) == 1 {
-			k = bytes.IndexByte(b[pos:], d.cs[0])
-		} else {
-			k = bytes.IndexAny(b[pos:], d.cs)
-		}
-		if k < 0 {
-			break
-		}
-		i := pos + k
-		s, ok := d.at(b, i)
-		if !ok || (len(dst) > 0 && s.start < dst[len(dst)-1].end) {
-			pos = i + 1
-			continue
-		}
-		dst = append(dst, s)
-		pos = max(s.end, i+1)
-	}
-	return dst
-}
-
-// decodeAll decodes the whole of b with d into v; it reports whether b held
-// a sequence.
-func (d *decoder) decodeAll(b []byte, v *view) bool {
-	seqs := d.sequences(b, nil)
-	if len(seqs) == 0 {
-		return false
-	}
-	v.reset()
-	prev := 0
-	for _, s := range seqs {
-		v.plain(b, prev, s.start)
-		v.decoded(s)
-		prev = s.end
-	}
-	v.plain(b, prev, len(b))
-	return true
-}
-
 // scanViews adds to dst what the views of b hold: for each decoder whose
 // trigger b holds, each window around its sequences is decoded and searched
 // (views included, up to maxViewDepth), and what is found there is mapped
 // back to b.
-func (m *matcher) scanViews(b []byte, trig uint8, dst []span, depth int, budget *int) []span {
+func (m *matcher) scanViews(b []byte, trig trigSet, dst []span, depth int, budget *int) []span {
 	reach := m.maxLen + 4 // how far a match holding a sequence reaches past it
-	var seqs []seq
-	var v view
-	var found []span
-	for di := range decoders {
-		d := &decoders[di]
-		if trig&d.trig == 0 {
+	lv := &m.sc.levels[depth]
+	seqs, kept, v, found := lv.seqs, lv.kept, &lv.v, lv.found
+	defer func() { lv.seqs, lv.kept, lv.found = seqs, kept, found }()
+	for ei := range escapings {
+		d := &escapings[ei]
+		if trig&(1<<ei) == 0 {
 			continue
 		}
 		seqs = d.sequences(b, seqs[:0])
-		ahead := reachAhead{b: b, reach: reach}
-		for first := 0; first < len(seqs); {
-			// A window: the sequences whose reaches overlap.
-			start := reachBefore(b, seqs[first].start, reach)
-			ahead.target = math.MinInt
-			end := ahead.extend(seqs[first].end)
-			last := first
-			for last+1 < len(seqs) && seqs[last+1].start <= end {
-				last++
-				end = ahead.extend(seqs[last].end)
+		// Only the sequences that may be part of a match start a window;
+		// the others are decoded where they fall inside one.
+		kept = kept[:0]
+		for k := range seqs {
+			before := k > 0 && seqs[k-1].end == seqs[k].start
+			after := k+1 < len(seqs) && seqs[k+1].start == seqs[k].end
+			if m.mayMatch(b, &seqs[k], before, after) {
+				kept = append(kept, k)
 			}
-			window := seqs[first : last+1]
+		}
+		ahead := reachAhead{b: b, reach: reach}
+		next := 0 // the first sequence not yet decoded or passed
+		for first := 0; first < len(kept); {
+			// A window: the kept sequences whose reaches overlap.
+			start := reachBefore(b, seqs[kept[first]].start, reach)
+			ahead.target = math.MinInt
+			end := ahead.extend(seqs[kept[first]].end)
+			last := first
+			for last+1 < len(kept) && seqs[kept[last+1]].start <= end {
+				last++
+				end = ahead.extend(seqs[kept[last]].end)
+			}
 			first = last + 1
 			if *budget < end-start {
 				dst = append(dst, span{start, end}) // fail closed
 				continue
 			}
 			*budget -= end - start
+			for next < len(seqs) && seqs[next].start < start {
+				next++
+			}
 			v.reset()
 			prev := start
-			for _, s := range window {
+			for ; next < len(seqs) && seqs[next].end <= end; next++ {
+				s := seqs[next]
 				v.plain(b, prev, s.start)
 				v.decoded(s)
 				prev = s.end
@@ -242,9 +121,14 @@ func (m *matcher) scanViews(b []byte, trig uint8, dst []span, depth int, budget 
 			v.plain(b, prev, end)
 			found = m.scanText(v.text, found[:0], depth+1, budget)
 			for _, s := range found {
-				if s.end > s.start {
-					dst = append(dst, v.raw(s))
+				if s.end <= s.start {
+					continue
 				}
+				r := v.raw(s)
+				if d.widen != nil {
+					r = d.widen(b, r)
+				}
+				dst = append(dst, r)
 			}
 		}
 	}
@@ -278,10 +162,6 @@ func reachBefore(b []byte, i, reach int) int {
 	}
 	return i
 }
-
-// seqAllowance is how many bytes of text beyond itself a trigger byte may
-// stand for.
-const seqAllowance = maxSeqLen - 1
 
 // reachAhead finds where the reach of a window's sequences ends, given
 // their ends in order, walking each byte of the text at most twice for all
@@ -340,12 +220,6 @@ func levelStep(c byte, indent *bool) int {
 	}
 	*indent = false
 	return 1
-}
-
-// isTriggerByte reports whether c may start or stand in an escape sequence
-// (of any decoder, a line break of wrapped base64 included).
-func isTriggerByte(c byte) bool {
-	return uint8(foldTrig[c]>>8)&viewTriggers != 0 || c == '\r' || c == '+'
 }
 
 func isHexDigit(c byte) bool {
@@ -521,8 +395,22 @@ func numericEntity(b []byte, i, end int) (seq, bool) {
 	return runeSeq(i, end, r), true
 }
 
-// percentAt reads a URL escape, %XX in either case.
+// percentAt reads a URL escape, %XX in either case, or IIS's %uXXXX (a
+// UTF-16 code unit; a surrogate pair as one character).
 func percentAt(b []byte, i int) (seq, bool) {
+	if i+1 < len(b) && (b[i+1] == 'u' || b[i+1] == 'U') {
+		r, _, ok := hexRun(b, i+2, 4, true)
+		if !ok {
+			return seq{}, false
+		}
+		end := i + 6
+		if r >= 0xD800 && r < 0xDC00 && end+6 <= len(b) && b[end] == '%' && (b[end+1] == 'u' || b[end+1] == 'U') {
+			if lo, _, ok := hexRun(b, end+2, 4, true); ok && lo >= 0xDC00 && lo <= 0xDFFF {
+				return runeSeq(i, end+6, (r-0xD800)<<10|(lo-0xDC00)+0x10000), true
+			}
+		}
+		return runeSeq(i, end, r), true
+	}
 	if i+2 >= len(b) || !isHexDigit(b[i+1]) || !isHexDigit(b[i+2]) {
 		return seq{}, false
 	}

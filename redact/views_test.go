@@ -38,8 +38,8 @@ func TestDecoders(t *testing.T) {
 	for _, tt := range tests {
 		b := []byte(tt.in)
 		var got []string
-		for di := range decoders {
-			d := &decoders[di]
+		for di := range escapings {
+			d := &escapings[di]
 			var v view
 			if !d.decodeAll(b, &v) {
 				continue

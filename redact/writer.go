@@ -23,11 +23,12 @@ const maxReferenceHold = 4096
 // ends (at a '+', a space, a newline, or Close). Short secrets (see
 // WithMinLength) are never masked inside a stream.
 //
-// Close writes what is held back; it does not close w. Secrets added while
+// Close writes what is held back (a piece of a secret that the end of the
+// stream cuts, masked: see the package doc); it does not close w. Secrets added while
 // a stream is open are masked in what is written after Add returns. The
 // writer is safe for concurrent use; each Write is masked as a whole.
 func (r *Redactor) Writer(w io.Writer) io.WriteCloser {
-	return &streamWriter{r: r, w: w}
+	return &streamWriter{r: r, w: w, cut: true}
 }
 
 type streamWriter struct {
@@ -46,9 +47,13 @@ type streamWriter struct {
 	// dropped up to its end.
 	dropping bool
 	closed   bool
-	err      error // the first error of w; every later call returns it
-	spans    []span
-	out      []byte
+	// cut says buf still starts at the first byte of the stream, where a
+	// piece of a secret is masked as a cut one.
+	cut   bool
+	err   error // the first error of w; every later call returns it
+	spans []span
+	out   []byte
+	sc    scratch // the buffers of views, kept between Writes
 }
 
 func (sw *streamWriter) Write(p []byte) (int, error) {
@@ -94,7 +99,15 @@ func (sw *streamWriter) Close() error {
 // last hold bytes of buf, and before a reference that may not have ended.
 func (sw *streamWriter) flush(final bool) error {
 	m := sw.r.load()
-	sw.spans = m.spans(sw.buf, sw.spans)
+	m.sc = &sw.sc
+	var e edges
+	if sw.cut {
+		e |= edgeStart
+	}
+	if final {
+		e |= edgeEnd
+	}
+	sw.spans = m.spansAt(sw.buf, sw.spans, e)
 	hold := holdBack(sw.buf, m.maxLen)
 	limit, overlong := sw.writable(m.refs, hold, final)
 	cursor := sw.maskUpTo(limit)
@@ -122,7 +135,7 @@ func (sw *streamWriter) writable(refs bool, hold int, final bool) (limit, overlo
 	buf := sw.buf
 	limit, overlong = len(buf), -1
 	if !final {
-		limit = max(len(buf)-hold, 0)
+		limit = min(max(len(buf)-hold, 0), holdFrom(buf))
 		if start := ref.Open(stringOf(buf)); refs && start >= 0 {
 			if len(buf)-start > maxReferenceHold {
 				overlong = start
@@ -169,15 +182,12 @@ func (sw *streamWriter) maskUpTo(limit int) int {
 // bytes not yet written, and the last hold bytes as context.
 func (sw *streamWriter) keepTail(cursor, hold int, final bool) {
 	buf := sw.buf
-	keep := min(cursor, max(len(buf)-hold, 0))
-	// Backslashes pair up from the start of their run: keep the whole run
-	// (up to a bound), or the view of what follows could pair them anew.
-	for n := 0; keep > 0 && buf[keep-1] == '\\' && n < 256; n++ {
-		keep--
-	}
-	keep = base64RunStart(buf, keep)
+	keep := keepFrom(buf, min(cursor, max(len(buf)-hold, 0)))
 	if final || sw.dropping {
 		keep = len(buf)
+	}
+	if keep > 0 {
+		sw.cut = false
 	}
 	n := copy(buf, buf[keep:])
 	sw.buf = buf[:n]

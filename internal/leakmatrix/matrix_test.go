@@ -2,6 +2,7 @@ package leakmatrix_test
 
 import (
 	"bytes"
+	"encoding/base32"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -16,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -68,6 +70,28 @@ var encodings = []struct {
 	{"addslashes", strings.NewReplacer(`\`, `\\`, `'`, `\'`, `"`, `\"`).Replace},
 	{"double-quoted shell", func(s string) string {
 		return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, `$`, `\$`, "`", "\\`").Replace(s) + `"`
+	}},
+	{"shell single quotes, '\\'' for a quote", func(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }},
+	{`shell double quotes, "\$"`, func(s string) string {
+		return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, `$`, `\$`).Replace(s) + `"`
+	}},
+	{"YAML single-quoted, '' for a quote", func(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }},
+	{"SQL literal, '' for a quote", func(s string) string { return "VALUES ('" + strings.ReplaceAll(s, "'", "''") + "')" }},
+	{`CSV field, "" for a quote`, func(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }},
+	{"Go %v of a []byte", func(s string) string { return fmt.Sprintf("%v", []byte(s)) }},
+	{"Go % x", func(s string) string { return fmt.Sprintf("% x", s) }},
+	{"xxd", func(s string) string { return dump([]byte("x:"+s), ':') }},
+	{"hexdump -C", func(s string) string { return dump([]byte("hexdump:"+s), '|') }},
+	{"base32", func(s string) string { return base32.StdEncoding.EncodeToString([]byte(s)) }},
+	{"base32hex, unpadded", func(s string) string {
+		return base32.HexEncoding.WithPadding(base32.NoPadding).EncodeToString([]byte(s))
+	}},
+	{"IIS %uXXXX", func(s string) string {
+		var b strings.Builder
+		for _, u := range utf16.Encode([]rune(s)) {
+			fmt.Fprintf(&b, "%%u%04X", u)
+		}
+		return b.String()
 	}},
 	// The redactor's contract: ASCII letters match without regard to case
 	// (secrets of 8 bytes or more); other scripts' cases are not folded.
@@ -129,7 +153,7 @@ var outputs = []struct {
 	{"middleware bodies and headers", func(t *testing.T, r *redact.Redactor, text string) string {
 		var all strings.Builder
 		for _, ctype := range []string{"text/plain", "application/json", "application/x-ndjson", "application/yaml", "application/octet-stream", ""} {
-			h := r.Middleware(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+			h, err := r.Middleware(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 				w.Header().Set("X-Debug", text)
 				w.Header().Set("Location", "/next?q="+text)
 				if ctype != "" {
@@ -144,6 +168,9 @@ var outputs = []struct {
 				}
 				w.Write([]byte(text))
 			}))
+			if err != nil {
+				t.Fatal(err)
+			}
 			rec := httptest.NewRecorder()
 			h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
 			all.WriteString(rec.Body.String() + "\n" + decodedJSON(bytes.TrimSpace(bytes.TrimPrefix(rec.Body.Bytes(), []byte("\x01\x00\x00\x00\x00\x00\x00\x10")))))
@@ -248,6 +275,48 @@ func unquoteAll(s string) string {
 				b.WriteString(u + "\n")
 			}
 		}
+	}
+	return b.String()
+}
+
+// dump writes data as xxd (style ':') or hexdump -C (style '|') does.
+func dump(data []byte, style byte) string {
+	var b strings.Builder
+	for off := 0; off < len(data); off += 16 {
+		line := data[off:min(off+16, len(data))]
+		text := bytes.Clone(line)
+		for i, c := range text {
+			if c < 0x20 || c >= 0x7f {
+				text[i] = '.'
+			}
+		}
+		if style == ':' {
+			fmt.Fprintf(&b, "%08x: ", off)
+			for i := range 16 {
+				if i < len(line) {
+					fmt.Fprintf(&b, "%02x", line[i])
+				} else {
+					b.WriteString("  ")
+				}
+				if i%2 == 1 && i < 15 {
+					b.WriteByte(' ')
+				}
+			}
+			fmt.Fprintf(&b, "  %s\n", text)
+			continue
+		}
+		fmt.Fprintf(&b, "%08x  ", off)
+		for i := range 16 {
+			if i < len(line) {
+				fmt.Fprintf(&b, "%02x ", line[i])
+			} else {
+				b.WriteString("   ")
+			}
+			if i == 7 {
+				b.WriteByte(' ')
+			}
+		}
+		fmt.Fprintf(&b, " |%s|\n", text)
 	}
 	return b.String()
 }
