@@ -20,6 +20,7 @@ import (
 type state struct {
 	cfg      *config
 	keys     sopsdec.Keys
+	keyID    string // names keys for the parse cache (see keyIDOf)
 	resolver *secrets.Resolver
 	redactor *redact.Redactor
 	engine   *render.Engine
@@ -34,6 +35,7 @@ func newState(cfg *config, refs fs.FS) (*state, error) {
 	if st.keys, err = loadKeys(cfg.ageIdentities); err != nil {
 		return nil, fmt.Errorf("loader: WithAgeIdentities: %w", err)
 	}
+	st.keyID = keyIDOf(cfg.ageIdentities)
 	if st.redactor == nil {
 		if st.redactor, err = redact.New(); err != nil {
 			return nil, fmt.Errorf("loader: %w", err)
