@@ -1,6 +1,7 @@
 package loader
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -257,13 +258,21 @@ func readLimited(ctx context.Context, src source, p string, max int64) ([]byte, 
 		return nil, &FileError{Path: p, Err: err}
 	}
 	defer fh.Close()
-	if st, err := fh.Stat(); err == nil && st.Size() > max {
+	var size int64
+	if st, err := fh.Stat(); err == nil {
+		size = st.Size()
+	}
+	if size > max {
 		return nil, &FileError{Path: p, Err: fmt.Errorf("%w: larger than %d bytes (MaxFileSize)", ErrLimit, max)}
 	}
-	data, err := io.ReadAll(io.LimitReader(ctxReader{ctx, fh}, max+1))
-	if err != nil {
+	// One buffer of the size Stat gave (and room to see the end, or a file
+	// that grew), instead of growing one read at a time.
+	var buf bytes.Buffer
+	buf.Grow(int(size) + bytes.MinRead)
+	if _, err := buf.ReadFrom(io.LimitReader(ctxReader{ctx, fh}, max+1)); err != nil {
 		return nil, &FileError{Path: p, Err: err}
 	}
+	data := buf.Bytes()
 	if int64(len(data)) > max {
 		return nil, &FileError{Path: p, Err: fmt.Errorf("%w: larger than %d bytes (MaxFileSize)", ErrLimit, max)}
 	}

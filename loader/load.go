@@ -80,31 +80,78 @@ func (st *state) load(ctx context.Context, src source) (*Workspace, error) {
 		return nil, err
 	}
 
-	var problems, notes []error
-	m := newMerger()
+	mg := st.lastMerge.reuse(files)
+	if mg == nil {
+		mg = merge(st, files)
+	}
+	if len(mg.problems) > 0 && !cfg.skipBadFiles {
+		return nil, errors.Join(mg.problems...)
+	}
+	w := mg.workspace(st)
+	w.warnings = slices.Concat(found.skipped, mg.problems, mg.notes)
+	if err := w.renderSections(ctx, mg.m); err != nil {
+		return nil, err
+	}
+	if st.cache != nil {
+		st.cache.keep(files)
+		st.lastMerge = mg
+	}
+	return w, nil
+}
+
+// merged is what merging the parsed files of a load gave. Nothing in it
+// changes once made, so the next load that finds the very same parsed
+// files (none changed, added, removed or reordered) takes it as it is
+// instead of merging again; the secrets: and connections: sections are
+// rendered anew all the same.
+type merged struct {
+	files    []*file // as parsed, in load order
+	m        *merger
+	problems []error // files that did not parse or merge, each a *FileError
+	notes    []error
+	// what the workspace takes from it (see Workspace)
+	fileList        []File
+	encrypted       map[*yaml.Node]bool
+	encryptedValues []string
+}
+
+// merge merges files in order; the redactor learns the values that were
+// encrypted at rest in them.
+func merge(st *state, files []*file) *merged {
+	mg := &merged{files: files, m: newMerger()}
 	w := &Workspace{st: st, encrypted: map[*yaml.Node]bool{}}
 	for _, f := range files {
 		err := f.err
 		if err == nil {
-			err = m.add(f)
+			err = mg.m.add(f)
 		}
 		if err != nil {
-			problems = append(problems, err)
+			mg.problems = append(mg.problems, err)
 			continue
 		}
 		w.addFile(f)
-		notes = append(notes, f.notes...)
+		mg.notes = append(mg.notes, f.notes...)
 	}
-	if len(problems) > 0 && !cfg.skipBadFiles {
-		return nil, errors.Join(problems...)
+	mg.fileList, mg.encrypted, mg.encryptedValues = w.files, w.encrypted, w.encryptedValues
+	return mg
+}
+
+// reuse returns mg if files are the very files it merged, else nil. A nil
+// mg reuses nothing.
+func (mg *merged) reuse(files []*file) *merged {
+	if mg == nil || !slices.Equal(mg.files, files) {
+		return nil
 	}
-	w.warnings = slices.Concat(found.skipped, problems, notes)
-	w.doc, w.origin = m.document(), m.origin
-	if err := w.renderSections(ctx, m); err != nil {
-		return nil, err
+	return mg
+}
+
+// workspace returns a workspace of the merged files, its sections not yet
+// rendered. Workspaces share what is merged: they never change it.
+func (mg *merged) workspace(st *state) *Workspace {
+	return &Workspace{
+		st: st, doc: mg.m.document(), origin: mg.m.origin,
+		files: mg.fileList, encrypted: mg.encrypted, encryptedValues: mg.encryptedValues,
 	}
-	st.cache.keep(files)
-	return w, nil
 }
 
 // emptyError says that a workspace holds no workflow file, and where the

@@ -25,6 +25,9 @@ type state struct {
 	redactor *redact.Redactor
 	engine   *render.Engine
 	cache    *parseCache // nil for a single Load
+	// lastMerge is the merge of the last load that succeeded, for a
+	// Reloader (a single Load keeps none); see merged.
+	lastMerge *merged
 }
 
 // newState builds the state of a workspace source whose files (for
