@@ -52,8 +52,8 @@ func newPropertyKeys(t *testing.T) *propertyKeys {
 			"a.yaml": {
 				[]byte("actions:\n  a: {cmd: \"echo {{ input.x }}\"}\n"),
 				[]byte("actions:\n  a: {cmd: echo two}\n  a2: {cmd: echo}\n"),
-				[]byte("actions:\n  a: [unclosed\n"),                // does not parse
-				[]byte("actions:\n  b: {cmd: echo conflict}\n"),     // defines b again
+				[]byte("actions:\n  a: [unclosed\n"),                 // does not parse
+				[]byte("actions:\n  b: {cmd: echo conflict}\n"),      // defines b again
 				[]byte("secrets:\n  PLAIN: \"{{ 'x' | upper }}\"\n"), // a rendered section
 			},
 			"b.yaml": {

@@ -89,6 +89,13 @@ func (st *state) load(ctx context.Context, src source) (*Workspace, error) {
 	}
 	w := mg.workspace(st)
 	w.warnings = slices.Concat(found.skipped, mg.problems, mg.notes)
+	if st.cache != nil {
+		// A reload: references that read a file that changed since are
+		// fetched fresh, whatever their TTL says (a rotated token file).
+		if changed := st.refFiles.changed(ctx); len(changed) > 0 {
+			st.resolver.ExpireFiles(changed...)
+		}
+	}
 	if err := w.renderSections(ctx, mg.m); err != nil {
 		return nil, err
 	}
