@@ -3,12 +3,16 @@ package loader_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
 
+	"filippo.io/age"
+
 	"github.com/hushflow/hushflow/internal/benchws"
+	"github.com/hushflow/hushflow/internal/sopsenc"
 	"github.com/hushflow/hushflow/loader"
 	"github.com/hushflow/hushflow/secrets"
 )
@@ -31,6 +35,129 @@ func BenchmarkLoad(b *testing.B) {
 			b.Fatalf("%d files", len(w.Files()))
 		}
 	}
+}
+
+// reloadBench is a Reloader over a generated workspace of files files,
+// encrypted of them sops-encrypted, and the file system it reads.
+func reloadBench(b *testing.B, files, encrypted int) (*benchws.Workspace, fstest.MapFS, *loader.Reloader) {
+	b.Helper()
+	ws, err := benchws.Generate(benchws.Spec{Files: files, Encrypted: encrypted})
+	if err != nil {
+		b.Fatal(err)
+	}
+	fsys := ws.FS()
+	r, err := loader.NewReloader(b.Context(), fsys, loader.WithAgeIdentities(ws.Identity))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return ws, fsys, r
+}
+
+// benchReloads reloads r b.N times; before each reload, edit (if not nil)
+// changes the workspace. Every reload must succeed and keep every file.
+func benchReloads(b *testing.B, r *loader.Reloader, files int, edit func(i int)) {
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if edit != nil {
+			edit(i)
+		}
+		i++
+		if err := r.Reload(b.Context()); err != nil {
+			b.Fatal(err)
+		}
+		if n := len(r.Workspace().Files()); n != files {
+			b.Fatalf("%d files", n)
+		}
+	}
+}
+
+// alternate returns an edit that sets the file at p to one of two
+// contents, in turn, so that every reload finds it changed.
+func alternate(fsys fstest.MapFS, p string, other []byte) func(int) {
+	versions := [2][]byte{fsys[p].Data, other}
+	return func(i int) { fsys[p] = &fstest.MapFile{Data: versions[(i+1)%2]} }
+}
+
+// BenchmarkReloadUnchanged reloads BenchmarkLoad's workspace when no file
+// changed: every file is read and hashed, none is parsed or decrypted.
+func BenchmarkReloadUnchanged(b *testing.B) {
+	_, _, r := reloadBench(b, 50, 10)
+	benchReloads(b, r, 50, nil)
+}
+
+// BenchmarkReloadOneOf50 reloads BenchmarkLoad's workspace after one plain
+// file changed.
+func BenchmarkReloadOneOf50(b *testing.B) {
+	_, fsys, r := reloadBench(b, 50, 10)
+	p := "workflows/w00.yaml"
+	edit := alternate(fsys, p, append(slices.Clone(fsys[p].Data), "  act_extra:\n    type: shell\n    cmd: echo edited\n"...))
+	benchReloads(b, r, 50, edit)
+}
+
+// BenchmarkReloadOneEncryptedOf50 reloads BenchmarkLoad's workspace after
+// one sops-encrypted file changed (its values rotated, encrypted anew).
+func BenchmarkReloadOneEncryptedOf50(b *testing.B) {
+	ws, fsys, r := reloadBench(b, 50, 10)
+	edit := alternate(fsys, "secrets/s00.sops.yaml", rotated(b, ws))
+	benchReloads(b, r, 50, edit)
+}
+
+// rotated returns secrets/s00.sops.yaml of ws with other values, encrypted
+// to the same key.
+func rotated(b *testing.B, ws *benchws.Workspace) []byte {
+	b.Helper()
+	id, err := age.ParseX25519Identity(ws.Identity)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var doc strings.Builder
+	doc.WriteString("secrets:\n")
+	for j := range 10 {
+		fmt.Fprintf(&doc, "  SECRET_00_%02d: rotated-00-%02d-%s\n", j, j, strings.Repeat("y", 16))
+	}
+	enc, err := sopsenc.EncryptYAML([]byte(doc.String()), sopsenc.Rules{}, id.Recipient().String())
+	if err != nil {
+		b.Fatal(err)
+	}
+	return enc
+}
+
+// BenchmarkLoad2000 and BenchmarkReloadOneOf2000 are the cold load and the
+// reload after one plain file changed of a workspace of 2,000 files, 400
+// of them encrypted: a reload's work follows what changed, not the size
+// of the workspace.
+func BenchmarkLoad2000(b *testing.B) {
+	ws, err := benchws.Generate(benchws.Spec{Files: 2000, Encrypted: 400})
+	if err != nil {
+		b.Fatal(err)
+	}
+	fsys := ws.FS()
+	b.ReportAllocs()
+	for b.Loop() {
+		w, err := loader.Load(b.Context(), fsys, loader.WithAgeIdentities(ws.Identity))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(w.Files()) != 2000 {
+			b.Fatalf("%d files", len(w.Files()))
+		}
+	}
+}
+
+func BenchmarkReloadOneOf2000(b *testing.B) {
+	ws, err := benchws.Generate(benchws.Spec{Files: 2000, Encrypted: 400})
+	if err != nil {
+		b.Fatal(err)
+	}
+	fsys := ws.FS()
+	r, err := loader.NewReloader(b.Context(), fsys, loader.WithAgeIdentities(ws.Identity))
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := "workflows/w00.yaml"
+	edit := alternate(fsys, p, append(slices.Clone(fsys[p].Data), "  act_extra:\n    type: shell\n    cmd: echo edited\n"...))
+	benchReloads(b, r, 2000, edit)
 }
 
 // latencyBackend answers every reference after a fixed delay.

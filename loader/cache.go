@@ -1,35 +1,48 @@
 package loader
 
 import (
-	"bytes"
+	"crypto/sha256"
 	"sync"
 )
 
-// parseCache keeps the parsed (and decrypted) files of the last load, so a
-// reload parses and decrypts only the files whose content changed. Parsed
-// files are never modified after parsing, so two workspaces can share them.
+// parseCache keeps the parsed (and decrypted) files of the last good load,
+// so that a reload parses and decrypts only the files whose content
+// changed. A file is found again by its path, a SHA-256 of its bytes (not
+// its modification time, which a checkout or a copy can keep while the
+// content changes) and, for a file that was decrypted, the keys it was
+// decrypted with. Parsed files are never modified after parsing, so two
+// workspaces share them.
+//
+// The cache holds the files of the current workspace only: it is replaced
+// as a whole by the files of each load that succeeds, and left as it was
+// by a load that fails.
 type parseCache struct {
 	mu     sync.Mutex
 	byPath map[string]*file
 }
 
-// lookup returns the parsed file with f's path and content, or nil. A nil
-// cache finds nothing.
-func (c *parseCache) lookup(f *file) *file {
+// lookup returns the parsed file with f's path and content, decrypted (if
+// it was) with the keys keyID names, or nil. Keys from the environment
+// (keyID "") may change under the loader, so a decrypted file is never
+// taken from the cache with them. A nil cache finds nothing.
+func (c *parseCache) lookup(f *file, keyID string) *file {
 	if c == nil {
 		return nil
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	seen := c.byPath[f.path]
-	if seen == nil || !bytes.Equal(seen.data, f.data) {
+	c.mu.Unlock()
+	switch {
+	case seen == nil || seen.sum != f.sum:
+		return nil
+	case seen.encrypted && (keyID == "" || seen.keyID != keyID):
 		return nil
 	}
 	return seen
 }
 
-// keep replaces the cache's content with the files of this load that parsed;
-// files that are gone or broken drop out.
+// keep replaces the cache's content with the files of a load that
+// succeeded; files that are gone, or broken (and skipped), drop out.
 func (c *parseCache) keep(files []*file) {
 	if c == nil {
 		return
@@ -43,4 +56,20 @@ func (c *parseCache) keep(files []*file) {
 	c.mu.Lock()
 	c.byPath = byPath
 	c.mu.Unlock()
+}
+
+// keyIDOf names a set of age identities handed in as values, for the
+// cache: the same identities give the same name. It is a hash, so the
+// cache holds no copy of the keys. No identities (keys from the
+// environment) give "".
+func keyIDOf(identities []string) string {
+	if len(identities) == 0 {
+		return ""
+	}
+	h := sha256.New()
+	for _, id := range identities {
+		h.Write([]byte(id))
+		h.Write([]byte{0})
+	}
+	return string(h.Sum(nil))
 }

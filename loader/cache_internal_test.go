@@ -32,7 +32,7 @@ func TestUnchangedFilesAreNotParsedAgain(t *testing.T) {
 	}
 	cache := &parseCache{}
 	st.cache = cache
-	load := func() error { _, err := st.load(t.Context(), fsys, ""); return err }
+	load := func() error { _, err := st.load(t.Context(), source{fsys: fsys}); return err }
 	if err := load(); err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,9 @@
 package loader
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +12,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"syscall"
 
 	"github.com/bmatcuk/doublestar/v4"
 )
@@ -22,16 +25,6 @@ const workflowsDir = ".workflows"
 
 // ErrEmpty is returned when a workspace holds no workflow file.
 var ErrEmpty = errors.New("no workflow files")
-
-// openDir opens dir as a file system confined to it, and returns how to
-// close it.
-func openDir(dir string) (fs.FS, func(), error) {
-	root, err := os.OpenRoot(dir)
-	if err != nil {
-		return nil, nil, fmt.Errorf("loader: %w", err)
-	}
-	return root.FS(), func() { root.Close() }, nil
-}
 
 // scanDir returns the directory below the root of fsys that holds the
 // workflow files: ".workflows" when there is one, else the root itself.
@@ -172,9 +165,26 @@ func (c *config) included(rel string) bool {
 	return false
 }
 
+// source is where a load reads the workspace's files: an fs.FS, and for a
+// directory the os.Root it was opened through, which opens files without
+// blocking (see openRegular).
+type source struct {
+	fsys fs.FS
+	root *os.Root // nil for an fs.FS
+	name string   // the directory, for messages; "" for an fs.FS
+}
+
+// ErrNotRegular is the cause of the error about a workflow file that is
+// not a regular file: a named pipe, a socket or a device (named *.yaml),
+// directly or through a symbolic link. Opening or reading one could block
+// a load for good, or read without end.
+var ErrNotRegular = errors.New("not a regular file")
+
 // readFiles reads every file, one after another (an fs.FS need not be safe
-// for concurrent use), within the limits on one file and on them all.
-func readFiles(ctx context.Context, fsys fs.FS, paths []string, lim Limits) ([]*file, error) {
+// for concurrent use), within the limits on one file and on them all. A
+// file that cannot be read gets its error in err; readFiles fails on a
+// limit on them all, or when ctx is done.
+func readFiles(ctx context.Context, src source, paths []string, lim Limits) ([]*file, error) {
 	files := make([]*file, len(paths))
 	var total int64
 	for i, p := range paths {
@@ -182,7 +192,8 @@ func readFiles(ctx context.Context, fsys fs.FS, paths []string, lim Limits) ([]*
 			return nil, err
 		}
 		f := &file{path: p}
-		f.data, f.err = readLimited(fsys, p, lim.MaxFileSize)
+		f.data, f.err = readLimited(ctx, src, p, lim.MaxFileSize)
+		f.sum = sha256.Sum256(f.data)
 		total += int64(len(f.data))
 		if total > lim.MaxTotalSize {
 			return nil, &FileError{Path: p, Err: fmt.Errorf("%w: the workspace's files hold more than %d bytes (MaxTotalSize)", ErrLimit, lim.MaxTotalSize)}
@@ -192,21 +203,93 @@ func readFiles(ctx context.Context, fsys fs.FS, paths []string, lim Limits) ([]*
 	return files, nil
 }
 
-func readLimited(fsys fs.FS, p string, max int64) ([]byte, error) {
-	fh, err := fsys.Open(p)
+// openRegular opens p if it is a regular file, and refuses anything else
+// without blocking. The type is checked with Stat (following a symbolic
+// link) before the open, so that no device is even opened, and again with
+// fstat on what was opened. Through an os.Root the open also passes
+// O_NONBLOCK, so that a named pipe that took the file's place between the
+// two checks does not block open(2) (an fs.FS offers no such flag).
+func openRegular(src source, p string) (fs.File, error) {
+	st, err := fs.Stat(src.fsys, p)
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, notRegular(st.Mode())
+	}
+	var fh fs.File
+	if src.root != nil {
+		fh, err = src.root.OpenFile(p, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	} else {
+		fh, err = src.fsys.Open(p)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if st, err = fh.Stat(); err == nil && !st.Mode().IsRegular() {
+		err = notRegular(st.Mode())
+	}
+	if err != nil {
+		fh.Close()
+		return nil, err
+	}
+	return fh, nil
+}
+
+// notRegular says what kind of file a workflow path turned out to be.
+func notRegular(m fs.FileMode) error {
+	kind := "a special file"
+	switch {
+	case m.IsDir():
+		kind = "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		kind = "a named pipe (FIFO)"
+	case m&fs.ModeSocket != 0:
+		kind = "a socket"
+	case m&fs.ModeDevice != 0:
+		kind = "a device"
+	}
+	return fmt.Errorf("%w: %s", ErrNotRegular, kind)
+}
+
+func readLimited(ctx context.Context, src source, p string, max int64) ([]byte, error) {
+	fh, err := openRegular(src, p)
 	if err != nil {
 		return nil, &FileError{Path: p, Err: err}
 	}
 	defer fh.Close()
-	if st, err := fh.Stat(); err == nil && st.Size() > max {
+	var size int64
+	if st, err := fh.Stat(); err == nil {
+		size = st.Size()
+	}
+	if size > max {
 		return nil, &FileError{Path: p, Err: fmt.Errorf("%w: larger than %d bytes (MaxFileSize)", ErrLimit, max)}
 	}
-	data, err := io.ReadAll(io.LimitReader(fh, max+1))
-	if err != nil {
+	// One buffer of the size Stat gave (and room to see the end, or a file
+	// that grew), instead of growing one read at a time.
+	var buf bytes.Buffer
+	buf.Grow(int(size) + bytes.MinRead)
+	if _, err := buf.ReadFrom(io.LimitReader(ctxReader{ctx, fh}, max+1)); err != nil {
 		return nil, &FileError{Path: p, Err: err}
 	}
+	data := buf.Bytes()
 	if int64(len(data)) > max {
 		return nil, &FileError{Path: p, Err: fmt.Errorf("%w: larger than %d bytes (MaxFileSize)", ErrLimit, max)}
 	}
 	return data, nil
+}
+
+// ctxReader stops reading once its context is done: a file on a slow or
+// hung file system does not hold a load past its deadline longer than one
+// read.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }

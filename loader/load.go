@@ -31,7 +31,7 @@ func Load(ctx context.Context, fsys fs.FS, opts ...Option) (*Workspace, error) {
 	if err != nil {
 		return nil, err
 	}
-	return st.load(ctx, fsys, "")
+	return st.load(ctx, source{fsys: fsys})
 }
 
 // LoadDir loads the workspace in the directory dir. Every file is opened
@@ -58,53 +58,107 @@ func (st *state) loadDir(ctx context.Context, dir string) (*Workspace, error) {
 		return nil, fmt.Errorf("loader: %w", err)
 	}
 	defer root.Close()
-	return st.load(ctx, root.FS(), dir)
+	return st.load(ctx, source{fsys: root.FS(), root: root, name: dir})
 }
 
-// load is one load of the files in fsys with the source's state; name is
-// the directory they come from, for messages ("" for an fs.FS).
-func (st *state) load(ctx context.Context, fsys fs.FS, name string) (*Workspace, error) {
+// load is one load of the files of src with the source's state. Only a
+// load that succeeds replaces the parse cache's content.
+func (st *state) load(ctx context.Context, src source) (*Workspace, error) {
 	cfg := st.cfg
-	found, err := findFiles(ctx, fsys, cfg)
+	found, err := findFiles(ctx, src.fsys, cfg)
 	if err != nil {
 		return nil, err
 	}
 	if len(found.paths) == 0 {
-		return nil, emptyError(found, name)
+		return nil, emptyError(found, src.name)
 	}
-	files, err := readFiles(ctx, fsys, found.paths, cfg.limits)
+	files, err := readFiles(ctx, src, found.paths, cfg.limits)
 	if err != nil {
 		return nil, err
 	}
 	if err := st.parseAll(ctx, files); err != nil {
 		return nil, err
 	}
-	st.cache.keep(files)
 
-	var problems, notes []error
-	m := newMerger()
+	mg := st.lastMerge.reuse(files)
+	if mg == nil {
+		mg = merge(st, files)
+	}
+	if len(mg.problems) > 0 && !cfg.skipBadFiles {
+		return nil, errors.Join(mg.problems...)
+	}
+	w := mg.workspace(st)
+	w.warnings = slices.Concat(found.skipped, mg.problems, mg.notes)
+	if st.cache != nil {
+		// A reload: references that read a file that changed since are
+		// fetched fresh, whatever their TTL says (a rotated token file).
+		if changed := st.refFiles.changed(ctx); len(changed) > 0 {
+			st.resolver.ExpireFiles(changed...)
+		}
+	}
+	if err := w.renderSections(ctx, mg.m); err != nil {
+		return nil, err
+	}
+	if st.cache != nil {
+		st.cache.keep(files)
+		st.lastMerge = mg
+	}
+	return w, nil
+}
+
+// merged is what merging the parsed files of a load gave. Nothing in it
+// changes once made, so the next load that finds the very same parsed
+// files (none changed, added, removed or reordered) takes it as it is
+// instead of merging again; the secrets: and connections: sections are
+// rendered anew all the same.
+type merged struct {
+	files    []*file // as parsed, in load order
+	m        *merger
+	problems []error // files that did not parse or merge, each a *FileError
+	notes    []error
+	// what the workspace takes from it (see Workspace)
+	fileList        []File
+	encrypted       map[*yaml.Node]bool
+	encryptedValues []string
+}
+
+// merge merges files in order; the redactor learns the values that were
+// encrypted at rest in them.
+func merge(st *state, files []*file) *merged {
+	mg := &merged{files: files, m: newMerger()}
 	w := &Workspace{st: st, encrypted: map[*yaml.Node]bool{}}
 	for _, f := range files {
 		err := f.err
 		if err == nil {
-			err = m.add(f)
+			err = mg.m.add(f)
 		}
 		if err != nil {
-			problems = append(problems, err)
+			mg.problems = append(mg.problems, err)
 			continue
 		}
 		w.addFile(f)
-		notes = append(notes, f.notes...)
+		mg.notes = append(mg.notes, f.notes...)
 	}
-	if len(problems) > 0 && !cfg.skipBadFiles {
-		return nil, errors.Join(problems...)
+	mg.fileList, mg.encrypted, mg.encryptedValues = w.files, w.encrypted, w.encryptedValues
+	return mg
+}
+
+// reuse returns mg if files are the very files it merged, else nil. A nil
+// mg reuses nothing.
+func (mg *merged) reuse(files []*file) *merged {
+	if mg == nil || !slices.Equal(mg.files, files) {
+		return nil
 	}
-	w.warnings = slices.Concat(found.skipped, problems, notes)
-	w.doc, w.origin = m.document(), m.origin
-	if err := w.renderSections(ctx, m); err != nil {
-		return nil, err
+	return mg
+}
+
+// workspace returns a workspace of the merged files, its sections not yet
+// rendered. Workspaces share what is merged: they never change it.
+func (mg *merged) workspace(st *state) *Workspace {
+	return &Workspace{
+		st: st, doc: mg.m.document(), origin: mg.m.origin,
+		files: mg.fileList, encrypted: mg.encrypted, encryptedValues: mg.encryptedValues,
 	}
-	return w, nil
 }
 
 // emptyError says that a workspace holds no workflow file, and where the
@@ -123,9 +177,11 @@ func emptyError(f *found, name string) error {
 // file is one workflow file on its way through a load.
 type file struct {
 	path      string
-	data      []byte
+	data      []byte       // the file's bytes, until it is parsed
+	sum       [32]byte     // SHA-256 of data
 	docs      []*yaml.Node // plaintext documents
 	encrypted bool
+	keyID     string              // the keys it was decrypted with (see keyIDOf)
 	marked    map[*yaml.Node]bool // the leaves that were encrypted at rest
 	err       error               // a *FileError
 	notes     []error             // warnings about the file, each a *FileError
@@ -143,7 +199,7 @@ func (st *state) parseAll(ctx context.Context, files []*file) error {
 		if f.err != nil {
 			continue
 		}
-		if seen := st.cache.lookup(f); seen != nil {
+		if seen := st.cache.lookup(f, st.keyID); seen != nil {
 			files[i] = seen
 			continue
 		}
@@ -158,19 +214,22 @@ func (st *state) parseAll(ctx context.Context, files []*file) error {
 	return ctx.Err()
 }
 
+// parseFile parses f once: detection, decryption (sops' tree is built from
+// the same documents) and the template checks all work on that parse.
 func (st *state) parseFile(ctx context.Context, f *file) error {
 	docs, err := parseDocuments(f.data, st.cfg.limits.MaxNodes)
+	f.data = nil // parsed: the cache keeps the documents, not the bytes
 	if err != nil {
 		return &FileError{Path: f.path, Line: yamlErrorLine(err), Err: err}
 	}
 	// A file that carries sops metadata or sops-encrypted values is
 	// decrypted whatever its name: it never loads as plaintext.
 	if isSopsName(path.Base(f.path)) || sopsdec.Detect(docs) {
-		pt, err := sopsdec.Decrypt(ctx, f.data, sopsdec.YAML, st.keys)
+		pt, err := sopsdec.DecryptDocs(ctx, docs, st.keys)
 		if err != nil {
 			return sopsFileError(f.path, err)
 		}
-		docs, f.encrypted, f.marked = pt.Docs, true, pt.Encrypted
+		docs, f.encrypted, f.marked, f.keyID = pt.Docs, true, pt.Encrypted, st.keyID
 	}
 	f.docs = docs
 	if err := validateShape(f); err != nil {

@@ -34,7 +34,7 @@ type Reloader struct {
 // NewReloader loads the workspace in fsys; it fails if that first load fails.
 func NewReloader(ctx context.Context, fsys fs.FS, opts ...Option) (*Reloader, error) {
 	return newReloader(ctx, opts, fsys, func(st *state, ctx context.Context) (*Workspace, error) {
-		return st.load(ctx, fsys, "")
+		return st.load(ctx, source{fsys: fsys})
 	})
 }
 

@@ -105,8 +105,8 @@ func checkConsistent(ws *loader.Workspace) error {
 	return nil
 }
 
-// TestRotation: a ref+file:// value changes; after Refresh the new value
-// renders, and the old one is still masked.
+// TestRotation: a ref+file:// value changes; after a reload (and after
+// Refresh) the new value renders, and the old one is still masked.
 func TestRotation(t *testing.T) {
 	t.Parallel()
 	ws := t.TempDir()
@@ -142,12 +142,13 @@ func TestRotation(t *testing.T) {
 	oldRecord := `{"cmd": "--token old-token-value"}`
 
 	write(secretFile, "new-token-value")
-	// A reload within the TTL serves the cached value.
+	// The file the reference reads changed: a reload within the TTL
+	// fetches it fresh (issue 21).
 	if err := r.Reload(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	if render() != "--token old-token-value" {
-		t.Error("a reload within the TTL asked the backend again")
+	if render() != "--token new-token-value" {
+		t.Error("after a reload the rotated file's value does not render")
 	}
 	if err := r.Refresh(t.Context()); err != nil {
 		t.Fatal(err)

@@ -22,6 +22,15 @@ type WatchConfig struct {
 	// notifications say: for file systems without notifications, and to
 	// pick up rotated secrets as their TTL expires.
 	Poll time.Duration
+	// Refresh, if positive, calls [Reloader.Refresh] at this interval:
+	// every cached reference is marked stale and the workspace reloads, so
+	// that remote references (vault, AWS, …) rotated at their source are
+	// fetched again without waiting for their TTL. A value whose refetch
+	// fails keeps serving for up to the resolver's WithMaxStale
+	// (stale-if-error). References to files of the workspace need no
+	// Refresh: a change to the file they read is seen at the next reload
+	// and fetches exactly those references fresh.
+	Refresh time.Duration
 	// OnReload, if set, is told the result of every reload while Watch
 	// runs: those it starts, and those of Reload and Refresh.
 	OnReload func(error)
@@ -33,13 +42,14 @@ type WatchConfig struct {
 // parent: a root that is a symbolic link swapped for another (git-sync,
 // Kubernetes volumes) or a root deleted and created again is watched anew
 // and reloaded, without Poll. Otherwise, or in addition, it polls every
-// cfg.Poll. A failed reload keeps the last good workspace, as Reload does.
+// cfg.Poll, and refreshes every cfg.Refresh. A failed reload keeps the
+// last good workspace, as Reload does.
 func (r *Reloader) Watch(ctx context.Context, cfg WatchConfig) error {
 	if cfg.Debounce <= 0 {
 		cfg.Debounce = 200 * time.Millisecond
 	}
-	if r.dir == "" && cfg.Poll <= 0 {
-		return errors.New("loader: Watch needs a Poll interval for a workspace that is not a directory")
+	if r.dir == "" && cfg.Poll <= 0 && cfg.Refresh <= 0 {
+		return errors.New("loader: Watch needs a Poll or Refresh interval for a workspace that is not a directory")
 	}
 	var tw *treeWatcher
 	if r.dir != "" {
@@ -54,6 +64,12 @@ func (r *Reloader) Watch(ctx context.Context, cfg WatchConfig) error {
 		t := time.NewTicker(cfg.Poll)
 		defer t.Stop()
 		poll = t.C
+	}
+	var refresh <-chan time.Time
+	if cfg.Refresh > 0 {
+		t := time.NewTicker(cfg.Refresh)
+		defer t.Stop()
+		refresh = t.C
 	}
 	if cfg.OnReload != nil {
 		r.onReload.Store(&cfg.OnReload)
@@ -78,6 +94,8 @@ func (r *Reloader) Watch(ctx context.Context, cfg WatchConfig) error {
 			reload()
 		case <-poll:
 			reload()
+		case <-refresh:
+			_ = r.Refresh(ctx)
 		}
 	}
 }

@@ -20,7 +20,6 @@ import (
 	"github.com/getsops/sops/v3/logging"
 	"github.com/getsops/sops/v3/stores"
 	sopsjson "github.com/getsops/sops/v3/stores/json"
-	sopsyaml "github.com/getsops/sops/v3/stores/yaml"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -138,20 +137,64 @@ func hasKey(m *yaml.Node, key string) bool {
 // the environment's (unless keys are [EnvironmentKeys]). ctx is checked
 // before each key is tried and reaches sops' key services.
 func Decrypt(ctx context.Context, data []byte, format Format, keys Keys) (pt *Plaintext, err error) {
-	defer func() {
-		// A panic in sops' code must not take the host process down with
-		// a file anyone can write; its value may quote a plaintext.
-		if recover() != nil {
-			pt, err = nil, fail("", 0, ErrIntegrity, "sops failed on this file (its panic is withheld: it may quote a value)")
-		}
-	}()
+	defer withheldPanic(&pt, &err)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	tree, orig, err := load(data, format)
+	var (
+		tree sops.Tree
+		orig []*yaml.Node
+	)
+	switch format {
+	case YAML:
+		docs, perr := parseAll(data)
+		if perr != nil {
+			return nil, fail("", 0, nil, "invalid YAML: %s", perr)
+		}
+		if len(docs) == 0 && len(data) > 0 {
+			// sops' store fails on text that holds no document.
+			return nil, unreadable(nil, format)
+		}
+		tree, orig, err = treeOfDocs(docs)
+	case JSON:
+		tree, orig, err = loadJSON(data)
+	default:
+		return nil, fmt.Errorf("%w: unsupported format %v", ErrDecrypt, format)
+	}
 	if err != nil {
 		return nil, err
 	}
+	return decryptTree(ctx, tree, orig, keys)
+}
+
+// DecryptDocs is [Decrypt] for a YAML file the caller has parsed already
+// (every document, with go.yaml.in/yaml/v3's Decoder, comments as it keeps
+// them): the file is not parsed again. docs are only read; the plaintext's
+// documents are fresh nodes. A file of no document is [ErrNotEncrypted].
+func DecryptDocs(ctx context.Context, docs []*yaml.Node, keys Keys) (pt *Plaintext, err error) {
+	defer withheldPanic(&pt, &err)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	tree, orig, err := treeOfDocs(docs)
+	if err != nil {
+		return nil, err
+	}
+	return decryptTree(ctx, tree, orig, keys)
+}
+
+// withheldPanic turns a panic in sops' code into an integrity error: a
+// file anyone can write must not take the host process down, and the
+// panic's value may quote a plaintext.
+func withheldPanic(pt **Plaintext, err *error) {
+	if recover() != nil {
+		*pt, *err = nil, fail("", 0, ErrIntegrity, "sops failed on this file (its panic is withheld: it may quote a value)")
+	}
+}
+
+// decryptTree decrypts sops' tree of a file, checks its MAC and rebuilds
+// the plaintext documents, with positions from orig.
+func decryptTree(ctx context.Context, tree sops.Tree, orig []*yaml.Node, keys Keys) (*Plaintext, error) {
 	if err := checkKeys(tree.Branches, orig); err != nil {
 		return nil, err
 	}
@@ -167,7 +210,7 @@ func Decrypt(ctx context.Context, data []byte, format Format, keys Keys) (pt *Pl
 	}
 
 	b := &builder{before: before, enc: map[*yaml.Node]bool{}}
-	pt = &Plaintext{Encrypted: b.enc}
+	pt := &Plaintext{Encrypted: b.enc}
 	for i, branch := range tree.Branches {
 		var o *yaml.Node
 		if i < len(orig) {
@@ -178,36 +221,35 @@ func Decrypt(ctx context.Context, data []byte, format Format, keys Keys) (pt *Pl
 	return pt, nil
 }
 
-// load reads data with the sops store of its format and takes its metadata
-// out, with our own parse of the same bytes beside it: positions, and what
-// the file says when sops cannot read it.
-func load(data []byte, format Format) (sops.Tree, []*yaml.Node, error) {
-	var store interface {
-		LoadPlainFile([]byte) (sops.TreeBranches, error)
-	}
-	switch format {
-	case YAML:
-		store = sopsyaml.NewStore(&sopsconfig.YAMLStoreConfig{})
-	case JSON:
-		store = sopsjson.NewStore(&sopsconfig.JSONStoreConfig{})
-	default:
-		return sops.Tree{}, nil, fmt.Errorf("%w: unsupported format %v", ErrDecrypt, format)
-	}
-
-	// JSON is YAML; a JSON file yaml.v3 cannot parse (it rejects a few
-	// escapes) just goes without positions.
-	orig, perr := parseAll(data)
-	if perr != nil && format == YAML {
-		return sops.Tree{}, nil, fail("", 0, nil, "invalid YAML: %s", perr)
-	}
-	if format == YAML && hasAlias(orig) {
+// treeOfDocs builds sops' tree of a parsed YAML file (see treeOf) and takes
+// its metadata out.
+func treeOfDocs(docs []*yaml.Node) (sops.Tree, []*yaml.Node, error) {
+	if hasAlias(docs) {
 		return sops.Tree{}, nil, fail("", 0, nil, "YAML aliases are not allowed in a sops file (sops never writes them)")
 	}
+	branches, err := treeOf(docs)
+	if err != nil {
+		return sops.Tree{}, nil, unreadable(docs, YAML)
+	}
+	return withMetadata(branches, docs)
+}
 
+// loadJSON reads a JSON file with sops' JSON store, with our own parse of
+// the same bytes beside it: positions, and what the file says when sops
+// cannot read it. JSON is YAML; a JSON file yaml.v3 cannot parse (it
+// rejects a few escapes) just goes without positions.
+func loadJSON(data []byte) (sops.Tree, []*yaml.Node, error) {
+	store := sopsjson.NewStore(&sopsconfig.JSONStoreConfig{})
+	orig, _ := parseAll(data)
 	branches, err := store.LoadPlainFile(data)
 	if err != nil {
-		return sops.Tree{}, nil, unreadable(orig, format)
+		return sops.Tree{}, nil, unreadable(orig, JSON)
 	}
+	return withMetadata(branches, orig)
+}
+
+// withMetadata takes the sops metadata out of a file's branches.
+func withMetadata(branches sops.TreeBranches, orig []*yaml.Node) (sops.Tree, []*yaml.Node, error) {
 	branches, meta, err := stores.ExtractMetadata(branches, stores.MetadataOpts{Flatten: stores.MetadataFlattenNone})
 	if err != nil {
 		switch {
