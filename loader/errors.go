@@ -73,3 +73,32 @@ func (e *FileError) Error() string {
 }
 
 func (e *FileError) Unwrap() error { return e.Err }
+
+// FileErrors returns every [*FileError] in err's tree, flat and in the
+// order the load reported them, each once: errors.Join nests (a load joins
+// the errors of each file, and a file joins its own), and a
+// [*SecretsError] holds one per failing entry. A *FileError's own cause is
+// not searched further. It returns nil when err holds none.
+func FileErrors(err error) []*FileError {
+	var out []*FileError
+	seen := map[*FileError]bool{}
+	var walk func(error)
+	walk = func(err error) {
+		switch x := err.(type) {
+		case nil:
+		case *FileError:
+			if !seen[x] {
+				seen[x] = true
+				out = append(out, x)
+			}
+		case interface{ Unwrap() []error }:
+			for _, e := range x.Unwrap() {
+				walk(e)
+			}
+		case interface{ Unwrap() error }:
+			walk(x.Unwrap())
+		}
+	}
+	walk(err)
+	return out
+}

@@ -58,8 +58,9 @@ func (w *Workspace) renderSection(ctx context.Context, m *merger, name string, v
 		return out, nil
 	}
 	b := sectionBuilder{w: w, refs: refs}
-	for i := 0; i+1 < len(sec.value.Content); i += 2 {
-		k, v := sec.value.Content[i].Value, sec.value.Content[i+1]
+	kv := pairs(sec.value)
+	for i := 0; i+1 < len(kv); i += 2 {
+		k, v := kv[i].Value, kv[i+1]
 		b.build(v, m.origin[v], name+"."+k, func(x any) { out[k] = x })
 	}
 	return out, w.runJobs(ctx, b.jobs, vars)
@@ -77,10 +78,11 @@ func (b *sectionBuilder) build(n *yaml.Node, file, key string, set func(any)) {
 	n = resolveAlias(n)
 	switch {
 	case n.Kind == yaml.MappingNode:
-		mv := make(map[string]any, len(n.Content)/2)
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k := n.Content[i].Value
-			b.build(n.Content[i+1], file, key+"."+k, func(v any) { mv[k] = v })
+		kv := pairs(n)
+		mv := make(map[string]any, len(kv)/2)
+		for i := 0; i+1 < len(kv); i += 2 {
+			k := kv[i].Value
+			b.build(kv[i+1], file, key+"."+k, func(v any) { mv[k] = v })
 		}
 		set(mv)
 	case n.Kind == yaml.SequenceNode:
