@@ -9,10 +9,18 @@ import (
 )
 
 // Sentinel errors, for [errors.Is]. A [*FileError] wraps one or more of them.
+// As in the secrets and render packages, a sentinel's text is the cause
+// alone, with no package prefix: it stands inside an error that starts with
+// a file's path or with "loader: ".
 var (
-	// ErrParse: a file is not valid YAML, or its shape is not a workflow
-	// file (the top level is not a mapping).
-	ErrParse = errors.New("invalid YAML")
+	// ErrYAML: a file is not valid YAML, or its shape is not a workflow
+	// file (the top level is not a mapping, a merge key's value is not a
+	// mapping). A template that does not parse is render.ErrParse instead.
+	ErrYAML = errors.New("invalid YAML")
+	// ErrParse is the former name of ErrYAML, which it equals.
+	//
+	// Deprecated: use ErrYAML; render.ErrParse is a template's syntax error.
+	ErrParse = ErrYAML
 	// ErrDecrypt wraps every decryption failure: ErrNotEncrypted, ErrNoKey,
 	// ErrIntegrity, and sops files sops itself cannot read.
 	ErrDecrypt = sopsdec.ErrDecrypt

@@ -82,7 +82,7 @@ func (c *fileCheck) conflict(key *yaml.Node, name, detail string) {
 }
 
 func (c *fileCheck) notScalar(key *yaml.Node, name, what string) {
-	c.errs = append(c.errs, &FileError{Path: c.f.path, Line: key.Line, Key: name, Err: fmt.Errorf("%w: %s must be a scalar", ErrParse, what)})
+	c.errs = append(c.errs, &FileError{Path: c.f.path, Line: key.Line, Key: name, Err: fmt.Errorf("%w: %s must be a scalar", ErrYAML, what)})
 }
 
 // entry checks one top-level key and its value.
@@ -312,12 +312,12 @@ func (c *fileCheck) mergeKeys(n *yaml.Node, keyPath string) {
 				// sops keeps every key as a string, so what the author wrote
 				// as a merge key comes out of decryption as an ordinary one.
 				c.errs = append(c.errs, &FileError{Path: c.f.path, Line: k.Line, Key: keyPath,
-					Err: fmt.Errorf("%w: a merge key (<<) in a sops file: sops keeps it as an ordinary key, so the merge would not happen; write the entries out", ErrParse)})
+					Err: fmt.Errorf("%w: a merge key (<<) in a sops file: sops keeps it as an ordinary key, so the merge would not happen; write the entries out", ErrYAML)})
 			}
 			if isMergeKey(k) {
 				if _, ok := mergeSources(v); !ok {
 					c.errs = append(c.errs, &FileError{Path: c.f.path, Line: k.Line, Key: keyPath,
-						Err: fmt.Errorf("%w: the value of a merge key (<<) must be a mapping or a list of mappings", ErrParse)})
+						Err: fmt.Errorf("%w: the value of a merge key (<<) must be a mapping or a list of mappings", ErrYAML)})
 				} else if !mergeDepthOK(v, 0) {
 					c.errs = append(c.errs, &FileError{Path: c.f.path, Line: k.Line, Key: keyPath,
 						Err: fmt.Errorf("%w: merge keys (<<) nest deeper than %d levels", ErrLimit, maxMergeDepth)})

@@ -118,7 +118,7 @@ func TestMergeKeyBadValue(t *testing.T) {
 			t.Parallel()
 			_, err := loader.Load(t.Context(), fstest.MapFS{"a.yaml": {Data: []byte(tc.doc)}})
 			var fe *loader.FileError
-			if !errors.Is(err, loader.ErrParse) || !errors.As(err, &fe) || fe.Key != tc.key || fe.Line == 0 {
+			if !errors.Is(err, loader.ErrYAML) || !errors.As(err, &fe) || fe.Key != tc.key || fe.Line == 0 {
 				t.Fatalf("err = %v, want ErrParse at %s with a line", err, tc.key)
 			}
 		})
@@ -138,7 +138,7 @@ func TestMergeKeyInSopsFileRefused(t *testing.T) {
 	}
 	_, err := loader.Load(t.Context(), fsys, loader.WithAgeIdentities(id))
 	fes := loader.FileErrors(err)
-	if !errors.Is(err, loader.ErrParse) || len(fes) != 1 || fes[0].Path != "a.sops.yaml" || fes[0].Key != "secrets" || fes[0].Line != 3 {
+	if !errors.Is(err, loader.ErrYAML) || len(fes) != 1 || fes[0].Path != "a.sops.yaml" || fes[0].Key != "secrets" || fes[0].Line != 3 {
 		t.Fatalf("err = %v, want one ErrParse at a.sops.yaml:3 secrets", err)
 	}
 }
