@@ -16,11 +16,16 @@ import (
 // backend calls on its own).
 const maxSectionJobs = 64
 
-// renderSections renders what Strøm renders when a workspace loads: the
-// secrets: section, in an empty context, then the connections: section with
+// renderSections checks every template's references (indexTemplates),
+// then renders what Strøm renders when a workspace loads: the secrets:
+// section, in an empty context, then the connections: section with
 // secret.* in scope, and applies connection types' defaults. Every template
 // and reference resolves through the workspace's snapshot.
 func (w *Workspace) renderSections(ctx context.Context, m *merger) error {
+	// A typo in a template fails the load before anything resolves.
+	if err := w.indexTemplates(m); err != nil {
+		return err
+	}
 	w.snapshot = w.st.resolver.Snapshot()
 	ctx = withSnapshot(ctx, w.snapshot)
 	var failed []*FileError
@@ -33,6 +38,10 @@ func (w *Workspace) renderSections(ctx context.Context, m *merger) error {
 	}
 	w.secrets = sec
 	w.connections = w.connectionValues(conns, m)
+	w.connVars = make(map[string]any, len(w.connections))
+	for name, c := range w.connections {
+		w.connVars[name] = c
+	}
 	return nil
 }
 

@@ -2,7 +2,11 @@ package loader
 
 import (
 	"context"
+	"errors"
+	"strconv"
 	"strings"
+
+	"github.com/hushflow/hushflow/render"
 )
 
 // StepVars are the variables of one step's templates, as Strøm's workflow
@@ -39,10 +43,120 @@ type Each struct {
 // everything a template derives from a secret is taught to
 // [Workspace.Redactor] before RenderStep returns.
 //
-// The names input, secret, hook and each are reserved: a step called so is
-// not visible by that name.
+// connections.NAME reads the connections: section as [Workspace.Connections]
+// returns it. The names input, secret, connections, hook and each are
+// reserved: a step called so is not visible by that name.
+//
+// A template that fails is a [*FileError] naming where the template stands
+// in the workspace (file, key path such as actions.deploy.cmd, and the line
+// in that file) and wrapping the [*render.Error], which names the line and
+// column in the template: errors.Is(err, render.ErrUndefined) and
+// errors.As with a *render.Error still hold. v's strings are found by their
+// text: one the workspace holds in several places is named by the place
+// whose key path ends as the failing value's does, else the first.
 func (w *Workspace) RenderStep(ctx context.Context, v any, vars StepVars) (any, error) {
-	return w.st.engine.RenderValue(withSnapshot(ctx, w.snapshot), v, w.templateVars(vars))
+	out, err := w.st.engine.RenderValue(withSnapshot(ctx, w.snapshot), v, w.templateVars(vars))
+	if err != nil {
+		return nil, w.placeError(v, err)
+	}
+	return out, nil
+}
+
+// placeError wraps a render error in a *FileError naming where its
+// template stands in the workspace, when the workspace holds it.
+func (w *Workspace) placeError(v any, err error) error {
+	var re *render.Error
+	if !errors.As(err, &re) {
+		return err
+	}
+	tmpl, ok := stringAt(v, re.Path)
+	if !ok {
+		return err
+	}
+	places := w.templates[tmpl]
+	if len(places) == 0 {
+		return err
+	}
+	p := places[0]
+	if re.Path != "" {
+		for _, q := range places {
+			if q.key == re.Path || strings.HasSuffix(q.key, "."+re.Path) || strings.HasPrefix(re.Path, "[") && strings.HasSuffix(q.key, re.Path) {
+				p = q
+				break
+			}
+		}
+	}
+	return &FileError{Path: p.file, Key: p.key, Line: templateLine(p.node, re), Err: err}
+}
+
+// stringAt returns the string at path in v, path written as the render
+// package writes an error's Path (env.DB_PASSWORD, args[2], env["a.b"]).
+func stringAt(v any, path string) (string, bool) {
+	var found string
+	ok := false
+	visitStrings(v, nil, func(p []any, s string) bool {
+		if valuePath(p) == path {
+			found, ok = s, true
+			return false
+		}
+		return true
+	})
+	return found, ok
+}
+
+// visitStrings calls fn with every string of v (in the shapes RenderValue
+// walks) and its path, until fn returns false.
+func visitStrings(v any, path []any, fn func([]any, string) bool) bool {
+	switch x := v.(type) {
+	case string:
+		return fn(path, x)
+	case map[string]any:
+		for k, e := range x {
+			if !visitStrings(e, append(path, k), fn) {
+				return false
+			}
+		}
+	case map[string]string:
+		for k, e := range x {
+			if !fn(append(path, k), e) {
+				return false
+			}
+		}
+	case []any:
+		for i, e := range x {
+			if !visitStrings(e, append(path, i), fn) {
+				return false
+			}
+		}
+	case []string:
+		for i, e := range x {
+			if !fn(append(path, i), e) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// valuePath writes path as the render package does in an error's Path.
+func valuePath(path []any) string {
+	var b strings.Builder
+	for _, p := range path {
+		switch x := p.(type) {
+		case int:
+			b.WriteString("[" + strconv.Itoa(x) + "]")
+		case string:
+			if x != "" && !strings.ContainsAny(x, ".[]\"' \t\n") {
+				if b.Len() > 0 {
+					b.WriteByte('.')
+				}
+				b.WriteString(x)
+			} else {
+				b.WriteString("[" + strconv.Quote(x) + "]")
+			}
+		}
+	}
+	return b.String()
 }
 
 func (w *Workspace) templateVars(sv StepVars) map[string]any {
@@ -56,6 +170,7 @@ func (w *Workspace) templateVars(sv StepVars) map[string]any {
 	}
 	vars["input"] = input
 	vars["secret"] = w.secrets
+	vars["connections"] = w.connVars
 	if sv.Hook != nil {
 		vars["hook"] = sv.Hook
 	}

@@ -35,6 +35,11 @@ type Workspace struct {
 	snapshot    *secrets.Snapshot // a reference has one value in one workspace
 	secrets     map[string]any    // the secrets: section, rendered
 	connections map[string]map[string]any
+	connVars    map[string]any // connections, as templates read connections.NAME
+
+	// templates says where each template text stands (load order), so
+	// that RenderStep's errors name the file, key and line.
+	templates map[string][]templatePlace
 }
 
 // addFile adds a merged file's record and teaches the redactor the values

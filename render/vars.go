@@ -19,8 +19,9 @@ type Var struct {
 	// count bytes.
 	Line, Column int
 	// Optional is set when the template says the variable may be missing:
-	// it is the input of a default or default_if_none filter, or what an
-	// "is defined" or "is undefined" test looks at.
+	// it is the input of a default or default_if_none filter, what an
+	// "is defined" or "is undefined" test looks at, or a read inside
+	// {% if x is defined %} of x or below it.
 	Optional bool
 }
 
@@ -57,9 +58,10 @@ func Vars(tmpl string) ([]Var, error) {
 // bound everywhere, so that a caller never reports a name the template
 // defines (at the cost of missing a read before its {% set %}).
 type varCollector struct {
-	lines lineIndex
-	bound map[string]bool
-	vars  []Var
+	lines   lineIndex
+	bound   map[string]bool
+	guarded []string // paths an enclosing {% if x is defined %} tests
+	vars    []Var
 }
 
 // bindAll records every name the template binds.
@@ -105,10 +107,13 @@ func (c *varCollector) nodes(nodes []node) {
 			c.expr(x.x, false)
 		case *ifNode:
 			for _, b := range x.branches {
+				outer := len(c.guarded)
 				if b.cond != nil {
 					c.expr(b.cond, false)
+					c.guarded = append(c.guarded, definedPaths(b.cond)...)
 				}
 				c.nodes(b.body)
+				c.guarded = c.guarded[:outer]
 			}
 		case *forNode:
 			c.expr(x.iter, false)
@@ -173,16 +178,12 @@ func (c *varCollector) args(args []expr, kwargs []kwarg) {
 
 func (c *varCollector) path(p *pathExpr, optional bool) {
 	if !c.bound[p.root] {
-		v := Var{Path: []string{p.root}, Optional: optional}
+		v := Var{Path: pathNames(p), Optional: optional}
 		v.Line, v.Column = c.lines.position(p.off)
-		for _, s := range p.steps {
-			if s.kind == stepSub {
-				break
-			}
-			if s.kind == stepIndex {
-				v.Path = append(v.Path, strconv.Itoa(s.index))
-			} else {
-				v.Path = append(v.Path, s.name)
+		name := v.String()
+		for _, g := range c.guarded {
+			if name == g || strings.HasPrefix(name, g+".") {
+				v.Optional = true
 			}
 		}
 		c.vars = append(c.vars, v)
@@ -192,4 +193,37 @@ func (c *varCollector) path(p *pathExpr, optional bool) {
 			c.expr(s.sub, false)
 		}
 	}
+}
+
+// pathNames is the root and the steps of p up to its first computed
+// subscript.
+func pathNames(p *pathExpr) []string {
+	names := []string{p.root}
+	for _, s := range p.steps {
+		if s.kind == stepSub {
+			break
+		}
+		if s.kind == stepIndex {
+			names = append(names, strconv.Itoa(s.index))
+		} else {
+			names = append(names, s.name)
+		}
+	}
+	return names
+}
+
+// definedPaths returns the paths a condition requires to be defined for
+// its branch to run: "x is defined", alone or joined by "and".
+func definedPaths(cond expr) []string {
+	switch x := cond.(type) {
+	case *testExpr:
+		if p, ok := x.x.(*pathExpr); ok && x.name == "defined" && !x.negate {
+			return []string{strings.Join(pathNames(p), ".")}
+		}
+	case *binaryExpr:
+		if x.op == "and" {
+			return append(definedPaths(x.l), definedPaths(x.r)...)
+		}
+	}
+	return nil
 }
