@@ -2,6 +2,8 @@ package loader
 
 import (
 	"errors"
+	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 
@@ -109,4 +111,19 @@ func FileErrors(err error) []*FileError {
 	}
 	walk(err)
 	return out
+}
+
+// Format prints the error's message (which holds no value) for %v, %s and
+// %q, and its fields for %#v, so that no verb reaches the cause's own
+// fields.
+func (e *FileError) Format(f fmt.State, verb rune) { printSafe(f, verb, e.Error(), e.GoString()) }
+
+// GoString is what %#v prints: the place and the cause's message.
+func (e *FileError) GoString() string {
+	return fmt.Sprintf("&loader.FileError{Path: %q, Key: %q, Line: %d, Err: /* %s */}", e.Path, e.Key, e.Line, e.Err)
+}
+
+// LogValue is what log/slog records: the place and the message.
+func (e *FileError) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("path", e.Path), slog.String("key", e.Key), slog.Int("line", e.Line), slog.String("error", e.Error()))
 }

@@ -3,6 +3,8 @@ package loader
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 
@@ -179,3 +181,48 @@ func (w *Workspace) templateVars(sv StepVars) map[string]any {
 	}
 	return vars
 }
+
+// counts describes the variables without any value: job input and step
+// outputs may hold secrets (a step's input rendered from secret.*).
+func (sv StepVars) counts() string {
+	s := fmt.Sprintf("%d inputs, %d step outputs", len(sv.Input), len(sv.Outputs))
+	if sv.Hook != nil {
+		s += fmt.Sprintf(", %d hook fields", len(sv.Hook))
+	}
+	if sv.Each != nil {
+		s += ", each.index " + strconv.Itoa(sv.Each.Index)
+	}
+	return s + ": values not shown"
+}
+
+// Format prints how many variables there are, never a value, for every
+// verb.
+func (sv StepVars) Format(f fmt.State, verb rune) {
+	printSafe(f, verb, "loader.StepVars{"+sv.counts()+"}", sv.GoString())
+}
+
+// GoString is what %#v prints: the counts, as a comment.
+func (sv StepVars) GoString() string { return "loader.StepVars{/* " + sv.counts() + " */}" }
+
+// LogValue is what log/slog records: the counts, never a value.
+func (sv StepVars) LogValue() slog.Value {
+	attrs := []slog.Attr{slog.Int("inputs", len(sv.Input)), slog.Int("outputs", len(sv.Outputs))}
+	if sv.Hook != nil {
+		attrs = append(attrs, slog.Int("hook", len(sv.Hook)))
+	}
+	if sv.Each != nil {
+		attrs = append(attrs, slog.Int("each.index", sv.Each.Index))
+	}
+	return slog.GroupValue(attrs...)
+}
+
+// Format prints the index, never the item, for every verb.
+func (e Each) Format(f fmt.State, verb rune) {
+	printSafe(f, verb, "loader.Each{Index: "+strconv.Itoa(e.Index)+", Item: not shown}", e.GoString())
+}
+
+// GoString is what %#v prints: the index, never the item.
+func (e Each) GoString() string { return "loader.Each{Index: " + strconv.Itoa(e.Index) + " /* Item not shown */}" }
+
+// LogValue is what log/slog records: the index, never the item.
+func (e Each) LogValue() slog.Value { return slog.GroupValue(slog.Int("index", e.Index)) }
