@@ -222,7 +222,9 @@ func (e Each) Format(f fmt.State, verb rune) {
 }
 
 // GoString is what %#v prints: the index, never the item.
-func (e Each) GoString() string { return "loader.Each{Index: " + strconv.Itoa(e.Index) + " /* Item not shown */}" }
+func (e Each) GoString() string {
+	return "loader.Each{Index: " + strconv.Itoa(e.Index) + " /* Item not shown */}"
+}
 
 // LogValue is what log/slog records: the index, never the item.
 func (e Each) LogValue() slog.Value { return slog.GroupValue(slog.Int("index", e.Index)) }
