@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/hushflow/hushflow/internal/sopsdec"
+	"github.com/hushflow/hushflow/render"
+	"github.com/hushflow/hushflow/secrets"
 )
 
 // Sentinel errors, for [errors.Is]. A [*FileError] wraps one or more of them.
@@ -63,7 +65,27 @@ type FileError struct {
 	Path string // slash-separated, relative to the workspace root
 	Key  string // dotted key path inside the file ("actions.deploy"), if known
 	Line int    // 1-based line, if known
-	Err  error  // wraps one of the sentinels
+	// Ref is the reference that failed to resolve, when that is the
+	// failure, as the secrets package names it: "ref+SCHEME://PATH#FRAGMENT"
+	// without its query or userinfo. A redactor masks references in
+	// messages; an operator's log can print this field in the clear.
+	Ref string
+	Err error // wraps one of the sentinels
+}
+
+// failedRef is the reference err says failed to resolve, without query or
+// userinfo: the secrets package's Ref, else what a render error of kind
+// ErrResolve names.
+func failedRef(err error) string {
+	var se *secrets.Error
+	if errors.As(err, &se) {
+		return se.Ref
+	}
+	var re *render.Error
+	if errors.As(err, &re) && re.Kind == render.ErrResolve {
+		return re.Name
+	}
+	return ""
 }
 
 func (e *FileError) Error() string {
@@ -120,10 +142,11 @@ func (e *FileError) Format(f fmt.State, verb rune) { printSafe(f, verb, e.Error(
 
 // GoString is what %#v prints: the place and the cause's message.
 func (e *FileError) GoString() string {
-	return fmt.Sprintf("&loader.FileError{Path: %q, Key: %q, Line: %d, Err: /* %s */}", e.Path, e.Key, e.Line, e.Err)
+	return fmt.Sprintf("&loader.FileError{Path: %q, Key: %q, Line: %d, Ref: %q, Err: /* %s */}", e.Path, e.Key, e.Line, e.Ref, e.Err)
 }
 
 // LogValue is what log/slog records: the place and the message.
 func (e *FileError) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("path", e.Path), slog.String("key", e.Key), slog.Int("line", e.Line), slog.String("error", e.Error()))
+	return slog.GroupValue(slog.String("path", e.Path), slog.String("key", e.Key), slog.Int("line", e.Line),
+		slog.String("ref", e.Ref), slog.String("error", e.Error()))
 }

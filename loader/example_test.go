@@ -6,6 +6,7 @@ import (
 	"testing/fstest"
 
 	"github.com/hushflow/hushflow/loader"
+	"github.com/hushflow/hushflow/redact"
 )
 
 // A workspace's secrets: section resolves at load; a step renders when a
@@ -71,4 +72,34 @@ func ExampleReloader() {
 	// Output:
 	// broken edit: true - still serving version 1
 	// valid edit: true - now serving version 2
+}
+
+// A failed load, printed two ways. For people (an API, a job's log) the
+// redactor masks everything secret, references included: a reference
+// tells where the secrets are kept. For an operator, each *FileError
+// names the file, line and key, and its Ref field holds the failing
+// reference in the clear (without query or userinfo); the message is still
+// masked, so no value can reach the operator's log either.
+func ExampleFileErrors() {
+	fsys := fstest.MapFS{
+		"workflows.yaml": {Data: []byte(`
+secrets:
+  API_TOKEN: "{{ 'ref+file://secrets/api.yaml#/token' | vals }}"
+  DB_PASSWORD: ref+file://secrets/db.yaml?mode=ro#/password
+`)},
+		"secrets/api.yaml": {Data: []byte("token: tok_live_example\n")},
+	}
+	red, err := redact.New()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	_, err = loader.Load(context.Background(), fsys, loader.WithRedactor(red))
+	for _, fe := range loader.FileErrors(err) {
+		fmt.Println("people:  ", red.String(fe.Error()))
+		fmt.Printf("operator: %s:%d %s %s\n", fe.Path, fe.Line, fe.Key, fe.Ref)
+	}
+	// Output:
+	// people:   workflows.yaml:4: secrets.DB_PASSWORD: secrets: •••••• secret not found: no such file
+	// operator: workflows.yaml:4 secrets.DB_PASSWORD ref+file://secrets/db.yaml#/password
 }

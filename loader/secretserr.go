@@ -87,9 +87,8 @@ func (e *SecretsError) Unwrap() []error {
 
 // keyAndRef names an entry and, when the resolver says, its reference.
 func keyAndRef(f *FileError) string {
-	var se *secrets.Error
-	if errors.As(f.Err, &se) && se.Ref != "" {
-		return f.Key + " (" + se.Ref + ")"
+	if f.Ref != "" {
+		return f.Key + " (" + f.Ref + ")"
 	}
 	return f.Key
 }

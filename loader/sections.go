@@ -128,7 +128,7 @@ func (w *Workspace) runJobs(ctx context.Context, jobs []*sectionJob, vars map[st
 	var failed []*FileError
 	for _, j := range jobs {
 		if j.err != nil {
-			failed = append(failed, &FileError{Path: j.file, Key: j.key, Line: j.node.Line, Err: secretError{j.err}})
+			failed = append(failed, &FileError{Path: j.file, Key: j.key, Line: templateLine(j.node, j.err), Ref: failedRef(j.err), Err: secretError{j.err}})
 			continue
 		}
 		j.set(j.out)

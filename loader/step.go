@@ -88,7 +88,7 @@ func (w *Workspace) placeError(v any, err error) error {
 			}
 		}
 	}
-	return &FileError{Path: p.file, Key: p.key, Line: templateLine(p.node, re), Err: err}
+	return &FileError{Path: p.file, Key: p.key, Line: templateLine(p.node, re), Ref: failedRef(err), Err: err}
 }
 
 // stringAt returns the string at path in v, path written as the render

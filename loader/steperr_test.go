@@ -83,3 +83,24 @@ func TestRenderStepErrorNamesItsFile(t *testing.T) {
 		t.Errorf("a template from elsewhere: err = %v, want a bare render error", err)
 	}
 }
+
+// A reference that fails when a step renders is named by the error's Ref
+// field, without its query or userinfo, wherever the error stands.
+func TestRenderStepErrorRef(t *testing.T) {
+	t.Parallel()
+	fsys := fstest.MapFS{"a.yaml": {Data: []byte(`actions:
+  deploy:
+    env:
+      TOKEN: "{{ 'ref+file://secrets/missing.yaml?mode=secret-query#/token' | vals }}"
+`)}}
+	ws, err := loader.Load(t.Context(), fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = ws.RenderStep(t.Context(), map[string]any{"TOKEN": "{{ 'ref+file://secrets/missing.yaml?mode=secret-query#/token' | vals }}"}, loader.StepVars{})
+	var fe *loader.FileError
+	if !errors.As(err, &fe) || fe.Ref != "ref+file://secrets/missing.yaml#/token" || fe.Key != "actions.deploy.env.TOKEN" || !errors.Is(err, render.ErrResolve) {
+		t.Fatalf("err = %#v, want a *FileError at actions.deploy.env.TOKEN with Ref ref+file://secrets/missing.yaml#/token", err)
+	}
+	assertNoLeak(t, "the error", err.Error()+fe.Ref, "secret-query")
+}
