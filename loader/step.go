@@ -64,6 +64,35 @@ func (w *Workspace) RenderStep(ctx context.Context, v any, vars StepVars) (any, 
 	return out, nil
 }
 
+// RenderClaim renders what a worker renders when it claims a step, in
+// Strøm's two phases: first the step's input (stepInput, the step's input:
+// map) with the job's variables (vars: the job's input as input.*, step
+// outputs, …), then the action's templates (action: its cmd, script, env,
+// … in any shape RenderStep walks) with the rendered step input as input.*
+// and the rest of vars unchanged. It returns both results; an error is
+// RenderStep's, naming the template's place in the workspace.
+//
+// What the first phase yields is data in the second: a job input that
+// holds template syntax reaches the action as that text, never rendered.
+// Workflow types, step order and task input defaults are the engine's own
+// (see examples/internal/job for one way to write them).
+func (w *Workspace) RenderClaim(ctx context.Context, stepInput map[string]any, action any, vars StepVars) (input map[string]any, rendered any, err error) {
+	in, err := w.RenderStep(ctx, stepInput, vars)
+	if err != nil {
+		return nil, nil, err
+	}
+	input, _ = in.(map[string]any)
+	if input == nil {
+		input = map[string]any{}
+	}
+	vars.Input = input
+	rendered, err = w.RenderStep(ctx, action, vars)
+	if err != nil {
+		return nil, nil, err
+	}
+	return input, rendered, nil
+}
+
 // placeError wraps a render error in a *FileError naming where its
 // template stands in the workspace, when the workspace holds it.
 func (w *Workspace) placeError(v any, err error) error {
