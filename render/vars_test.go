@@ -3,6 +3,7 @@ package render_test
 import (
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/hushflow/hushflow/render"
@@ -63,4 +64,28 @@ func TestVarsParseError(t *testing.T) {
 	if !errors.As(err, &re) || !errors.Is(err, render.ErrParse) {
 		t.Fatalf("Vars of a broken template: %v, want a *render.Error of kind ErrParse", err)
 	}
+}
+
+// FuzzVars: Vars never panics, and every variable it lists has a root and
+// a place inside the template.
+func FuzzVars(f *testing.F) {
+	for _, s := range []string{
+		"{{ secret.A }}", "{% for x in input.l %}{{ x.y }}{{ loop.index }}{% endfor %}",
+		"{% if a is defined and b is defined %}{{ a.b }}{% endif %}", "{{ m['k'][i].z | default(value=q) }}",
+		"{% macro m(a, b=c) %}{{ a }}{% endmacro %}{{ self::m(a=d) }}", "{% set x = y ~ z %}{% with w=v %}{{ w }}{% endwith %}",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, tmpl string) {
+		vars, err := render.Vars(tmpl)
+		if err != nil {
+			return
+		}
+		lines := strings.Count(tmpl, "\n") + 1
+		for _, v := range vars {
+			if len(v.Path) == 0 || v.Path[0] == "" || v.Line < 1 || v.Line > lines || v.Column < 1 || v.Column > len(tmpl) {
+				t.Fatalf("Vars(%q) lists %+v", tmpl, v)
+			}
+		}
+	})
 }
