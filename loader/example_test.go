@@ -103,3 +103,58 @@ secrets:
 	// people:   workflows.yaml:4: secrets.DB_PASSWORD: secrets: •••••• secret not found: no such file
 	// operator: workflows.yaml:4 secrets.DB_PASSWORD ref+file://secrets/db.yaml#/password
 }
+
+// A worker claims the step deploy of task release: its input renders with
+// the job's input and the outputs of earlier steps, then the action's
+// fields render with that input as input.*.
+func ExampleWorkspace_RenderClaim() {
+	fsys := fstest.MapFS{"workflows.yaml": {Data: []byte(`
+secrets:
+  API_TOKEN: "{{ 'ref+echo://tok_live_example' | vals }}"
+actions:
+  deploy:
+    cmd: "deploy {{ input.image }} --token {{ secret.API_TOKEN }}"
+tasks:
+  release:
+    flow:
+      build: {action: build}
+      deploy:
+        action: deploy
+        depends_on: [build]
+        input:
+          image: "app:{{ input.version }}-{{ build.output.sha }}"
+`)}}
+	ctx := context.Background()
+	ws, err := loader.Load(ctx, fsys)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	var wf struct {
+		Actions map[string]map[string]any `yaml:"actions"`
+		Tasks   map[string]struct {
+			Flow map[string]struct {
+				Action string         `yaml:"action"`
+				Input  map[string]any `yaml:"input"`
+			} `yaml:"flow"`
+		} `yaml:"tasks"`
+	}
+	if err := ws.Decode(&wf); err != nil {
+		fmt.Println(err)
+		return
+	}
+	step := wf.Tasks["release"].Flow["deploy"]
+	input, action, err := ws.RenderClaim(ctx, step.Input, wf.Actions[step.Action], loader.StepVars{
+		Input:   map[string]any{"version": "1.4"},
+		Outputs: map[string]any{"build": map[string]any{"sha": "abc123"}},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("input.image:", input["image"])
+	fmt.Println("the API shows:", ws.Redactor().String(action.(map[string]any)["cmd"].(string)))
+	// Output:
+	// input.image: app:1.4-abc123
+	// the API shows: deploy app:1.4-abc123 --token ••••••
+}

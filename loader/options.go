@@ -146,8 +146,9 @@ func validatePatterns(option string, patterns []string) []error {
 // merge, or holds a template that does not parse) a warning instead of an
 // error: it is left out of the workspace and reported by
 // [Workspace.Warnings]. Workspace-wide problems (too many files, unreadable
-// root, bad keys, a secrets: entry that does not resolve) still fail the
-// load.
+// root, bad keys, a secrets: entry that does not resolve, a template that
+// reads a secret, connection or step the workspace does not have) still
+// fail the load.
 func WithSkipBadFiles() Option {
 	return func(c *config) { c.skipBadFiles = true }
 }
