@@ -127,7 +127,7 @@ func (w *Workspace) indexTemplates(m *merger) error {
 		}
 		return out
 	}
-	c := refCheck{secrets: names("secrets"), connections: names("connections"), steps: taskSteps(m)}
+	c := refCheck{secrets: names("secrets"), connections: names("connections"), steps: taskSteps(m), parsed: map[string][]render.Var{}}
 	w.templates = map[string][]templatePlace{}
 	kv := m.top.Content
 	for i := 0; i+1 < len(kv); i += 2 {
@@ -197,13 +197,18 @@ func taskSteps(m *merger) map[string]map[string]bool {
 type refCheck struct {
 	secrets, connections map[string]bool
 	steps                map[string]map[string]bool // task → its steps
+	parsed               map[string][]render.Var    // by template text: a text repeated is parsed once
 	errs                 []error
 }
 
 func (c *refCheck) check(n *yaml.Node, file, keyPath, section, entry string) {
-	vars, err := render.Vars(n.Value)
-	if err != nil {
-		return // a syntax error is reported where the file is parsed
+	vars, seen := c.parsed[n.Value]
+	if !seen {
+		var err error
+		if vars, err = render.Vars(n.Value); err != nil {
+			return // a syntax error is reported where the file is parsed
+		}
+		c.parsed[n.Value] = vars
 	}
 	// The templates of a task's steps (tasks.T.flow.S…) and hooks
 	// (tasks.T.on_success…) read the outputs of that task's steps.
