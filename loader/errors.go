@@ -99,8 +99,10 @@ func (e *FileError) Error() string {
 		b.WriteString(": ")
 		b.WriteString(e.Key)
 	}
-	b.WriteString(": ")
-	b.WriteString(e.Err.Error())
+	if e.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
 	return b.String()
 }
 
