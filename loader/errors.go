@@ -70,7 +70,7 @@ type FileError struct {
 	// without its query or userinfo. A redactor masks references in
 	// messages; an operator's log can print this field in the clear.
 	Ref string
-	Err error // wraps one of the sentinels
+	Err error // the cause: wraps a sentinel of this package, or a render or secrets error
 }
 
 // failedRef is the reference err says failed to resolve, without query or
