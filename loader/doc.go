@@ -60,11 +60,24 @@
 // scalar may appear in several files only with one value. An entry defined
 // twice is an error naming both files: nothing is silently overwritten.
 //
+// YAML merge keys (<<: *defaults, <<: [*a, *b]) apply wherever the loader
+// reads a mapping, as the YAML decoder applies them: a key written beside
+// the merge wins, then the earlier mapping of a merged list. A merged entry
+// counts as defined where it is merged. sops keeps every key as a string,
+// so a merge key in a sops file is refused rather than left as a literal
+// "<<" entry.
+//
 // # Templates, secrets and connections
 //
 // Every template string is parsed when the workspace loads, so a syntax
 // error is a load error naming the file, the key path and the line, not a
-// surprise when a worker claims the step.
+// surprise when a worker claims the step. So is a typo in a name the
+// workspace knows: every secret.NAME and connections.NAME a template reads
+// must be an entry of secrets: and connections:, and a template of a task's
+// step or hook (tasks.T.flow…, tasks.T.on_success…) may read the outputs of
+// that task's steps only ({{ buidl.output.tag }} fails the load). Reads a
+// template marks optional (| default, is defined, inside
+// {% if x is defined %}) are not checked.
 //
 // The secrets: section is rendered once, at load, in an empty context, as
 // Strøm renders it: nested maps and lists too; a string holding "{{" is a
@@ -75,8 +88,9 @@
 // [Workspace.Connections] are the results.
 //
 // [Workspace.RenderStep] renders a step's input, env, cmd or script, or a
-// hook's input, with input.*, secret.*, STEP.output.*, hook.* and each.*
-// ([StepVars]). Job input, step outputs, hook and loop variables are data:
+// hook's input, with input.*, secret.*, connections.*, STEP.output.*,
+// hook.* and each.* ([StepVars]). Its errors name the workspace file, key
+// path and line where the failing template stands. Job input, step outputs, hook and loop variables are data:
 // a reference they carry is never resolved (see the render package).
 //
 // # References and the files they read
@@ -116,9 +130,30 @@
 // tell the cases apart. With [WithSkipBadFiles] bad files are left out and
 // returned as [Workspace.Warnings] instead.
 //
+// [FileErrors] lists every *FileError of an error, flat, in order and each
+// once (errors.Join nests). Bad options are reported all at once, each
+// wrapping [ErrInvalidOption].
+//
 // No error contains a decrypted or resolved value: sops' messages that may
 // quote plaintext are never passed on, and neither are the messages of the
 // YAML decoder or of custom unmarshalers (see [Workspace.Decode]).
+//
+// An error holds references, though, and a redactor masks them: they tell
+// where the secrets are kept. Mask what people see with the workspace's
+// redactor (give one with [WithRedactor] to have it when a load fails);
+// for an operator, print each *FileError's place and its Ref field, the
+// failing reference without query or userinfo, beside the masked message
+// (see the example of FileErrors). An operator's own log can also go
+// through a redactor made with redact.WithReferencesVisible, which masks
+// the values it is taught and leaves references readable.
+//
+// # Printing
+//
+// A [Workspace], [Reloader], [StepVars] or [Each] printed with fmt (any
+// verb, %#v included), log or log/slog shows counts, never a value; errors
+// print their messages, which hold none. encoding/json, which slog's JSON
+// handler uses for a struct of your own, reads StepVars' exported fields:
+// log StepVars itself, not a struct holding it.
 //
 // # Side effects
 //

@@ -6,6 +6,7 @@ import (
 	"testing/fstest"
 
 	"github.com/hushflow/hushflow/loader"
+	"github.com/hushflow/hushflow/redact"
 )
 
 // A workspace's secrets: section resolves at load; a step renders when a
@@ -71,4 +72,89 @@ func ExampleReloader() {
 	// Output:
 	// broken edit: true - still serving version 1
 	// valid edit: true - now serving version 2
+}
+
+// A failed load, printed two ways. For people (an API, a job's log) the
+// redactor masks everything secret, references included: a reference
+// tells where the secrets are kept. For an operator, each *FileError
+// names the file, line and key, and its Ref field holds the failing
+// reference in the clear (without query or userinfo); the message is still
+// masked, so no value can reach the operator's log either.
+func ExampleFileErrors() {
+	fsys := fstest.MapFS{
+		"workflows.yaml": {Data: []byte(`
+secrets:
+  API_TOKEN: "{{ 'ref+file://secrets/api.yaml#/token' | vals }}"
+  DB_PASSWORD: ref+file://secrets/db.yaml?mode=ro#/password
+`)},
+		"secrets/api.yaml": {Data: []byte("token: tok_live_example\n")},
+	}
+	red, err := redact.New()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	_, err = loader.Load(context.Background(), fsys, loader.WithRedactor(red))
+	for _, fe := range loader.FileErrors(err) {
+		fmt.Println("people:  ", red.String(fe.Error()))
+		fmt.Printf("operator: %s:%d %s %s\n", fe.Path, fe.Line, fe.Key, fe.Ref)
+	}
+	// Output:
+	// people:   workflows.yaml:4: secrets.DB_PASSWORD: secrets: •••••• secret not found: no such file
+	// operator: workflows.yaml:4 secrets.DB_PASSWORD ref+file://secrets/db.yaml#/password
+}
+
+// A worker claims the step deploy of task release: its input renders with
+// the job's input and the outputs of earlier steps, then the action's
+// fields render with that input as input.*.
+func ExampleWorkspace_RenderClaim() {
+	fsys := fstest.MapFS{"workflows.yaml": {Data: []byte(`
+secrets:
+  API_TOKEN: "{{ 'ref+echo://tok_live_example' | vals }}"
+actions:
+  deploy:
+    cmd: "deploy {{ input.image }} --token {{ secret.API_TOKEN }}"
+tasks:
+  release:
+    flow:
+      build: {action: build}
+      deploy:
+        action: deploy
+        depends_on: [build]
+        input:
+          image: "app:{{ input.version }}-{{ build.output.sha }}"
+`)}}
+	ctx := context.Background()
+	ws, err := loader.Load(ctx, fsys)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	var wf struct {
+		Actions map[string]map[string]any `yaml:"actions"`
+		Tasks   map[string]struct {
+			Flow map[string]struct {
+				Action string         `yaml:"action"`
+				Input  map[string]any `yaml:"input"`
+			} `yaml:"flow"`
+		} `yaml:"tasks"`
+	}
+	if err := ws.Decode(&wf); err != nil {
+		fmt.Println(err)
+		return
+	}
+	step := wf.Tasks["release"].Flow["deploy"]
+	input, action, err := ws.RenderClaim(ctx, step.Input, wf.Actions[step.Action], loader.StepVars{
+		Input:   map[string]any{"version": "1.4"},
+		Outputs: map[string]any{"build": map[string]any{"sha": "abc123"}},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("input.image:", input["image"])
+	fmt.Println("the API shows:", ws.Redactor().String(action.(map[string]any)["cmd"].(string)))
+	// Output:
+	// input.image: app:1.4-abc123
+	// the API shows: deploy app:1.4-abc123 --token ••••••
 }

@@ -3,6 +3,7 @@ package loader
 import (
 	"errors"
 	"fmt"
+	"strconv"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -40,8 +41,9 @@ func (m *merger) add(f *file) error {
 		if top == nil {
 			continue
 		}
-		for i := 0; i+1 < len(top.Content); i += 2 {
-			m.apply(f.path, top.Content[i], resolveAlias(top.Content[i+1]))
+		kv := pairs(top)
+		for i := 0; i+1 < len(kv); i += 2 {
+			m.apply(f.path, kv[i], resolveAlias(kv[i+1]))
 		}
 	}
 	return nil
@@ -55,8 +57,10 @@ func (m *merger) check(f *file) error {
 		if top == nil {
 			continue
 		}
-		for i := 0; i+1 < len(top.Content); i += 2 {
-			c.entry(top.Content[i], resolveAlias(top.Content[i+1]))
+		c.mergeKeys(doc, "")
+		kv := pairs(top)
+		for i := 0; i+1 < len(kv); i += 2 {
+			c.entry(kv[i], resolveAlias(kv[i+1]))
 		}
 	}
 	return errors.Join(c.errs...)
@@ -78,7 +82,7 @@ func (c *fileCheck) conflict(key *yaml.Node, name, detail string) {
 }
 
 func (c *fileCheck) notScalar(key *yaml.Node, name, what string) {
-	c.errs = append(c.errs, &FileError{Path: c.f.path, Line: key.Line, Key: name, Err: fmt.Errorf("%w: %s must be a scalar", ErrParse, what)})
+	c.errs = append(c.errs, &FileError{Path: c.f.path, Line: key.Line, Key: name, Err: fmt.Errorf("%w: %s must be a scalar", ErrYAML, what)})
 }
 
 // entry checks one top-level key and its value.
@@ -123,8 +127,9 @@ func (c *fileCheck) mapping(name string, val *yaml.Node, prev *section) {
 	if c.names[name] == nil {
 		c.names[name] = map[string]int{}
 	}
-	for j := 0; j+1 < len(val.Content); j += 2 {
-		ek := val.Content[j]
+	kv := pairs(val)
+	for j := 0; j+1 < len(kv); j += 2 {
+		ek := kv[j]
 		if ek.Kind != yaml.ScalarNode {
 			c.notScalar(ek, name, "an entry name")
 			continue
@@ -160,11 +165,12 @@ func (m *merger) apply(file string, key, val *yaml.Node) {
 	}
 	switch val.Kind {
 	case yaml.MappingNode:
-		for j := 0; j+1 < len(val.Content); j += 2 {
-			s.names[val.Content[j].Value] = file
-			m.origin[val.Content[j+1]] = file
+		kv := pairs(val)
+		for j := 0; j+1 < len(kv); j += 2 {
+			s.names[kv[j].Value] = file
+			m.origin[kv[j+1]] = file
 		}
-		s.value.Content = append(s.value.Content, val.Content...)
+		s.value.Content = append(s.value.Content, kv...)
 	case yaml.SequenceNode:
 		for _, item := range val.Content {
 			m.origin[item] = file
@@ -194,4 +200,151 @@ func (m *merger) document() *yaml.Node {
 
 func isNull(n *yaml.Node) bool {
 	return n.Kind == yaml.ScalarNode && n.Tag == "!!null"
+}
+
+// YAML 1.1 merge keys ("<<: *defaults", "<<: [*a, *b]") are applied
+// wherever the loader reads a mapping itself (the merge of files, the
+// secrets: and connections: sections), as the YAML decoder applies them in
+// Decode: a key written in the mapping wins over a merged one, and an
+// earlier mapping of a merged list wins over a later one. Without this, a
+// literal "<<" entry would hold the merged mapping unrendered.
+
+// isMergeKey reports whether k is the merge key, by the YAML decoder's own
+// rule: "<<" written plain ("<<" in quotes, or tagged !!str, is an
+// ordinary key).
+func isMergeKey(k *yaml.Node) bool {
+	if k.Kind != yaml.ScalarNode || k.Value != "<<" {
+		return false
+	}
+	switch k.Tag {
+	case "", "!", "!!merge", "tag:yaml.org,2002:merge":
+		return true
+	}
+	return false
+}
+
+// maxMergeDepth bounds merge keys inside merged mappings: an anchor holding
+// a merge of an anchor holding a merge, and so on.
+const maxMergeDepth = 32
+
+// pairs returns the key and value nodes of the mapping n, alternating as in
+// Content, with its merge keys applied: each merged entry stands where its
+// "<<" stands, unless n or an earlier merged mapping has its key. A merge
+// value that is not a mapping or a list of mappings is left out (the
+// merger's check reports it).
+func pairs(n *yaml.Node) []*yaml.Node { return pairsDepth(n, 0) }
+
+func pairsDepth(n *yaml.Node, depth int) []*yaml.Node {
+	n = resolveAlias(n)
+	merges := false
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if isMergeKey(n.Content[i]) {
+			merges = true
+			break
+		}
+	}
+	if !merges || depth > maxMergeDepth {
+		return n.Content
+	}
+	own := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k := n.Content[i]; !isMergeKey(k) {
+			own[k.Value] = true
+		}
+	}
+	out := make([]*yaml.Node, 0, len(n.Content))
+	merged := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if !isMergeKey(k) {
+			out = append(out, k, v)
+			continue
+		}
+		sources, _ := mergeSources(v)
+		for _, src := range sources {
+			kv := pairsDepth(src, depth+1)
+			for j := 0; j+1 < len(kv); j += 2 {
+				if name := kv[j].Value; !own[name] && !merged[name] {
+					merged[name] = true
+					out = append(out, kv[j], kv[j+1])
+				}
+			}
+		}
+	}
+	return out
+}
+
+// mergeSources returns the mappings a merge key's value names: one
+// mapping, or a list of them (aliases resolved). ok is false for anything
+// else.
+func mergeSources(v *yaml.Node) (sources []*yaml.Node, ok bool) {
+	v = resolveAlias(v)
+	switch v.Kind {
+	case yaml.MappingNode:
+		return []*yaml.Node{v}, true
+	case yaml.SequenceNode:
+		for _, item := range v.Content {
+			item = resolveAlias(item)
+			if item.Kind != yaml.MappingNode {
+				return nil, false
+			}
+			sources = append(sources, item)
+		}
+		return sources, true
+	}
+	return nil, false
+}
+
+// mergeKeys reports every merge key of the file whose value is not a
+// mapping or a list of mappings, merges nested deeper than maxMergeDepth,
+// and merge keys in a sops file. Aliases are not followed: each node is checked where it
+// stands.
+func (c *fileCheck) mergeKeys(n *yaml.Node, keyPath string) {
+	switch n.Kind {
+	case yaml.DocumentNode:
+		for _, d := range n.Content {
+			c.mergeKeys(d, keyPath)
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if c.f.encrypted && k.Kind == yaml.ScalarNode && k.Value == "<<" && k.Style == 0 {
+				// sops keeps every key as a string, so what the author wrote
+				// as a merge key comes out of decryption as an ordinary one.
+				c.errs = append(c.errs, &FileError{Path: c.f.path, Line: k.Line, Key: keyPath,
+					Err: fmt.Errorf("%w: a merge key (<<) in a sops file: sops keeps it as an ordinary key, so the merge would not happen; write the entries out", ErrYAML)})
+			}
+			if isMergeKey(k) {
+				if _, ok := mergeSources(v); !ok {
+					c.errs = append(c.errs, &FileError{Path: c.f.path, Line: k.Line, Key: keyPath,
+						Err: fmt.Errorf("%w: the value of a merge key (<<) must be a mapping or a list of mappings", ErrYAML)})
+				} else if !mergeDepthOK(v, 0) {
+					c.errs = append(c.errs, &FileError{Path: c.f.path, Line: k.Line, Key: keyPath,
+						Err: fmt.Errorf("%w: merge keys (<<) nest deeper than %d levels", ErrLimit, maxMergeDepth)})
+				}
+			}
+			c.mergeKeys(v, joinKey(keyPath, k.Value, false))
+		}
+	case yaml.SequenceNode:
+		for i, item := range n.Content {
+			c.mergeKeys(item, joinKey(keyPath, strconv.Itoa(i), true))
+		}
+	}
+}
+
+// mergeDepthOK reports whether the mappings v merges merge no deeper than
+// maxMergeDepth in turn.
+func mergeDepthOK(v *yaml.Node, depth int) bool {
+	if depth > maxMergeDepth {
+		return false
+	}
+	sources, _ := mergeSources(v)
+	for _, src := range sources {
+		for i := 0; i+1 < len(src.Content); i += 2 {
+			if isMergeKey(src.Content[i]) && !mergeDepthOK(src.Content[i+1], depth+1) {
+				return false
+			}
+		}
+	}
+	return true
 }

@@ -1,7 +1,9 @@
 package loader
 
 import (
+	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/bmatcuk/doublestar/v4"
 
@@ -37,8 +39,9 @@ func DefaultLimits() Limits {
 	}
 }
 
-// validate names the first field that is not positive.
-func (l Limits) validate() error {
+// validate names every field that is not positive.
+func (l Limits) validate() []error {
+	var errs []error
 	for _, f := range []struct {
 		name string
 		v    int64
@@ -47,16 +50,23 @@ func (l Limits) validate() error {
 		{"MaxDepth", int64(l.MaxDepth)}, {"MaxNodes", int64(l.MaxNodes)},
 	} {
 		if f.v <= 0 {
-			return fmt.Errorf("loader: WithLimits: %s is %d, it must be positive (start from DefaultLimits)", f.name, f.v)
+			errs = append(errs, fmt.Errorf("loader: %w: WithLimits: %s is %d, it must be positive (start from DefaultLimits)", ErrInvalidOption, f.name, f.v))
 		}
 	}
-	return nil
+	return errs
 }
 
 // An Option configures a load ([Load], [LoadDir]) or a [Reloader]. Options
 // only record their arguments; Load and the Reloader's constructors check
-// them and fail with an error that names the option.
+// them and fail with an error that names every bad option (a nil one by
+// its position), each wrapping [ErrInvalidOption], joined with
+// [errors.Join].
 type Option func(*config)
+
+// ErrInvalidOption is wrapped by the error of [Load], [LoadDir] and the
+// Reloader's constructors for each option that is nil or whose argument is
+// out of range.
+var ErrInvalidOption = errors.New("invalid option")
 
 type config struct {
 	ageIdentities []string
@@ -69,19 +79,22 @@ type config struct {
 	renderOpts    []render.Option
 }
 
-// newConfig applies opts over the defaults and validates the result.
+// newConfig applies opts over the defaults and validates the result,
+// reporting every bad option at once.
 func newConfig(opts []Option) (*config, error) {
 	cfg := &config{limits: DefaultLimits()}
-	for _, o := range opts {
+	var errs []error
+	for i, o := range opts {
+		if o == nil {
+			errs = append(errs, fmt.Errorf("loader: %w: option %d is nil", ErrInvalidOption, i))
+			continue
+		}
 		o(cfg)
 	}
-	if err := cfg.limits.validate(); err != nil {
-		return nil, err
-	}
-	if err := validatePatterns("WithInclude", cfg.include); err != nil {
-		return nil, err
-	}
-	if err := validatePatterns("WithExclude", cfg.exclude); err != nil {
+	errs = slices.Concat(errs, cfg.limits.validate(),
+		validatePatterns("WithInclude", cfg.include),
+		validatePatterns("WithExclude", cfg.exclude))
+	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
 	return cfg, nil
@@ -118,22 +131,24 @@ func WithExclude(patterns ...string) Option {
 	return func(c *config) { c.exclude = append(c.exclude, patterns...) }
 }
 
-// validatePatterns names the first pattern that is not a valid glob.
-func validatePatterns(option string, patterns []string) error {
+// validatePatterns names every pattern that is not a valid glob.
+func validatePatterns(option string, patterns []string) []error {
+	var errs []error
 	for _, p := range patterns {
 		if !doublestar.ValidatePattern(p) {
-			return fmt.Errorf("loader: %s: %q is not a valid pattern", option, p)
+			errs = append(errs, fmt.Errorf("loader: %w: %s: %q is not a valid pattern", ErrInvalidOption, option, p))
 		}
 	}
-	return nil
+	return errs
 }
 
 // WithSkipBadFiles makes a bad file (one that does not parse, decrypt or
 // merge, or holds a template that does not parse) a warning instead of an
 // error: it is left out of the workspace and reported by
 // [Workspace.Warnings]. Workspace-wide problems (too many files, unreadable
-// root, bad keys, a secrets: entry that does not resolve) still fail the
-// load.
+// root, bad keys, a secrets: entry that does not resolve, a template that
+// reads a secret, connection or step the workspace does not have) still
+// fail the load.
 func WithSkipBadFiles() Option {
 	return func(c *config) { c.skipBadFiles = true }
 }

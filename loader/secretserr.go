@@ -3,6 +3,7 @@ package loader
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 
@@ -86,9 +87,8 @@ func (e *SecretsError) Unwrap() []error {
 
 // keyAndRef names an entry and, when the resolver says, its reference.
 func keyAndRef(f *FileError) string {
-	var se *secrets.Error
-	if errors.As(f.Err, &se) && se.Ref != "" {
-		return f.Key + " (" + se.Ref + ")"
+	if f.Ref != "" {
+		return f.Key + " (" + f.Ref + ")"
 	}
 	return f.Key
 }
@@ -118,4 +118,27 @@ func plural(n int, one, many string) string {
 		return "1 " + one
 	}
 	return fmt.Sprintf("%d %s", n, many)
+}
+
+// Format prints the error's message (which holds no value) for %v, %s and
+// %q, and a summary for %#v.
+func (e *SecretsError) Format(f fmt.State, verb rune) { printSafe(f, verb, e.Error(), e.GoString()) }
+
+// GoString is what %#v prints: the failing entries' places.
+func (e *SecretsError) GoString() string {
+	var b strings.Builder
+	b.WriteString("&loader.SecretsError{Failures: []*loader.FileError{")
+	for i, f := range e.Failures {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(f.GoString())
+	}
+	b.WriteString("}}")
+	return b.String()
+}
+
+// LogValue is what log/slog records: the message.
+func (e *SecretsError) LogValue() slog.Value {
+	return slog.GroupValue(slog.Int("failures", len(e.Failures)), slog.String("error", e.Error()))
 }

@@ -16,11 +16,16 @@ import (
 // backend calls on its own).
 const maxSectionJobs = 64
 
-// renderSections renders what Strøm renders when a workspace loads: the
-// secrets: section, in an empty context, then the connections: section with
+// renderSections checks every template's references (indexTemplates),
+// then renders what Strøm renders when a workspace loads: the secrets:
+// section, in an empty context, then the connections: section with
 // secret.* in scope, and applies connection types' defaults. Every template
 // and reference resolves through the workspace's snapshot.
 func (w *Workspace) renderSections(ctx context.Context, m *merger) error {
+	// A typo in a template fails the load before anything resolves.
+	if err := w.indexTemplates(m); err != nil {
+		return err
+	}
 	w.snapshot = w.st.resolver.Snapshot()
 	ctx = withSnapshot(ctx, w.snapshot)
 	var failed []*FileError
@@ -33,6 +38,10 @@ func (w *Workspace) renderSections(ctx context.Context, m *merger) error {
 	}
 	w.secrets = sec
 	w.connections = w.connectionValues(conns, m)
+	w.connVars = make(map[string]any, len(w.connections))
+	for name, c := range w.connections {
+		w.connVars[name] = c
+	}
 	return nil
 }
 
@@ -58,8 +67,9 @@ func (w *Workspace) renderSection(ctx context.Context, m *merger, name string, v
 		return out, nil
 	}
 	b := sectionBuilder{w: w, refs: refs}
-	for i := 0; i+1 < len(sec.value.Content); i += 2 {
-		k, v := sec.value.Content[i].Value, sec.value.Content[i+1]
+	kv := pairs(sec.value)
+	for i := 0; i+1 < len(kv); i += 2 {
+		k, v := kv[i].Value, kv[i+1]
 		b.build(v, m.origin[v], name+"."+k, func(x any) { out[k] = x })
 	}
 	return out, w.runJobs(ctx, b.jobs, vars)
@@ -77,10 +87,11 @@ func (b *sectionBuilder) build(n *yaml.Node, file, key string, set func(any)) {
 	n = resolveAlias(n)
 	switch {
 	case n.Kind == yaml.MappingNode:
-		mv := make(map[string]any, len(n.Content)/2)
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k := n.Content[i].Value
-			b.build(n.Content[i+1], file, key+"."+k, func(v any) { mv[k] = v })
+		kv := pairs(n)
+		mv := make(map[string]any, len(kv)/2)
+		for i := 0; i+1 < len(kv); i += 2 {
+			k := kv[i].Value
+			b.build(kv[i+1], file, key+"."+k, func(v any) { mv[k] = v })
 		}
 		set(mv)
 	case n.Kind == yaml.SequenceNode:
@@ -117,7 +128,7 @@ func (w *Workspace) runJobs(ctx context.Context, jobs []*sectionJob, vars map[st
 	var failed []*FileError
 	for _, j := range jobs {
 		if j.err != nil {
-			failed = append(failed, &FileError{Path: j.file, Key: j.key, Line: j.node.Line, Err: secretError{j.err}})
+			failed = append(failed, &FileError{Path: j.file, Key: j.key, Line: templateLine(j.node, j.err), Ref: failedRef(j.err), Err: secretError{j.err}})
 			continue
 		}
 		j.set(j.out)

@@ -2,7 +2,13 @@ package loader
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
 	"strings"
+
+	"github.com/hushflow/hushflow/render"
 )
 
 // StepVars are the variables of one step's templates, as Strøm's workflow
@@ -39,10 +45,149 @@ type Each struct {
 // everything a template derives from a secret is taught to
 // [Workspace.Redactor] before RenderStep returns.
 //
-// The names input, secret, hook and each are reserved: a step called so is
-// not visible by that name.
+// connections.NAME reads the connections: section as [Workspace.Connections]
+// returns it. The names input, secret, connections, hook and each are
+// reserved: a step called so is not visible by that name.
+//
+// A template that fails is a [*FileError] naming where the template stands
+// in the workspace (file, key path such as actions.deploy.cmd, and the line
+// in that file) and wrapping the [*render.Error], which names the line and
+// column in the template: errors.Is(err, render.ErrUndefined) and
+// errors.As with a *render.Error still hold. v's strings are found by their
+// text: one the workspace holds in several places is named by the place
+// whose key path ends as the failing value's does, else the first.
 func (w *Workspace) RenderStep(ctx context.Context, v any, vars StepVars) (any, error) {
-	return w.st.engine.RenderValue(withSnapshot(ctx, w.snapshot), v, w.templateVars(vars))
+	out, err := w.st.engine.RenderValue(withSnapshot(ctx, w.snapshot), v, w.templateVars(vars))
+	if err != nil {
+		return nil, w.placeError(v, err)
+	}
+	return out, nil
+}
+
+// RenderClaim renders what a worker renders when it claims a step, in
+// Strøm's two phases: first the step's input (stepInput, the step's input:
+// map) with the job's variables (vars: the job's input as input.*, step
+// outputs, …), then the action's templates (action: its cmd, script, env,
+// … in any shape RenderStep walks) with the rendered step input as input.*
+// and the rest of vars unchanged. It returns both results; an error is
+// RenderStep's, naming the template's place in the workspace.
+//
+// What the first phase yields is data in the second: a job input that
+// holds template syntax reaches the action as that text, never rendered.
+// Workflow types, step order and task input defaults are the engine's own
+// (see examples/internal/job for one way to write them).
+func (w *Workspace) RenderClaim(ctx context.Context, stepInput map[string]any, action any, vars StepVars) (input map[string]any, rendered any, err error) {
+	in, err := w.RenderStep(ctx, stepInput, vars)
+	if err != nil {
+		return nil, nil, err
+	}
+	input, _ = in.(map[string]any)
+	if input == nil {
+		input = map[string]any{}
+	}
+	vars.Input = input
+	rendered, err = w.RenderStep(ctx, action, vars)
+	if err != nil {
+		return nil, nil, err
+	}
+	return input, rendered, nil
+}
+
+// placeError wraps a render error in a *FileError naming where its
+// template stands in the workspace, when the workspace holds it.
+func (w *Workspace) placeError(v any, err error) error {
+	var re *render.Error
+	if !errors.As(err, &re) {
+		return err
+	}
+	tmpl, ok := stringAt(v, re.Path)
+	if !ok {
+		return err
+	}
+	places := w.templates[tmpl]
+	if len(places) == 0 {
+		return err
+	}
+	p := places[0]
+	if re.Path != "" {
+		for _, q := range places {
+			if q.key == re.Path || strings.HasSuffix(q.key, "."+re.Path) || strings.HasPrefix(re.Path, "[") && strings.HasSuffix(q.key, re.Path) {
+				p = q
+				break
+			}
+		}
+	}
+	return &FileError{Path: p.file, Key: p.key, Line: templateLine(p.node, re), Ref: failedRef(err), Err: err}
+}
+
+// stringAt returns the string at path in v, path written as the render
+// package writes an error's Path (env.DB_PASSWORD, args[2], env["a.b"]).
+func stringAt(v any, path string) (string, bool) {
+	var found string
+	ok := false
+	visitStrings(v, nil, func(p []any, s string) bool {
+		if valuePath(p) == path {
+			found, ok = s, true
+			return false
+		}
+		return true
+	})
+	return found, ok
+}
+
+// visitStrings calls fn with every string of v (in the shapes RenderValue
+// walks) and its path, until fn returns false.
+func visitStrings(v any, path []any, fn func([]any, string) bool) bool {
+	switch x := v.(type) {
+	case string:
+		return fn(path, x)
+	case map[string]any:
+		for k, e := range x {
+			if !visitStrings(e, append(path, k), fn) {
+				return false
+			}
+		}
+	case map[string]string:
+		for k, e := range x {
+			if !fn(append(path, k), e) {
+				return false
+			}
+		}
+	case []any:
+		for i, e := range x {
+			if !visitStrings(e, append(path, i), fn) {
+				return false
+			}
+		}
+	case []string:
+		for i, e := range x {
+			if !fn(append(path, i), e) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// valuePath writes path as the render package does in an error's Path.
+func valuePath(path []any) string {
+	var b strings.Builder
+	for _, p := range path {
+		switch x := p.(type) {
+		case int:
+			b.WriteString("[" + strconv.Itoa(x) + "]")
+		case string:
+			if x != "" && !strings.ContainsAny(x, ".[]\"' \t\n") {
+				if b.Len() > 0 {
+					b.WriteByte('.')
+				}
+				b.WriteString(x)
+			} else {
+				b.WriteString("[" + strconv.Quote(x) + "]")
+			}
+		}
+	}
+	return b.String()
 }
 
 func (w *Workspace) templateVars(sv StepVars) map[string]any {
@@ -56,6 +201,7 @@ func (w *Workspace) templateVars(sv StepVars) map[string]any {
 	}
 	vars["input"] = input
 	vars["secret"] = w.secrets
+	vars["connections"] = w.connVars
 	if sv.Hook != nil {
 		vars["hook"] = sv.Hook
 	}
@@ -64,3 +210,50 @@ func (w *Workspace) templateVars(sv StepVars) map[string]any {
 	}
 	return vars
 }
+
+// counts describes the variables without any value: job input and step
+// outputs may hold secrets (a step's input rendered from secret.*).
+func (sv StepVars) counts() string {
+	s := fmt.Sprintf("%d inputs, %d step outputs", len(sv.Input), len(sv.Outputs))
+	if sv.Hook != nil {
+		s += fmt.Sprintf(", %d hook fields", len(sv.Hook))
+	}
+	if sv.Each != nil {
+		s += ", each.index " + strconv.Itoa(sv.Each.Index)
+	}
+	return s + ": values not shown"
+}
+
+// Format prints how many variables there are, never a value, for every
+// verb.
+func (sv StepVars) Format(f fmt.State, verb rune) {
+	printSafe(f, verb, "loader.StepVars{"+sv.counts()+"}", sv.GoString())
+}
+
+// GoString is what %#v prints: the counts, as a comment.
+func (sv StepVars) GoString() string { return "loader.StepVars{/* " + sv.counts() + " */}" }
+
+// LogValue is what log/slog records: the counts, never a value.
+func (sv StepVars) LogValue() slog.Value {
+	attrs := []slog.Attr{slog.Int("inputs", len(sv.Input)), slog.Int("outputs", len(sv.Outputs))}
+	if sv.Hook != nil {
+		attrs = append(attrs, slog.Int("hook", len(sv.Hook)))
+	}
+	if sv.Each != nil {
+		attrs = append(attrs, slog.Int("each.index", sv.Each.Index))
+	}
+	return slog.GroupValue(attrs...)
+}
+
+// Format prints the index, never the item, for every verb.
+func (e Each) Format(f fmt.State, verb rune) {
+	printSafe(f, verb, "loader.Each{Index: "+strconv.Itoa(e.Index)+", Item: not shown}", e.GoString())
+}
+
+// GoString is what %#v prints: the index, never the item.
+func (e Each) GoString() string {
+	return "loader.Each{Index: " + strconv.Itoa(e.Index) + " /* Item not shown */}"
+}
+
+// LogValue is what log/slog records: the index, never the item.
+func (e Each) LogValue() slog.Value { return slog.GroupValue(slog.Int("index", e.Index)) }

@@ -2,6 +2,7 @@ package loader
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -44,7 +45,7 @@ func (st *state) checkTemplates(f *file) error {
 				case stromSections[key] && !isSectionTemplate(n.Value):
 				default:
 					if err := st.engine.Check(n.Value); err != nil {
-						errs = append(errs, &FileError{Path: f.path, Key: keyPath, Line: n.Line, Err: err})
+						errs = append(errs, &FileError{Path: f.path, Key: keyPath, Line: templateLine(n, err), Err: err})
 					}
 				}
 			})
@@ -75,5 +76,164 @@ func walkStrings(n *yaml.Node, keyPath string, fn func(n *yaml.Node, keyPath str
 		for i, c := range n.Content {
 			walkStrings(c, keyPath+"["+strconv.Itoa(i)+"]", fn)
 		}
+	}
+}
+
+// templateLine is the line of the workspace file where err, a render error
+// placed in the template held by n, stands: exact for a single-line
+// template and for a literal block (|), whose lines are the file's; the
+// value's first line otherwise (folding and escapes leave no mapping).
+func templateLine(n *yaml.Node, err error) int {
+	var re *render.Error
+	if !errors.As(err, &re) || re.Line <= 1 {
+		return n.Line
+	}
+	if n.Style&yaml.LiteralStyle != 0 {
+		return n.Line + re.Line
+	}
+	return n.Line
+}
+
+// templatePlace is where a template of the workspace stands, so that an
+// error a worker meets rendering it can name the file, key and line.
+type templatePlace struct {
+	file string
+	key  string
+	node *yaml.Node
+}
+
+// stepRoots are the names a step's templates read besides the steps of
+// its task (see templateVars).
+var stepRoots = map[string]bool{"input": true, "secret": true, "connections": true, "hook": true, "each": true}
+
+// indexTemplates records where every template of the merged document
+// stands (for RenderStep's errors), and checks what each reads against the
+// names the workspace knows, so that a typo fails the load with file, key
+// and line instead of failing a worker when it claims the step:
+// secret.NAME and connections.NAME must name an entry of secrets: and
+// connections:, and in a task's flow and hooks, a root that is not input,
+// secret, connections, hook or each must name a step of that task. Reads a
+// template marks optional (default, is defined) are not checked. The
+// secrets: section renders in an empty context and is left to its own
+// rendering.
+func (w *Workspace) indexTemplates(m *merger) error {
+	names := func(section string) map[string]bool {
+		out := map[string]bool{}
+		if s := m.entries[section]; s != nil && s.value.Kind == yaml.MappingNode {
+			kv := pairs(s.value)
+			for i := 0; i+1 < len(kv); i += 2 {
+				out[kv[i].Value] = true
+			}
+		}
+		return out
+	}
+	c := refCheck{secrets: names("secrets"), connections: names("connections"), steps: taskSteps(m), parsed: map[string][]render.Var{}}
+	w.templates = map[string][]templatePlace{}
+	kv := m.top.Content
+	for i := 0; i+1 < len(kv); i += 2 {
+		section, val := kv[i].Value, kv[i+1]
+		visit := func(v *yaml.Node, file, entry, keyPath string) {
+			walkStrings(v, keyPath, func(n *yaml.Node, keyPath string) {
+				if w.encrypted[n] || (stromSections[section] && !isSectionTemplate(n.Value)) || !render.IsTemplate(n.Value) {
+					return
+				}
+				w.templates[n.Value] = append(w.templates[n.Value], templatePlace{file: file, key: keyPath, node: n})
+				if section != "secrets" {
+					c.check(n, file, keyPath, section, entry)
+				}
+			})
+		}
+		switch val.Kind {
+		case yaml.MappingNode:
+			for j := 0; j+1 < len(val.Content); j += 2 {
+				v := val.Content[j+1]
+				entry := val.Content[j].Value
+				visit(v, m.origin[v], entry, section+"."+entry)
+			}
+		case yaml.SequenceNode:
+			for j, v := range val.Content {
+				visit(v, m.origin[v], "", section+"["+strconv.Itoa(j)+"]")
+			}
+		default:
+			visit(val, m.origin[val], "", section)
+		}
+	}
+	return errors.Join(c.errs...)
+}
+
+// taskSteps returns the names of each task's steps (tasks.T.flow), as
+// templates name them: hyphens become underscores.
+func taskSteps(m *merger) map[string]map[string]bool {
+	out := map[string]map[string]bool{}
+	tasks := m.entries["tasks"]
+	if tasks == nil || tasks.value.Kind != yaml.MappingNode {
+		return out
+	}
+	kv := pairs(tasks.value)
+	for i := 0; i+1 < len(kv); i += 2 {
+		task := resolveAlias(kv[i+1])
+		if task.Kind != yaml.MappingNode {
+			continue
+		}
+		tkv := pairs(task)
+		for j := 0; j+1 < len(tkv); j += 2 {
+			flow := resolveAlias(tkv[j+1])
+			if tkv[j].Value != "flow" || flow.Kind != yaml.MappingNode {
+				continue
+			}
+			steps := map[string]bool{}
+			fkv := pairs(flow)
+			for k := 0; k+1 < len(fkv); k += 2 {
+				steps[strings.ReplaceAll(fkv[k].Value, "-", "_")] = true
+			}
+			out[kv[i].Value] = steps
+		}
+	}
+	return out
+}
+
+// refCheck checks the variables templates read against the workspace's
+// names.
+type refCheck struct {
+	secrets, connections map[string]bool
+	steps                map[string]map[string]bool // task → its steps
+	parsed               map[string][]render.Var    // by template text: a text repeated is parsed once
+	errs                 []error
+}
+
+func (c *refCheck) check(n *yaml.Node, file, keyPath, section, entry string) {
+	vars, seen := c.parsed[n.Value]
+	if !seen {
+		var err error
+		if vars, err = render.Vars(n.Value); err != nil {
+			return // a syntax error is reported where the file is parsed
+		}
+		c.parsed[n.Value] = vars
+	}
+	// The templates of a task's steps (tasks.T.flow.S…) and hooks
+	// (tasks.T.on_success…) read the outputs of that task's steps.
+	var steps map[string]bool
+	task := entry
+	if part := strings.TrimPrefix(keyPath, "tasks."+task+"."); section == "tasks" &&
+		(strings.HasPrefix(part, "flow.") || strings.HasPrefix(part, "on_")) {
+		steps = c.steps[task]
+	}
+	for _, v := range vars {
+		if v.Optional {
+			continue
+		}
+		var detail string
+		switch root := v.Path[0]; {
+		case root == "secret" && len(v.Path) > 1 && !c.secrets[v.Path[1]]:
+			detail = "secrets: has no entry " + v.Path[1]
+		case root == "connections" && section != "connections" && len(v.Path) > 1 && !c.connections[v.Path[1]]:
+			detail = "connections: has no entry " + v.Path[1]
+		case steps != nil && !stepRoots[root] && !steps[root]:
+			detail = fmt.Sprintf("task %s has no step %s", task, root)
+		default:
+			continue
+		}
+		re := &render.Error{Kind: render.ErrUndefined, Line: v.Line, Column: v.Column, Name: v.String(), Detail: detail}
+		c.errs = append(c.errs, &FileError{Path: file, Key: keyPath, Line: templateLine(n, re), Err: re})
 	}
 }

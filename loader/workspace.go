@@ -3,8 +3,11 @@ package loader
 import (
 	"bytes"
 	"fmt"
+	"io"
+	"log/slog"
 	"maps"
 	"slices"
+	"strconv"
 
 	"go.yaml.in/yaml/v3"
 
@@ -35,6 +38,11 @@ type Workspace struct {
 	snapshot    *secrets.Snapshot // a reference has one value in one workspace
 	secrets     map[string]any    // the secrets: section, rendered
 	connections map[string]map[string]any
+	connVars    map[string]any // connections, as templates read connections.NAME
+
+	// templates says where each template text stands (load order), so
+	// that RenderStep's errors name the file, key and line.
+	templates map[string][]templatePlace
 }
 
 // addFile adds a merged file's record and teaches the redactor the values
@@ -158,4 +166,85 @@ func (w *Workspace) maskedCopy(n *yaml.Node) *yaml.Node {
 		c.Content[i] = w.maskedCopy(child)
 	}
 	return &c
+}
+
+// Printing. A workspace holds decrypted and resolved values: printing one
+// with fmt (any verb, %#v included), log or slog shows what is safe to
+// show (how many files, secrets and connections it has, the files'
+// names through Files) and never a value. Format, GoString and LogValue
+// below are that contract for every type of this package that holds a
+// secret value.
+
+// printSafe writes summary for every verb of f (quoted for %q), and
+// goSyntax for %#v.
+func printSafe(f fmt.State, verb rune, summary, goSyntax string) {
+	switch {
+	case verb == 'v' && f.Flag('#'):
+		io.WriteString(f, goSyntax)
+	case verb == 'q':
+		io.WriteString(f, strconv.Quote(summary))
+	default:
+		io.WriteString(f, summary)
+	}
+}
+
+// counts describes the workspace without any value.
+func (w Workspace) counts() string {
+	decrypted := 0
+	for _, f := range w.files {
+		if f.Encrypted {
+			decrypted++
+		}
+	}
+	return fmt.Sprintf("%d files (%d decrypted), %d secrets, %d connections, %d warnings: values not shown",
+		len(w.files), decrypted, len(w.secrets), len(w.connections), len(w.warnings))
+}
+
+// Format prints the workspace's counts, never a value, for every verb: see
+// the package documentation. (A value receiver, so that a copy prints
+// safely too.)
+func (w Workspace) Format(f fmt.State, verb rune) {
+	printSafe(f, verb, "loader.Workspace{"+w.counts()+"}", w.GoString())
+}
+
+// GoString is what %#v prints: the counts, as a comment.
+func (w Workspace) GoString() string { return "&loader.Workspace{/* " + w.counts() + " */}" }
+
+// LogValue is what log/slog records: the counts, never a value.
+func (w *Workspace) LogValue() slog.Value {
+	if w == nil {
+		return slog.StringValue("<nil>")
+	}
+	decrypted := 0
+	for _, f := range w.files {
+		if f.Encrypted {
+			decrypted++
+		}
+	}
+	return slog.GroupValue(slog.Int("files", len(w.files)), slog.Int("decrypted", decrypted),
+		slog.Int("secrets", len(w.secrets)), slog.Int("connections", len(w.connections)), slog.Int("warnings", len(w.warnings)))
+}
+
+// Format prints the current workspace's counts, as [Workspace.Format] does.
+func (r *Reloader) Format(f fmt.State, verb rune) {
+	if r == nil {
+		io.WriteString(f, "<nil>")
+		return
+	}
+	counts := "no workspace"
+	if ws := r.Workspace(); ws != nil {
+		counts = ws.counts()
+	}
+	printSafe(f, verb, "loader.Reloader{"+counts+"}", "&loader.Reloader{/* "+counts+" */}")
+}
+
+// GoString is what %#v prints: the current workspace's counts.
+func (r *Reloader) GoString() string { return fmt.Sprintf("%#v", r) }
+
+// LogValue is what log/slog records: the current workspace's counts.
+func (r *Reloader) LogValue() slog.Value {
+	if r == nil {
+		return slog.StringValue("<nil>")
+	}
+	return r.Workspace().LogValue()
 }

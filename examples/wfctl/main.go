@@ -93,12 +93,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// validate prints every problem, one a line, each naming its file and key.
+// validate prints every problem, one a line, each naming its file, line
+// and key.
 func validate(ctx context.Context, out io.Writer, dir string, opts []loader.Option) error {
 	ws, err := loader.LoadDir(ctx, dir, opts...)
 	if err != nil {
-		for _, line := range problems(err) {
-			fmt.Fprintln(out, line)
+		fes := loader.FileErrors(err)
+		if len(fes) == 0 {
+			fmt.Fprintln(out, err) // a workspace-wide problem: no file to name
+		}
+		for _, fe := range fes {
+			fmt.Fprintln(out, fe)
 		}
 		return errProblems
 	}
@@ -110,18 +115,6 @@ func validate(ctx context.Context, out io.Writer, dir string, opts []loader.Opti
 	}
 	fmt.Fprintf(out, "ok: %d files (%d decrypted), %d secrets resolved\n", len(ws.Files()), n, len(ws.Secrets()))
 	return nil
-}
-
-// problems flattens the errors a load joined.
-func problems(err error) []string {
-	if joined, ok := err.(interface{ Unwrap() []error }); ok {
-		var lines []string
-		for _, e := range joined.Unwrap() {
-			lines = append(lines, problems(e)...)
-		}
-		return lines
-	}
-	return []string{err.Error()}
 }
 
 func show(ctx context.Context, out io.Writer, dir string, opts []loader.Option) error {

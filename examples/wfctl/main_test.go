@@ -25,6 +25,25 @@ func TestWfctl(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// Typos in names the workspace knows fail validate with file, line and
+	// key, instead of failing a worker when it claims the step.
+	typos := t.TempDir()
+	if err := os.WriteFile(filepath.Join(typos, "a.yaml"), []byte(`secrets:
+  API_TOKEN: tok-typo-value
+actions:
+  deploy:
+    cmd: "deploy --token {{ secret.API_TOKNE }}"
+tasks:
+  release:
+    flow:
+      build: {action: build}
+      deploy:
+        action: deploy
+        input:
+          tag: "{{ buidl.output.tag }}"
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	key := []string{"-age-key", "testdata/demo-age-key.txt"}
 	tests := []struct {
 		name     string
@@ -40,6 +59,10 @@ func TestWfctl(t *testing.T) {
 			"d.yaml:6: tasks.t.flow.s.input.x: render: line 1",
 			"s.sops.yaml: cannot decrypt: sops file is not encrypted",
 		}, nil},
+		{"validate typos", []string{"validate", typos}, 1, []string{
+			"a.yaml:5: actions.deploy.cmd: render: line 1, column 19: undefined variable secret.API_TOKNE: secrets: has no entry API_TOKNE",
+			"a.yaml:13: tasks.release.flow.deploy.input.tag: render: line 1, column 4: undefined variable buidl.output.tag: task release has no step buidl",
+		}, []string{"tok-typo-value"}},
 		{"show", append(key, "show", "testdata/workspace"), 0, []string{"DB_PASSWORD: ••••••", "REGION_unencrypted: eu-north-1"}, []string{"correct-horse"}},
 		{"render", append(key, "-output", "migrate.schema_version=v42", "render", "testdata/workspace", "release", "version=9.9.9"), 0, []string{`"version": "9.9.9"`, "--token ••••••", `"env": "staging"`}, []string{"tok_demo", "sk_demo", "correct-horse"}},
 		{"no key", []string{"render", "testdata/workspace", "release"}, 1, nil, nil},

@@ -2,6 +2,14 @@
 // need: the workspace's actions and tasks as Go types, and a dry run of a
 // task that renders each step as a worker would when it claims it. It runs
 // no command.
+//
+// It is an example to copy, not part of the library: workflow types, step
+// order and task input defaults are each engine's own (its schema has
+// fields this one lacks, its scheduler orders and retries steps its own
+// way), and the library reads them through Workspace.Decode into the
+// engine's types. The part that is about templates and trust, rendering a
+// step's input and then its action with that input, is the library's:
+// loader.Workspace.RenderClaim.
 package job
 
 import (
@@ -107,29 +115,27 @@ func DryRun(ctx context.Context, ws *loader.Workspace, task string, input map[st
 		if !ok {
 			return fmt.Errorf("step %s: no action %q", name, action)
 		}
-		in, err := ws.RenderStep(ctx, stepInput, loader.StepVars{Input: jobInput, Outputs: done})
-		if err != nil {
-			return fmt.Errorf("step %s: input: %w", name, err)
+		fields := map[string]any{}
+		if a.Cmd != "" {
+			fields["cmd"] = a.Cmd
 		}
-		renderedInput, _ := in.(map[string]any)
-		run := a
-		for _, field := range []*string{&run.Cmd, &run.Script} {
-			if *field == "" {
-				continue
-			}
-			out, err := ws.RenderStep(ctx, *field, loader.StepVars{Input: renderedInput, Outputs: done})
-			if err != nil {
-				return fmt.Errorf("step %s: action %s: %w", name, action, err)
-			}
-			*field = out.(string)
+		if a.Script != "" {
+			fields["script"] = a.Script
 		}
 		if a.Env != nil {
-			env, err := ws.RenderStep(ctx, a.Env, loader.StepVars{Input: renderedInput, Outputs: done})
-			if err != nil {
-				return fmt.Errorf("step %s: action %s: env: %w", name, action, err)
-			}
-			run.Env = env.(map[string]any)
+			fields["env"] = a.Env
 		}
+		// The library's part: the step's input with the job's context, then
+		// the action's fields with the rendered input as input.*.
+		renderedInput, fieldsOut, err := ws.RenderClaim(ctx, stepInput, fields, loader.StepVars{Input: jobInput, Outputs: done})
+		if err != nil {
+			return fmt.Errorf("step %s (action %s): %w", name, action, err)
+		}
+		rendered := fieldsOut.(map[string]any)
+		run := a
+		run.Cmd, _ = rendered["cmd"].(string)
+		run.Script, _ = rendered["script"].(string)
+		run.Env, _ = rendered["env"].(map[string]any)
 		var out map[string]any
 		if outputs != nil {
 			out = outputs(name)
