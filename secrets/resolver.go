@@ -349,6 +349,9 @@ func (r *Resolver) lookup(ctx context.Context, key, name string, m masker, snap 
 	if err := r.allow(key, name); err != nil {
 		return "", err
 	}
+	if err := r.confineQuery(key); err != nil {
+		return "", &Error{Ref: name, Err: err}
+	}
 	logging := r.log != nil && r.log.Enabled(ctx, slog.LevelDebug)
 	e, fresh := r.entry(key)
 	if fresh {

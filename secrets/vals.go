@@ -80,11 +80,8 @@ func (b *ValsBackend) Get(ctx context.Context, reference string) (v string, err 
 		}
 		err = scrub(reference, err)
 	}()
-	if err := checkEnvsubst(sp.Ref); err != nil {
-		return "", err
-	}
-	if isAWS(sp.Ref) {
-		if err := awsCredentials(ctx, sp.Ref); err != nil {
+	if check := lookupScheme(ref.Scheme(sp.Ref)).preflight; check != nil {
+		if err := check(ctx, sp.Ref); err != nil {
 			return "", err
 		}
 	}

@@ -30,8 +30,13 @@ import (
 	"github.com/hushflow/hushflow/secrets"
 )
 
+// newValsResolver returns a resolver whose backend is vals, handed in with
+// WithBackend: these tests exercise vals' own providers, file and sops
+// included, which read the host's files (a resolver with the default
+// backend reads files only under WithFiles and WithAbsoluteDirs).
 func newValsResolver(t testing.TB, opts ...secrets.Option) *secrets.Resolver {
 	t.Helper()
+	opts = append([]secrets.Option{secrets.WithBackend(secrets.NewValsBackend(secrets.ValsOptions{}))}, opts...)
 	r, err := secrets.New(opts...)
 	if err != nil {
 		t.Fatal(err)
