@@ -50,7 +50,7 @@ const maxNesting = 10
 // returns (WithMaxAbandoned).
 type Resolver struct {
 	backend      Backend
-	files        *fileReader // nil: file and sops references go to backend
+	files        *fileReader // nil: confined schemes go to the backend WithBackend gave
 	s3           *s3Reader   // s3 references, when the backend is vals
 	ttl          time.Duration
 	timeout      time.Duration
