@@ -135,6 +135,9 @@
 // an ErrBackend error. vals' log lines go nowhere unless ValsOptions.LogOutput
 // says where.
 //
+// Printing a Resolver, a Snapshot or a ValsBackend (fmt's verbs, log,
+// log/slog's handlers) shows a summary, counts and settings, never a value.
+//
 // The logger (WithLogger) gets hits and misses at Debug level and failures,
 // stale values served, fast failures and abandoned calls at Warn level,
 // with references without their query and never a value.
