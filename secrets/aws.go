@@ -63,7 +63,7 @@ func awsCredentials(ctx context.Context, key string) error {
 // awsclicompat picks it: the profile= query, or AWS_PROFILE when
 // FORCE_AWS_PROFILE is "true". fromQuery says it came from the reference.
 func valsProfile(p ref.Parts) (profile string, fromQuery bool) {
-	if profile = p.Query.Get("profile"); profile != "" {
+	if profile = setting(p, "profile"); profile != "" {
 		return profile, true
 	}
 	if os.Getenv("FORCE_AWS_PROFILE") == "true" {
@@ -77,7 +77,7 @@ func valsProfile(p ref.Parts) (profile string, fromQuery bool) {
 // the host's stderr otherwise.
 func awsLoadOptions(p ref.Parts, profile string, more ...func(*awsconfig.LoadOptions) error) []func(*awsconfig.LoadOptions) error {
 	opts := append([]func(*awsconfig.LoadOptions) error{awsconfig.WithLogger(logging.Nop{})}, more...)
-	if region := p.Query.Get("region"); region != "" {
+	if region := setting(p, "region"); region != "" {
 		opts = append(opts, awsconfig.WithRegion(region))
 	}
 	if profile != "" {

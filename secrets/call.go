@@ -188,17 +188,10 @@ func (r *Resolver) abandon(ctx context.Context, key string, spliced bool) error 
 // backendFor returns the backend that answers key, as its scheme's entry
 // routes it (schemes.go): the in-process file reader for confined schemes
 // (file, sops, tfstate) unless WithBackend replaced vals and no files were
-// given; the in-process S3 reader for s3 references when the backend is
-// vals (see s3Reader); the resolver's backend otherwise.
+// given; the resolver's backend otherwise.
 func (r *Resolver) backendFor(key string) Backend {
-	s := lookupScheme(ref.Scheme(key))
-	switch {
-	case s.confined && r.files != nil:
+	if lookupScheme(ref.Scheme(key)).confined && r.files != nil {
 		return r.files
-	case s.route == viaS3:
-		if _, vals := r.backend.(*ValsBackend); vals {
-			return r.s3
-		}
 	}
 	return r.backend
 }

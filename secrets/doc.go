@@ -48,7 +48,8 @@
 // it so that replicas do not refetch together, in an LRU bounded to
 // DefaultMaxEntries (WithMaxEntries). Concurrent misses of one reference make
 // a single backend call (golang.org/x/sync/singleflight). Errors are not
-// cached. The default backend uses a fresh vals runtime per call, because
+// cached. The default backend uses a fresh vals runtime per call (AWS clients
+// excepted, see below), because
 // vals' own cache has no TTL and cannot be invalidated.
 //
 // [Resolver.MarkStale] (a refresh) makes every value stale: the next use
@@ -96,11 +97,18 @@
 // [WithBackend], without WithFiles or WithAbsoluteDirs, gets these
 // references as it gets any other: its policy is its own.)
 //
-// "s3" references are read in process with the AWS SDK, with vals' syntax
-// and semantics, because vals' S3 client writes the SDK's warnings to the
-// host's stderr and cannot be cancelled; the client has a silent logger,
-// honours the call's context, and addresses an endpoint of one's own
-// (AWS_ENDPOINT_URL) path-style. Every other scheme goes to vals.
+// # AWS
+//
+// "awsssm", "awssecrets", "awskms" and "s3" references are read in process
+// with the AWS SDK, with vals' syntax and semantics, because vals builds a
+// new SDK configuration and HTTP transport per call (a credential lookup
+// each time, and keep-alive connections left idle), writes the SDK's
+// warnings to the host's stderr, and cannot be cancelled. The default
+// backend keeps one configuration and its clients per configuration a
+// reference asks for, shares one transport whose idle connections close
+// after a few seconds, has a silent logger, honours the call's context, and
+// addresses an endpoint of one's own (AWS_ENDPOINT_URL) path-style. Every
+// other scheme goes to vals.
 //
 // # Allowed schemes
 //

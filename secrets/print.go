@@ -73,7 +73,7 @@ func (b *ValsBackend) GoString() string {
 	if b == nil {
 		return "(*secrets.ValsBackend)(nil)"
 	}
-	return "secrets.ValsBackend{}"
+	return fmt.Sprintf("secrets.ValsBackend{aws_configurations: %d}", b.aws.configs.Len())
 }
 
 // LogValue is the summary as slog attributes.

@@ -51,7 +51,6 @@ const maxNesting = 10
 type Resolver struct {
 	backend      Backend
 	files        *fileReader // nil: confined schemes go to the backend WithBackend gave
-	s3           *s3Reader   // s3 references, when the backend is vals
 	ttl          time.Duration
 	timeout      time.Duration
 	maxStale     time.Duration
@@ -104,7 +103,6 @@ func New(opts ...Option) (*Resolver, error) {
 	r := &Resolver{
 		backend:      c.backend,
 		files:        files,
-		s3:           newS3Reader(),
 		ttl:          c.ttl,
 		timeout:      c.timeout,
 		maxStale:     c.maxStale,

@@ -43,7 +43,7 @@ const (
 	viaFile                 // in process, from the workspace's files (fileReader)
 	viaSOPS                 // in process, a sops file from the workspace's files, decrypted with internal/sopsdec
 	viaTFState              // in process, a Terraform state file from the workspace's files
-	viaS3                   // in process with the AWS SDK (s3Reader), when the backend is vals
+	viaAWS                  // in process with the AWS SDK, clients kept per configuration (awsClients), when the backend is vals
 )
 
 // scheme is what the package knows about one vals scheme.
@@ -56,8 +56,9 @@ type scheme struct {
 	// root or WithAbsoluteDirs' directories, never handed to vals (unless
 	// WithBackend replaced vals and neither option is given).
 	confined bool
-	// aws: vals' provider loads an AWS configuration (awsclicompat), and so
-	// may look for instance metadata; see awsCredentials.
+	// aws: the provider loads an AWS configuration, and so may look for
+	// instance metadata (see awsClients, and awsCredentials for those vals
+	// runs).
 	aws bool
 	// publicQuery are the query parameters that configure the provider and
 	// are not credentials; the values of all others are removed from errors.
@@ -113,16 +114,16 @@ var schemes = []scheme{
 	{name: vals.ProviderOpenBao, byDefault: true, reach: reachNetwork | reachEnvironment | reachCredentials,
 		publicQuery: vaultQuery, hostPathQuery: vaultFiles,
 		reaches: "OpenBao at address= or BAO_ADDR, with BAO_* variables, token_env=, ~/.bao-token or the Kubernetes service account token"},
-	{name: vals.ProviderSSM, byDefault: true, reach: reachNetwork | reachEnvironment | reachCredentials, aws: true, preflight: awsCredentials,
+	{name: vals.ProviderSSM, byDefault: true, reach: reachNetwork | reachEnvironment | reachCredentials, route: viaAWS, aws: true,
 		publicQuery: append([]string{"version", "mode", "recursive"}, awsQuery...),
-		reaches:     "AWS SSM with the host's AWS credentials (environment, ~/.aws, instance metadata)"},
-	{name: vals.ProviderSecretsManager, byDefault: true, reach: reachNetwork | reachEnvironment | reachCredentials, aws: true, preflight: awsCredentials,
+		reaches:     "AWS SSM with the host's AWS credentials (environment, ~/.aws, instance metadata), in process"},
+	{name: vals.ProviderSecretsManager, byDefault: true, reach: reachNetwork | reachEnvironment | reachCredentials, route: viaAWS, aws: true,
 		publicQuery: awsQuery,
-		reaches:     "AWS Secrets Manager with the host's AWS credentials"},
-	{name: vals.ProviderKms, byDefault: true, reach: reachNetwork | reachEnvironment | reachCredentials, aws: true, preflight: awsCredentials,
+		reaches:     "AWS Secrets Manager with the host's AWS credentials, in process"},
+	{name: vals.ProviderKms, byDefault: true, reach: reachNetwork | reachEnvironment | reachCredentials, route: viaAWS, aws: true,
 		publicQuery: awsQuery,
-		reaches:     "AWS KMS with the host's AWS credentials"},
-	{name: vals.ProviderS3, byDefault: true, reach: reachNetwork | reachEnvironment | reachCredentials, route: viaS3, aws: true,
+		reaches:     "AWS KMS with the host's AWS credentials, in process"},
+	{name: vals.ProviderS3, byDefault: true, reach: reachNetwork | reachEnvironment | reachCredentials, route: viaAWS, aws: true,
 		publicQuery: append([]string{"version"}, awsQuery...),
 		reaches:     "S3 with the host's AWS credentials, in process"},
 	{name: vals.ProviderGCS, byDefault: true, reach: reachNetwork | reachEnvironment | reachCredentials,
