@@ -5,6 +5,8 @@ package secrets_test
 
 import (
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -130,9 +132,14 @@ func TestQueryNamingAHostFileIsRefused(t *testing.T) {
 			t.Errorf("Resolve(%s): %s, want ErrOutsideRoot", in, show(err))
 		}
 	}
-	// Under the allowed directory, the file reaches vals (which then finds
-	// no Vault at that address: a backend error, not a refusal).
-	_, err = r.Resolve(t.Context(), vault+"token_file="+filepath.Join(allowed, "token")+"#/pw")
+	// Under the allowed directory, the file reaches vals, which asks a Vault
+	// that refuses it: a backend error, not a refusal. (403: vals' client
+	// retries a refused connection for seconds.)
+	refusing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(http.StatusForbidden)
+	}))
+	defer refusing.Close()
+	_, err = r.Resolve(t.Context(), "ref+vault://secret/app?address="+refusing.URL+"&token_file="+filepath.Join(allowed, "token")+"#/pw")
 	if err == nil || errors.Is(err, secrets.ErrOutsideRoot) {
 		t.Errorf("an allowed token_file= was refused: %s", show(err))
 	}
