@@ -4,17 +4,12 @@ import (
 	"context"
 	"errors"
 	"os"
-	"strings"
 
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/smithy-go/logging"
 
 	"github.com/hushflow/hushflow/internal/ref"
 )
-
-// awsSchemes are the vals schemes whose providers load an AWS configuration
-// (vals' awsclicompat), and so may look for instance metadata.
-var awsSchemes = map[string]bool{"awsssm": true, "awssecrets": true, "awskms": true, "s3": true, "tfstates3": true}
 
 // awsCredentials checks, before vals runs an AWS provider, that AWS
 // credentials can be found the way vals' providers will look for them (the
@@ -31,6 +26,8 @@ var awsSchemes = map[string]bool{"awsssm": true, "awssecrets": true, "awskms": t
 // runs when credentials exist (then the SDK has nothing to warn about: a
 // working IMDSv2, or credentials that need no metadata at all). It costs one
 // more credential lookup per backend call, which the cache makes rare.
+//
+// It is the preflight of the AWS schemes that vals runs (schemes.go).
 func awsCredentials(ctx context.Context, key string) error {
 	p, err := ref.Parse(key)
 	if err != nil {
@@ -62,16 +59,11 @@ func awsCredentials(ctx context.Context, key string) error {
 	return newError(ErrBackend, "no AWS credentials found (the SDK's message is withheld: it is not of a shape known to be free of secret data)")
 }
 
-// isAWS reports whether a reference (without "ref+") goes to an AWS provider.
-func isAWS(key string) bool {
-	return awsSchemes[strings.ToLower(ref.Scheme(key))]
-}
-
 // valsProfile is the AWS profile vals uses for a reference, as its
 // awsclicompat picks it: the profile= query, or AWS_PROFILE when
 // FORCE_AWS_PROFILE is "true". fromQuery says it came from the reference.
 func valsProfile(p ref.Parts) (profile string, fromQuery bool) {
-	if profile = p.Query.Get("profile"); profile != "" {
+	if profile = setting(p, "profile"); profile != "" {
 		return profile, true
 	}
 	if os.Getenv("FORCE_AWS_PROFILE") == "true" {
@@ -85,7 +77,7 @@ func valsProfile(p ref.Parts) (profile string, fromQuery bool) {
 // the host's stderr otherwise.
 func awsLoadOptions(p ref.Parts, profile string, more ...func(*awsconfig.LoadOptions) error) []func(*awsconfig.LoadOptions) error {
 	opts := append([]func(*awsconfig.LoadOptions) error{awsconfig.WithLogger(logging.Nop{})}, more...)
-	if region := p.Query.Get("region"); region != "" {
+	if region := setting(p, "region"); region != "" {
 		opts = append(opts, awsconfig.WithRegion(region))
 	}
 	if profile != "" {

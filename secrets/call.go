@@ -185,20 +185,13 @@ func (r *Resolver) abandon(ctx context.Context, key string, spliced bool) error 
 		r.timeout, n, context.DeadlineExceeded)
 }
 
-// backendFor returns the backend that answers key: the in-process file
-// reader for file and sops references when WithFiles or WithAbsoluteDirs
-// was given; the in-process S3 reader for s3 references when the backend
-// is vals (see s3Reader); the resolver's backend otherwise.
+// backendFor returns the backend that answers key, as its scheme's entry
+// routes it (schemes.go): the in-process file reader for confined schemes
+// (file, sops, tfstate) unless WithBackend replaced vals and no files were
+// given; the resolver's backend otherwise.
 func (r *Resolver) backendFor(key string) Backend {
-	switch strings.ToLower(ref.Scheme(key)) {
-	case "file", "sops":
-		if r.files != nil {
-			return r.files
-		}
-	case "s3":
-		if _, vals := r.backend.(*ValsBackend); vals {
-			return r.s3
-		}
+	if lookupScheme(ref.Scheme(key)).confined && r.files != nil {
+		return r.files
 	}
 	return r.backend
 }

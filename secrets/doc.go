@@ -48,7 +48,8 @@
 // it so that replicas do not refetch together, in an LRU bounded to
 // DefaultMaxEntries (WithMaxEntries). Concurrent misses of one reference make
 // a single backend call (golang.org/x/sync/singleflight). Errors are not
-// cached. The default backend uses a fresh vals runtime per call, because
+// cached. The default backend uses a fresh vals runtime per call (AWS clients
+// excepted, see below), because
 // vals' own cache has no TTL and cannot be invalidated.
 //
 // [Resolver.MarkStale] (a refresh) makes every value stale: the next use
@@ -82,32 +83,47 @@
 //
 // # Files
 //
-// With [WithFiles], "file" and "sops" references are read through the
-// given fs.FS, relative to its root, in process: no ".." above the root, no
-// symbolic link out of it, and absolute paths only under the directories of
-// [WithAbsoluteDirs]. Fragments walk YAML and JSON maps as vals does. sops
-// files are decrypted with internal/sopsdec, with the identities of
-// [WithAgeIdentities] as the only keys when given. Without WithFiles, file
-// and sops references go to vals, which reads the host's files.
+// No reference reads a host file its author names. "file", "sops" and
+// "tfstate" references are read in process through the fs.FS of
+// [WithFiles], relative to its root: no ".." above the root, no symbolic
+// link out of it, and absolute paths only under the directories of
+// [WithAbsoluteDirs]; with neither option they fail with ErrOutsideRoot.
+// Fragments walk YAML and JSON maps as vals does; a Terraform state is
+// looked up with the library vals uses. sops files are decrypted with
+// internal/sopsdec, with the identities of [WithAgeIdentities] as the only
+// keys when given. Query parameters that make a provider read a host file
+// (vault's token_file=, k8s' kubeConfigPath=, …) are refused unless the file
+// is under a WithAbsoluteDirs directory. (A Backend handed in with
+// [WithBackend], without WithFiles or WithAbsoluteDirs, gets these
+// references as it gets any other: its policy is its own.)
 //
-// "s3" references are read in process with the AWS SDK, with vals' syntax
-// and semantics, because vals' S3 client writes the SDK's warnings to the
-// host's stderr and cannot be cancelled; the client has a silent logger,
-// honours the call's context, and addresses an endpoint of one's own
-// (AWS_ENDPOINT_URL) path-style. Every other scheme goes to vals.
+// # AWS
+//
+// "awsssm", "awssecrets", "awskms" and "s3" references are read in process
+// with the AWS SDK, with vals' syntax and semantics, because vals builds a
+// new SDK configuration and HTTP transport per call (a credential lookup
+// each time, and keep-alive connections left idle), writes the SDK's
+// warnings to the host's stderr, and cannot be cancelled. The default
+// backend keeps one configuration and its clients per configuration a
+// reference asks for, shares one transport whose idle connections close
+// after a few seconds, has a silent logger, honours the call's context, and
+// addresses an endpoint of one's own (AWS_ENDPOINT_URL) path-style. Every
+// other scheme goes to vals.
 //
 // # Allowed schemes
 //
-// By default every vals scheme is allowed except "exec", which runs a command
-// on the host (DefaultSchemes). A reference with another scheme fails with
+// By default every vals scheme is allowed except those that run a program
+// or prompt on the terminal: "exec", "keychain" and "googlesheets"
+// ([DefaultSchemes]; the README's Trust model section has a table of what
+// each scheme reaches). A reference with another scheme fails with
 // ErrSchemeNotAllowed before any backend is touched; the error says how to
 // allow it:
 //
 //	secrets.WithSchemes(append(secrets.DefaultSchemes(), "exec")...)
 //
 // Schemes are compared without regard to case ("ref+EXEC://" is exec to vals).
-// Mind that "file" and "sops" read any file the process can read unless
-// WithFiles is given, and "envsubst" any environment variable.
+// Mind that "envsubst" reads any environment variable, and the cloud
+// schemes use the process's credentials.
 //
 // # Errors never hold a value
 //
@@ -126,6 +142,9 @@
 // otherwise says what kind of failure it was. A panic in a backend becomes
 // an ErrBackend error. vals' log lines go nowhere unless ValsOptions.LogOutput
 // says where.
+//
+// Printing a Resolver, a Snapshot or a ValsBackend (fmt's verbs, log,
+// log/slog's handlers) shows a summary, counts and settings, never a value.
 //
 // The logger (WithLogger) gets hits and misses at Debug level and failures,
 // stale values served, fast failures and abandoned calls at Warn level,

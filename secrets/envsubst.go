@@ -1,12 +1,11 @@
 package secrets
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"regexp"
 	"strings"
-
-	"github.com/hushflow/hushflow/internal/ref"
 )
 
 // envVariable finds the variables an envsubst reference reads: $NAME or
@@ -19,10 +18,9 @@ var envVariable = regexp.MustCompile(`\$(?:\{([A-Za-z_][A-Za-z0-9_]*)([^}]*)\}|(
 // empty secret (a blank password, a missing token) is worse than an error.
 // The error names the variable, which the reference names too; never its
 // value.
-func checkEnvsubst(key string) error {
-	if !strings.EqualFold(ref.Scheme(key), "envsubst") {
-		return nil
-	}
+//
+// It is envsubst's preflight (schemes.go).
+func checkEnvsubst(_ context.Context, key string) error {
 	for _, m := range envVariable.FindAllStringSubmatch(key, -1) {
 		name, rest := m[1], m[2]
 		if name == "" {

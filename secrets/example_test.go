@@ -19,7 +19,10 @@ func ExampleResolver_Resolve() {
 	_ = os.WriteFile(path, []byte("db:\n  user: app\n  password: hunter2\n"), 0o600)
 
 	var masked []string // what a redactor would be told
-	r, err := secrets.New(secrets.WithOnResolved(func(v string) { masked = append(masked, v) }))
+	r, err := secrets.New(
+		secrets.WithOnResolved(func(v string) { masked = append(masked, v) }),
+		secrets.WithAbsoluteDirs(dir), // host files only under dir
+	)
 	if err != nil {
 		panic(err)
 	}
@@ -53,15 +56,16 @@ func ExampleResolver_Resolve_errors() {
 	fmt.Println(errors.Is(err, secrets.ErrSchemeNotAllowed))
 	fmt.Println(err)
 
-	_, err = r.Resolve(ctx, "ref+file:///no/such/file.yaml?token=t0ps3cret#/db/password")
+	// The host's files are off unless WithFiles or WithAbsoluteDirs allow them.
+	_, err = r.Resolve(ctx, "ref+file:///etc/app.yaml?token=t0ps3cret#/db/password")
 	var e *secrets.Error
 	if errors.As(err, &e) {
-		fmt.Println(e.Ref, errors.Is(err, secrets.ErrNotFound))
+		fmt.Println(e.Ref, errors.Is(err, secrets.ErrOutsideRoot))
 	}
 	// Output:
 	// true
 	// secrets: ref+exec://whoami: scheme not allowed: "exec" is not in the allow-list; allow it with secrets.WithSchemes(append(secrets.DefaultSchemes(), "exec")...)
-	// ref+file:///no/such/file.yaml#/db/password true
+	// ref+file:///etc/app.yaml#/db/password true
 }
 
 // A Backend of your own (a fake in tests, a secret store vals lacks) plugs in

@@ -22,9 +22,10 @@ import (
 // reads through WithFiles or WithAbsoluteDirs.
 const MaxFileSize = 16 << 20
 
-// fileReader answers "file" and "sops" references in process, from the
-// workspace's file system and the allowed absolute directories, as vals'
-// file and sops providers would from the host's.
+// fileReader answers the confined schemes' references ("file", "sops",
+// "tfstate") in process, from the workspace's file system and the allowed
+// absolute directories, as vals' providers would from the host's. With
+// neither, it refuses every path: the host's files are off.
 type fileReader struct {
 	fsys fs.FS    // nil: no relative paths
 	dirs []string // absolute, clean
@@ -36,7 +37,9 @@ func newFileReader(c *config) (*fileReader, error) {
 		if c.ageKeysSet {
 			return nil, errors.New("secrets: WithAgeIdentities: sops references are decrypted in process only with WithFiles or WithAbsoluteDirs")
 		}
-		return nil, nil
+		if c.backendSet {
+			return nil, nil // the caller's own backend gets every reference
+		}
 	}
 	s, err := newSopsReader(c)
 	if err != nil {
@@ -51,11 +54,14 @@ func (f *fileReader) Get(ctx context.Context, reference string) (string, error) 
 	if err != nil {
 		return "", newError(ErrInvalidRef, "the reference does not parse as a URL")
 	}
-	scheme := strings.ToLower(p.Scheme)
-	if scheme == "sops" && p.Query.Get("key_type") == "base64" {
+	via := lookupScheme(p.Scheme).route
+	if via == viaSOPS && p.Query.Get("key_type") == "base64" {
 		return f.sops.value(ctx, nil, "", p) // the data is in the reference: no file to read
 	}
 	name := strings.TrimSuffix(p.Path, "/") // as vals' providers do
+	if via == viaTFState {
+		return f.tfstate(ctx, p)
+	}
 	data, err := f.read(name)
 	if err != nil {
 		return "", err
@@ -63,7 +69,7 @@ func (f *fileReader) Get(ctx context.Context, reference string) (string, error) 
 	if err := ctx.Err(); err != nil {
 		return "", err
 	}
-	if scheme == "sops" {
+	if via == viaSOPS {
 		return f.sops.value(ctx, data, name, p)
 	}
 	if p.Fragment == "" {
@@ -132,6 +138,49 @@ func (f *fileReader) read(name string) ([]byte, error) {
 		return nil, err
 	}
 	return readLimited(f.fsys, clean)
+}
+
+// confineQuery refuses a reference whose query names a host file (vault's
+// token_file=, k8s' kubeConfigPath=, see hostPathQuery in schemes.go) that
+// WithAbsoluteDirs does not allow: the provider would read it from the
+// host, wherever it is. Without a file reader (WithBackend replaced vals
+// and no files were given) the backend's policy applies.
+func (r *Resolver) confineQuery(key string) error {
+	s := lookupScheme(ref.Scheme(key))
+	if r.files == nil || len(s.hostPathQuery) == 0 || !strings.Contains(key, "?") {
+		return nil
+	}
+	p, err := ref.Parse(key)
+	if err != nil {
+		return nil // the backend will say what is wrong
+	}
+	for _, q := range s.hostPathQuery {
+		for _, v := range p.Query[q] {
+			if !r.files.allowsHostFile(v) {
+				return newError(ErrOutsideRoot, q+"= names a host file outside the directories that WithAbsoluteDirs allows")
+			}
+		}
+	}
+	return nil
+}
+
+// allowsHostFile reports whether the provider of a reference may read the
+// host file name itself: an absolute, clean path under an allowed
+// directory, whose symbolic links, resolved now, stay under it.
+func (f *fileReader) allowsHostFile(name string) bool {
+	if !filepath.IsAbs(name) || filepath.Clean(name) != name {
+		return false
+	}
+	dir, _, ok := f.under(name)
+	if !ok {
+		return false
+	}
+	real, err := filepath.EvalSymlinks(name)
+	if err != nil {
+		return false // a file that is not there: nothing to allow
+	}
+	realDir, err := filepath.EvalSymlinks(dir)
+	return err == nil && strings.HasPrefix(real, realDir+string(filepath.Separator))
 }
 
 // under finds the allowed directory that holds the absolute, clean path

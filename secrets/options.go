@@ -168,7 +168,8 @@ func (c *config) validate() error {
 // WithBackend replaces the default backend (vals, in process, see
 // NewValsBackend). Use it for a fake in tests or a backend of your own; the
 // scheme allow-list still applies, so allow your scheme with WithSchemes.
-// With WithFiles, "file" and "sops" references never reach the backend.
+// With WithFiles or WithAbsoluteDirs, "file", "sops" and "tfstate"
+// references never reach the backend; without them, they do.
 func WithBackend(b Backend) Option {
 	return func(c *config) { c.backend, c.backendSet = b, true }
 }
@@ -270,25 +271,26 @@ func WithCircuitBreaker(failures int, open, maxOpen time.Duration) Option {
 // failed before.
 func WithoutCircuitBreaker() Option { return func(c *config) { c.breakerOff = true } }
 
-// WithFiles makes "file" and "sops" references read through fsys, relative
+// WithFiles makes "file", "sops" and "tfstate" references read through fsys, relative
 // to its root, instead of the host's file system: "ref+file://conf/db.yaml#/password"
 // reads "conf/db.yaml" in fsys. A path that climbs above the root ("..") or
 // reaches through a symbolic link out of it fails with ErrOutsideRoot, and
 // so does an absolute path unless WithAbsoluteDirs allows its directory.
 // Hand in an os.Root's FS (which refuses links out of the root by itself) or
-// any fs.FS (testing/fstest, embed.FS). Without WithFiles or
-// WithAbsoluteDirs, file and sops references go to the backend (vals reads
-// the host's files, relative to the working directory).
+// any fs.FS (testing/fstest, embed.FS). "tfstate" references read their
+// state file the same way. Without WithFiles or WithAbsoluteDirs, relative
+// paths fail with ErrOutsideRoot.
 func WithFiles(fsys fs.FS) Option {
 	return func(c *config) { c.fsys, c.fsysSet = fsys, true }
 }
 
-// WithAbsoluteDirs allows "file" and "sops" references with an absolute path
-// under one of dirs (mounted secrets such as "/run/secrets"), read through an
-// os.Root of that directory: no ".." and no symbolic link out of it. It may
-// be given several times; the directories add up. Given without WithFiles,
-// it still routes file and sops references in process, and relative paths
-// fail with ErrOutsideRoot.
+// WithAbsoluteDirs allows "file", "sops" and "tfstate" references with an
+// absolute path under one of dirs (mounted secrets such as "/run/secrets"),
+// read through an os.Root of that directory: no ".." and no symbolic link
+// out of it; and query parameters that name a host file (vault's
+// token_file=, k8s' kubeConfigPath=) under one of dirs, whose links, resolved
+// when the reference is, stay inside. It may be given several times; the
+// directories add up. Without it, absolute paths fail with ErrOutsideRoot.
 func WithAbsoluteDirs(dirs ...string) Option {
 	return func(c *config) { c.absDirs = append(c.absDirs, dirs...) }
 }

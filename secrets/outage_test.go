@@ -14,6 +14,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/hushflow/hushflow/secrets"
@@ -33,58 +34,62 @@ func ctxFor(t *testing.T, d time.Duration) context.Context {
 // although the hung calls never return.
 func TestHungCallsGiveBackTheirSlots(t *testing.T) {
 	t.Parallel()
-	f := newFake(map[string]string{"ref+fake://new": "S3CRET-new"})
-	release := f.Hang()
-	t.Cleanup(release)
-	var log syncBuffer
-	r := newResolver(t, f, secrets.WithConcurrency(2), secrets.WithTimeout(30*time.Millisecond),
-		secrets.WithoutCircuitBreaker(), secrets.WithLogger(slog.New(slog.NewTextHandler(&log, nil))))
+	synctest.Test(t, func(t *testing.T) {
+		f := newFake(map[string]string{"ref+fake://new": "S3CRET-new"})
+		release := f.Hang()
+		t.Cleanup(release)
+		var log syncBuffer
+		r := newResolver(t, f, secrets.WithConcurrency(2), secrets.WithTimeout(30*time.Millisecond),
+			secrets.WithoutCircuitBreaker(), secrets.WithLogger(slog.New(slog.NewTextHandler(&log, nil))))
 
-	for i := range 6 { // three times the slots
-		ref := fmt.Sprintf("ref+fake://hung/%d", i)
-		_, err := r.Resolve(ctxFor(t, 2*time.Second), ref)
-		wantErr(t, err, ref, context.DeadlineExceeded)
-		if err != nil && !strings.Contains(err.Error(), "abandoned") {
-			t.Errorf("call %d: error %q does not say the call was abandoned", i, show(err))
+		for i := range 6 { // three times the slots
+			ref := fmt.Sprintf("ref+fake://hung/%d", i)
+			_, err := r.Resolve(ctxFor(t, 2*time.Second), ref)
+			wantErr(t, err, ref, context.DeadlineExceeded)
+			if err != nil && !strings.Contains(err.Error(), "abandoned") {
+				t.Errorf("call %d: error %q does not say the call was abandoned", i, show(err))
+			}
 		}
-	}
-	if n := f.Total(); n != 6 {
-		t.Errorf("%d of 6 calls reached the backend: hung calls kept their slots", n)
-	}
-	f.ResumeNew() // the backend recovers; the six hung calls stay hung
-	got, err := r.Resolve(ctxFor(t, time.Second), "ref+fake://new")
-	if err != nil || got != "S3CRET-new" {
-		t.Fatalf("after the backend recovered: %s", show(err))
-	}
-	if !strings.Contains(log.String(), "abandoned after timeout") {
-		t.Error("no log line for the abandoned calls")
-	}
+		if n := f.Total(); n != 6 {
+			t.Errorf("%d of 6 calls reached the backend: hung calls kept their slots", n)
+		}
+		f.ResumeNew() // the backend recovers; the six hung calls stay hung
+		got, err := r.Resolve(ctxFor(t, time.Second), "ref+fake://new")
+		if err != nil || got != "S3CRET-new" {
+			t.Fatalf("after the backend recovered: %s", show(err))
+		}
+		if !strings.Contains(log.String(), "abandoned after timeout") {
+			t.Error("no log line for the abandoned calls")
+		}
+	})
 }
 
 // While WithMaxAbandoned calls are abandoned and still running, no new call
 // starts, and the error says why; once they return, calls start again.
 func TestAbandonedCallsAreCapped(t *testing.T) {
 	t.Parallel()
-	f := newFake(map[string]string{"ref+fake://later": "S3CRET-later"})
-	release := f.Hang()
-	t.Cleanup(release)
-	r := newResolver(t, f, secrets.WithTimeout(20*time.Millisecond), secrets.WithMaxAbandoned(2), secrets.WithoutCircuitBreaker())
-	for i := range 2 {
-		_, _ = r.Resolve(t.Context(), fmt.Sprintf("ref+fake://hung/%d", i))
-	}
-	_, err := r.Resolve(t.Context(), "ref+fake://hung/3")
-	wantErr(t, err, "ref+fake://hung/3", secrets.ErrBackend)
-	if err != nil && !strings.Contains(err.Error(), "WithMaxAbandoned") {
-		t.Errorf("error %q does not say abandoned calls are the reason", show(err))
-	}
-	if n := f.Total(); n != 2 {
-		t.Errorf("backend called %d times, want 2: the cap let a call through", n)
-	}
-	f.ResumeNew()
-	release() // the hung calls return
-	if err := waitUntil(t, func() bool { _, err := r.Resolve(t.Context(), "ref+fake://later"); return err == nil }); err != nil {
-		t.Fatal("calls did not start again after the abandoned ones returned")
-	}
+	synctest.Test(t, func(t *testing.T) {
+		f := newFake(map[string]string{"ref+fake://later": "S3CRET-later"})
+		release := f.Hang()
+		t.Cleanup(release)
+		r := newResolver(t, f, secrets.WithTimeout(20*time.Millisecond), secrets.WithMaxAbandoned(2), secrets.WithoutCircuitBreaker())
+		for i := range 2 {
+			_, _ = r.Resolve(t.Context(), fmt.Sprintf("ref+fake://hung/%d", i))
+		}
+		_, err := r.Resolve(t.Context(), "ref+fake://hung/3")
+		wantErr(t, err, "ref+fake://hung/3", secrets.ErrBackend)
+		if err != nil && !strings.Contains(err.Error(), "WithMaxAbandoned") {
+			t.Errorf("error %q does not say abandoned calls are the reason", show(err))
+		}
+		if n := f.Total(); n != 2 {
+			t.Errorf("backend called %d times, want 2: the cap let a call through", n)
+		}
+		f.ResumeNew()
+		release() // the hung calls return
+		if err := waitUntil(t, func() bool { _, err := r.Resolve(t.Context(), "ref+fake://later"); return err == nil }); err != nil {
+			t.Fatal("calls did not start again after the abandoned ones returned")
+		}
+	})
 }
 
 // waitUntil polls cond for up to 5 s.
@@ -101,7 +106,8 @@ func waitUntil(t *testing.T, cond func() bool) error {
 // No goroutine outlives the calls it waits for: while the backend hangs,
 // only the abandoned calls (at most WithMaxAbandoned) are left running, and
 // they end when the backend returns. Not parallel: it counts the process's
-// goroutines.
+// goroutines, on the wall clock: goroutines outside a synctest bubble do
+// not run in its virtual time.
 func TestNoGoroutineLeak(t *testing.T) {
 	const maxAbandoned, concurrency = 5, 2
 	const bound = maxAbandoned + concurrency // calls in their slots when the cap is reached may be abandoned too
@@ -176,26 +182,28 @@ func TestFailsFastAfterRepeatedFailures(t *testing.T) {
 // second.
 func TestBreakerLetsARecoveredBackendBackWithinASecond(t *testing.T) {
 	t.Parallel()
-	const ref = "ref+fake://flaky"
-	f := newFake(map[string]string{ref: "S3CRET-back"})
-	f.FailAll(errDown)
-	r := newResolver(t, f)
-	for range 3 * secrets.DefaultBreakerFailures { // several failed probes: the interval grew
-		_, _ = r.Resolve(t.Context(), ref)
-		time.Sleep(secrets.DefaultBreakerOpen)
-	}
-	f.FailAll(nil)
-	recovered := time.Now()
-	for {
-		v, err := r.Resolve(t.Context(), ref)
-		if err == nil && v == "S3CRET-back" {
-			break
+	synctest.Test(t, func(t *testing.T) {
+		const ref = "ref+fake://flaky"
+		f := newFake(map[string]string{ref: "S3CRET-back"})
+		f.FailAll(errDown)
+		r := newResolver(t, f)
+		for range 3 * secrets.DefaultBreakerFailures { // several failed probes: the interval grew
+			_, _ = r.Resolve(t.Context(), ref)
+			time.Sleep(secrets.DefaultBreakerOpen)
 		}
-		if time.Since(recovered) > time.Second {
-			t.Fatalf("still failing a second after the backend recovered: %s", show(err))
+		f.FailAll(nil)
+		recovered := time.Now()
+		for {
+			v, err := r.Resolve(t.Context(), ref)
+			if err == nil && v == "S3CRET-back" {
+				break
+			}
+			if time.Since(recovered) > time.Second {
+				t.Fatalf("still failing a second after the backend recovered: %s", show(err))
+			}
+			time.Sleep(5 * time.Millisecond)
 		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	})
 }
 
 // A refresh marks values stale: a stale value keeps serving while the
@@ -258,20 +266,22 @@ func TestStaleValuesHaveAMaximumAge(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			f := newFake(map[string]string{ref: "S3CRET"})
-			r := newResolver(t, f, append(tc.opts, secrets.WithoutCircuitBreaker())...)
-			if _, err := r.Resolve(t.Context(), ref); err != nil {
-				t.Fatal(show(err))
-			}
-			time.Sleep(10 * time.Millisecond)
-			f.FailAll(errDown)
-			v, err := r.Resolve(t.Context(), ref)
-			if tc.wantStale && (err != nil || v != "S3CRET") {
-				t.Errorf("want the stale value, got err %s", show(err))
-			}
-			if !tc.wantStale {
-				wantErr(t, err, ref, secrets.ErrBackend)
-			}
+			synctest.Test(t, func(t *testing.T) {
+				f := newFake(map[string]string{ref: "S3CRET"})
+				r := newResolver(t, f, append(tc.opts, secrets.WithoutCircuitBreaker())...)
+				if _, err := r.Resolve(t.Context(), ref); err != nil {
+					t.Fatal(show(err))
+				}
+				time.Sleep(10 * time.Millisecond)
+				f.FailAll(errDown)
+				v, err := r.Resolve(t.Context(), ref)
+				if tc.wantStale && (err != nil || v != "S3CRET") {
+					t.Errorf("want the stale value, got err %s", show(err))
+				}
+				if !tc.wantStale {
+					wantErr(t, err, ref, secrets.ErrBackend)
+				}
+			})
 		})
 	}
 }
@@ -281,81 +291,86 @@ func TestStaleValuesHaveAMaximumAge(t *testing.T) {
 // MarkStale reach the cache.
 func TestSlowBackendWithFrequentRefreshes(t *testing.T) {
 	t.Parallel()
-	const ref = "ref+fake://slow"
-	f := newFake(map[string]string{ref: "S3CRET-1"})
-	f.SetLatency(60 * time.Millisecond)
-	r := newResolver(t, f)
-	if _, err := r.Resolve(ctxFor(t, time.Second), ref); err != nil {
-		t.Fatal(show(err))
-	}
-	stop := make(chan struct{})
-	var refreshes sync.WaitGroup
-	refreshes.Go(func() {
-		tick := time.NewTicker(25 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-tick.C:
-				r.MarkStale()
-			}
+	synctest.Test(t, func(t *testing.T) {
+		const ref = "ref+fake://slow"
+		f := newFake(map[string]string{ref: "S3CRET-1"})
+		f.SetLatency(60 * time.Millisecond)
+		r := newResolver(t, f)
+		if _, err := r.Resolve(ctxFor(t, time.Second), ref); err != nil {
+			t.Fatal(show(err))
 		}
-	})
-	f.Set(ref, "S3CRET-2")
-	var ok, saw2 atomic.Int64
-	var wg sync.WaitGroup
-	for i := range 40 {
-		wg.Go(func() {
-			time.Sleep(time.Duration(i) * 5 * time.Millisecond)
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond) // shorter than the backend
-			defer cancel()
-			v, err := r.Resolve(ctx, ref)
-			if err == nil && strings.HasPrefix(v, "S3CRET-") {
-				ok.Add(1)
-			}
-			if v == "S3CRET-2" {
-				saw2.Add(1)
+		stop := make(chan struct{})
+		var refreshes sync.WaitGroup
+		refreshes.Go(func() {
+			tick := time.NewTicker(25 * time.Millisecond)
+			defer tick.Stop()
+			for {
+				select {
+				case <-stop:
+					return
+				case <-tick.C:
+					r.MarkStale()
+				}
 			}
 		})
-	}
-	wg.Wait()
-	close(stop)
-	refreshes.Wait()
-	if n := ok.Load(); n != 40 {
-		t.Errorf("%d of 40 resolves succeeded", n)
-	}
-	if saw2.Load() == 0 {
-		t.Error("the value fetched across refreshes never reached anyone")
-	}
+		f.Set(ref, "S3CRET-2")
+		var ok, saw2 atomic.Int64
+		var wg sync.WaitGroup
+		for i := range 40 {
+			wg.Go(func() {
+				time.Sleep(time.Duration(i) * 5 * time.Millisecond)
+				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond) // shorter than the backend
+				defer cancel()
+				v, err := r.Resolve(ctx, ref)
+				if err == nil && strings.HasPrefix(v, "S3CRET-") {
+					ok.Add(1)
+				}
+				if v == "S3CRET-2" {
+					saw2.Add(1)
+				}
+			})
+		}
+		wg.Wait()
+		close(stop)
+		refreshes.Wait()
+		if n := ok.Load(); n != 40 {
+			t.Errorf("%d of 40 resolves succeeded", n)
+		}
+		if saw2.Load() == 0 {
+			t.Error("the value fetched across refreshes never reached anyone")
+		}
+		time.Sleep(time.Second) // virtual time: the detached refetches end before the bubble does
+	})
 }
 
 // A call that finishes after a Purge answers its callers but is not cached;
 // one that started after it is.
 func TestCallsAcrossAPurge(t *testing.T) {
 	t.Parallel()
-	const ref = "ref+fake://pp"
-	f := newFake(map[string]string{ref: "S3CRET-a"})
-	release := f.HangNext()
-	r := newResolver(t, f)
-	first := make(chan string)
-	go func() {
-		v, _ := r.Resolve(context.Background(), ref)
-		first <- v
-	}()
-	if err := f.WaitBlocked(ctxFor(t, 5*time.Second), 1); err != nil {
-		t.Fatal(err)
-	}
-	r.Purge()
-	release()
-	if v := <-first; v != "S3CRET-a" {
-		t.Error("the caller of a call that finished after Purge got no value")
-	}
-	if _, err := r.Resolve(t.Context(), ref); err != nil {
-		t.Fatal(show(err))
-	}
-	_, _ = r.Resolve(t.Context(), ref)
-	if n := f.Total(); n != 2 {
-		t.Errorf("backend called %d times, want 2 (the pre-Purge value not cached, the next one cached)", n)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		const ref = "ref+fake://pp"
+		f := newFake(map[string]string{ref: "S3CRET-a"})
+		release := f.HangNext()
+		r := newResolver(t, f)
+		first := make(chan string)
+		go func() {
+			v, _ := r.Resolve(context.Background(), ref)
+			first <- v
+		}()
+		if err := f.WaitBlocked(ctxFor(t, 5*time.Second), 1); err != nil {
+			t.Fatal(err)
+		}
+		r.Purge()
+		release()
+		if v := <-first; v != "S3CRET-a" {
+			t.Error("the caller of a call that finished after Purge got no value")
+		}
+		if _, err := r.Resolve(t.Context(), ref); err != nil {
+			t.Fatal(show(err))
+		}
+		_, _ = r.Resolve(t.Context(), ref)
+		if n := f.Total(); n != 2 {
+			t.Errorf("backend called %d times, want 2 (the pre-Purge value not cached, the next one cached)", n)
+		}
+	})
 }

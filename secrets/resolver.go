@@ -50,8 +50,7 @@ const maxNesting = 10
 // returns (WithMaxAbandoned).
 type Resolver struct {
 	backend      Backend
-	files        *fileReader // nil: file and sops references go to backend
-	s3           *s3Reader   // s3 references, when the backend is vals
+	files        *fileReader // nil: confined schemes go to the backend WithBackend gave
 	ttl          time.Duration
 	timeout      time.Duration
 	maxStale     time.Duration
@@ -104,7 +103,6 @@ func New(opts ...Option) (*Resolver, error) {
 	r := &Resolver{
 		backend:      c.backend,
 		files:        files,
-		s3:           newS3Reader(),
 		ttl:          c.ttl,
 		timeout:      c.timeout,
 		maxStale:     c.maxStale,
@@ -348,6 +346,9 @@ func (r *Resolver) lookup(ctx context.Context, key, name string, m masker, snap 
 	}
 	if err := r.allow(key, name); err != nil {
 		return "", err
+	}
+	if err := r.confineQuery(key); err != nil {
+		return "", &Error{Ref: name, Err: err}
 	}
 	logging := r.log != nil && r.log.Enabled(ctx, slog.LevelDebug)
 	e, fresh := r.entry(key)

@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"testing/fstest"
+	"testing/synctest"
 	"time"
 
 	"github.com/hushflow/hushflow/secrets"
@@ -138,62 +139,66 @@ func TestNewValueAfterTTLOrPurge(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			const ref = "ref+fake://rotating"
-			f := newFake(map[string]string{ref: "S3CRET-old"})
-			r := newResolver(t, f, tc.opts...)
-			if got, _ := r.Resolve(t.Context(), ref); got != "S3CRET-old" {
-				t.Fatal("first value wrong")
-			}
-			if got, _ := r.Resolve(t.Context(), "pw="+ref); got != "pw=S3CRET-old" {
-				t.Fatal("first value in text wrong")
-			}
-			f.Set(ref, "S3CRET-new")
-			tc.expire(r)
-			if got, _ := r.Resolve(t.Context(), ref); got != "S3CRET-new" {
-				t.Error("the rotated value was not returned")
-			}
-			if got, _ := r.Resolve(t.Context(), "pw="+ref); got != "pw=S3CRET-new" {
-				t.Error("the rotated value was not returned in text")
-			}
-			if n := f.Total(); n != tc.wantCalls {
-				t.Errorf("backend called %d times, want %d", n, tc.wantCalls)
-			}
+			synctest.Test(t, func(t *testing.T) {
+				const ref = "ref+fake://rotating"
+				f := newFake(map[string]string{ref: "S3CRET-old"})
+				r := newResolver(t, f, tc.opts...)
+				if got, _ := r.Resolve(t.Context(), ref); got != "S3CRET-old" {
+					t.Fatal("first value wrong")
+				}
+				if got, _ := r.Resolve(t.Context(), "pw="+ref); got != "pw=S3CRET-old" {
+					t.Fatal("first value in text wrong")
+				}
+				f.Set(ref, "S3CRET-new")
+				tc.expire(r)
+				if got, _ := r.Resolve(t.Context(), ref); got != "S3CRET-new" {
+					t.Error("the rotated value was not returned")
+				}
+				if got, _ := r.Resolve(t.Context(), "pw="+ref); got != "pw=S3CRET-new" {
+					t.Error("the rotated value was not returned in text")
+				}
+				if n := f.Total(); n != tc.wantCalls {
+					t.Errorf("backend called %d times, want %d", n, tc.wantCalls)
+				}
+			})
 		})
 	}
 }
 
 func TestPurgeDuringBackendCall(t *testing.T) {
 	t.Parallel()
-	const ref = "ref+fake://rotating"
-	f := newFake(map[string]string{ref: "S3CRET-old"})
-	release := f.HangNext()
-	r := newResolver(t, f)
+	synctest.Test(t, func(t *testing.T) {
+		const ref = "ref+fake://rotating"
+		f := newFake(map[string]string{ref: "S3CRET-old"})
+		release := f.HangNext()
+		r := newResolver(t, f)
 
-	first := make(chan string)
-	go func() {
-		v, _ := r.Resolve(context.Background(), ref) // blocks in the backend
-		first <- v
-	}()
-	for f.Total() == 0 {
-		time.Sleep(time.Millisecond)
-	}
-	f.Set(ref, "S3CRET-new")
-	r.Purge()
-	// Asked after Purge: must not join the call that started before.
-	if got, err := r.Resolve(t.Context(), ref); err != nil || got != "S3CRET-new" {
-		t.Fatalf("after Purge: wrong value (err %s)", show(err))
-	}
-	release()
-	if got := <-first; got != "S3CRET-old" {
-		t.Error("the call asked before Purge got a wrong value")
-	}
-	// The value fetched before Purge must not have replaced the new one.
-	if got, _ := r.Resolve(t.Context(), ref); got != "S3CRET-new" {
-		t.Error("a value fetched before Purge was cached after it")
-	}
-	if n := f.Total(); n != 2 {
-		t.Errorf("backend called %d times, want 2", n)
-	}
+		first := make(chan string)
+		go func() {
+			v, _ := r.Resolve(context.Background(), ref) // blocks in the backend
+			first <- v
+		}()
+		for f.Total() == 0 {
+			time.Sleep(time.Millisecond)
+		}
+		f.Set(ref, "S3CRET-new")
+		r.Purge()
+		// Asked after Purge: must not join the call that started before.
+		if got, err := r.Resolve(t.Context(), ref); err != nil || got != "S3CRET-new" {
+			t.Fatalf("after Purge: wrong value (err %s)", show(err))
+		}
+		release()
+		if got := <-first; got != "S3CRET-old" {
+			t.Error("the call asked before Purge got a wrong value")
+		}
+		// The value fetched before Purge must not have replaced the new one.
+		if got, _ := r.Resolve(t.Context(), ref); got != "S3CRET-new" {
+			t.Error("a value fetched before Purge was cached after it")
+		}
+		if n := f.Total(); n != 2 {
+			t.Errorf("backend called %d times, want 2", n)
+		}
+	})
 }
 
 func TestMaxEntriesBoundsTheCache(t *testing.T) {
@@ -275,63 +280,69 @@ func TestResolveHonoursContextWhenBackendHangs(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			f := newFake(map[string]string{ref: "S3CRET"})
-			t.Cleanup(f.Hang()) // never answers until the test ends
-			r := newResolver(t, f)
-			ctx, cancel := tc.ctx()
-			defer cancel()
-			_, err := r.Resolve(ctx, ref)
-			wantErr(t, err, ref, tc.want)
+			synctest.Test(t, func(t *testing.T) {
+				f := newFake(map[string]string{ref: "S3CRET"})
+				t.Cleanup(f.Hang()) // never answers until the test ends
+				r := newResolver(t, f)
+				ctx, cancel := tc.ctx()
+				defer cancel()
+				_, err := r.Resolve(ctx, ref)
+				wantErr(t, err, ref, tc.want)
+			})
 		})
 	}
 }
 
 func TestDefaultTimeoutWhenContextHasNone(t *testing.T) {
 	t.Parallel()
-	const ref = "ref+fake://hangs"
-	f := newFake(nil)
-	t.Cleanup(f.Hang())
-	r := newResolver(t, f, secrets.WithTimeout(20*time.Millisecond))
-	_, err := r.Resolve(context.Background(), ref)
-	wantErr(t, err, ref, context.DeadlineExceeded)
-	if !strings.Contains(err.Error(), "no answer within 20ms") {
-		t.Errorf("error %q does not say how long it waited", show(err))
-	}
+	synctest.Test(t, func(t *testing.T) {
+		const ref = "ref+fake://hangs"
+		f := newFake(nil)
+		t.Cleanup(f.Hang())
+		r := newResolver(t, f, secrets.WithTimeout(20*time.Millisecond))
+		_, err := r.Resolve(context.Background(), ref)
+		wantErr(t, err, ref, context.DeadlineExceeded)
+		if !strings.Contains(err.Error(), "no answer within 20ms") {
+			t.Errorf("error %q does not say how long it waited", show(err))
+		}
+	})
 }
 
 func TestOneCallerGivingUpDoesNotFailTheOthers(t *testing.T) {
 	t.Parallel()
-	const ref = "ref+fake://slow"
-	f := newFake(map[string]string{ref: "S3CRET-slow"})
-	release := f.Hang()
-	r := newResolver(t, f)
+	synctest.Test(t, func(t *testing.T) {
+		const ref = "ref+fake://slow"
+		f := newFake(map[string]string{ref: "S3CRET-slow"})
+		release := f.Hang()
+		r := newResolver(t, f)
 
-	impatient, cancel := context.WithCancel(context.Background())
-	impatientErr := make(chan error)
-	go func() {
-		_, err := r.Resolve(impatient, ref)
-		impatientErr <- err
-	}()
-	for f.Total() == 0 {
-		time.Sleep(time.Millisecond)
-	}
-	patient := make(chan error)
-	go func() {
-		v, err := r.Resolve(context.Background(), ref)
-		if err == nil && v != "S3CRET-slow" {
-			err = errors.New("wrong value")
+		impatient, cancel := context.WithCancel(context.Background())
+		impatientErr := make(chan error)
+		go func() {
+			_, err := r.Resolve(impatient, ref)
+			impatientErr <- err
+		}()
+		for f.Total() == 0 {
+			time.Sleep(time.Millisecond)
 		}
-		patient <- err
-	}()
-	cancel()
-	wantErr(t, <-impatientErr, ref, context.Canceled)
-	release()
-	if err := <-patient; err != nil {
-		t.Errorf("the patient caller failed: %s", show(err))
-	}
-	if n := f.Total(); n != 1 {
-		t.Errorf("backend called %d times, want 1", n)
-	}
+		patient := make(chan error)
+		go func() {
+			v, err := r.Resolve(context.Background(), ref)
+			if err == nil && v != "S3CRET-slow" {
+				err = errors.New("wrong value")
+			}
+			patient <- err
+		}()
+		cancel()
+		wantErr(t, <-impatientErr, ref, context.Canceled)
+		release()
+		if err := <-patient; err != nil {
+			t.Errorf("the patient caller failed: %s", show(err))
+		}
+		if n := f.Total(); n != 1 {
+			t.Errorf("backend called %d times, want 1", n)
+		}
+	})
 }
 
 func TestConcurrencyTowardsBackendIsBounded(t *testing.T) {

@@ -11,18 +11,13 @@ import (
 	"github.com/hushflow/hushflow/internal/ref"
 )
 
-// publicQuery lists query parameters that configure a provider and are not
-// credentials; the values of all others are treated as credentials.
-var publicQuery = []string{"address", "region", "profile", "version", "host", "proto", "namespace",
-	"format", "encode", "decode", "key_type", "mode", "auth_method", "recursive"}
-
 // minCredential is the length under which a credential found in a message
 // makes the whole message withheld rather than masked where it stands: a
 // two-letter value replaced everywhere would leave nothing readable.
 const minCredential = 4
 
 // credentials returns the credentials a reference carries (its userinfo and
-// the values of query parameters not in publicQuery), each in every form a
+// the values of query parameters not public for its scheme, see schemes.go), each in every form a
 // message could show it in: as written, decoded, and encoded again the ways
 // Go and JSON encode (a message may hold "Hunter2%2BXyz9", "Hunter2+Xyz9",
 // or a JSON-escaped form; scrub matches escapes in either case).
@@ -38,9 +33,10 @@ func credentials(key string) []string {
 			user, pass, _ := strings.Cut(p.Userinfo, ":")
 			raw = append(raw, user, pass)
 		}
+		public := lookupScheme(p.Scheme).publicQuery
 		for _, pair := range strings.Split(p.RawQuery, "&") {
 			name, value, _ := strings.Cut(pair, "=")
-			if n, err := url.QueryUnescape(name); err == nil && slices.Contains(publicQuery, n) {
+			if n, err := url.QueryUnescape(name); err == nil && slices.Contains(public, n) {
 				continue
 			}
 			raw = append(raw, value)

@@ -20,7 +20,9 @@ type ValsOptions struct {
 	// their query). Nil discards them: vals would otherwise write to stderr.
 	LogOutput io.Writer
 	// AWSLogLevel is vals' AWS SDK log level ("off", "minimal", "standard",
-	// "verbose"); empty means off. The AWS_SDK_GO_LOG_LEVEL variable wins.
+	// "verbose") for the providers vals runs that use AWS (tfstates3, sops
+	// with KMS keys); empty means off. The AWS_SDK_GO_LOG_LEVEL variable
+	// wins. The AWS schemes answered in process log nothing.
 	AWSLogLevel string
 }
 
@@ -28,19 +30,27 @@ type ValsOptions struct {
 // github.com/helmfile/vals Go API, in process. Providers read their
 // credentials as vals does (environment, files, query parameters).
 //
-// Every Get uses a fresh vals runtime. vals caches every value it fetched in
-// an LRU with no expiry and no way to invalidate it, so a shared runtime would
-// keep serving a rotated secret after the Resolver's TTL or Purge; and several
-// vals providers build their clients lazily without a lock (the SSM provider
-// races when first used from several goroutines), which a runtime per call
-// never shares. A fresh runtime costs about 50 µs and the provider's client
-// set-up (an AWS config load, a Vault login); the Resolver's cache makes that
-// a once-per-TTL cost.
+// The AWS schemes (awsssm, awssecrets, awskms, s3) are answered in process
+// with the AWS SDK, following vals' providers, with one configuration and
+// its clients kept per configuration a reference asks for (region=,
+// profile=, role_arn=, the AWS_* environment) and one HTTP transport, whose
+// idle connections close after a few seconds: credentials are looked up,
+// and roles assumed, once rather than per call; the SDK's logger is silent;
+// and calls honour ctx.
+//
+// Every other Get uses a fresh vals runtime. vals caches every value it
+// fetched in an LRU with no expiry and no way to invalidate it, so a shared
+// runtime would keep serving a rotated secret after the Resolver's TTL or
+// Purge; and several vals providers build their clients lazily without a
+// lock, which a runtime per call never shares. A fresh runtime costs little
+// beside the provider's client set-up (a Vault login, say); the Resolver's
+// cache makes that a once-per-TTL cost.
 //
 // Get does not filter schemes (the Resolver does): handed "ref+exec://…" it
 // runs the command.
 type ValsBackend struct {
 	opts vals.Options
+	aws  *awsClients // the AWS schemes, in process with clients kept per configuration
 }
 
 // NewValsBackend returns a vals backend.
@@ -54,7 +64,7 @@ func NewValsBackend(o ValsOptions) *ValsBackend {
 		AWSLogLevel:           o.AWSLogLevel,
 		CacheSize:             1, // unused past this call; 0 would mean 512
 		FailOnMissingKeyInMap: true,
-	}}
+	}, aws: newAWSClients()}
 }
 
 // Get resolves one reference. A missing key or a null value is ErrNotFound,
@@ -80,11 +90,12 @@ func (b *ValsBackend) Get(ctx context.Context, reference string) (v string, err 
 		}
 		err = scrub(reference, err)
 	}()
-	if err := checkEnvsubst(sp.Ref); err != nil {
-		return "", err
+	s := lookupScheme(ref.Scheme(sp.Ref))
+	if s.route == viaAWS {
+		return b.aws.Get(ctx, sp.Ref)
 	}
-	if isAWS(sp.Ref) {
-		if err := awsCredentials(ctx, sp.Ref); err != nil {
+	if s.preflight != nil {
+		if err := s.preflight(ctx, sp.Ref); err != nil {
 			return "", err
 		}
 	}
@@ -102,7 +113,15 @@ func (b *ValsBackend) get(key string) (string, error) {
 	if err != nil {
 		return "", classify(err.Error(), key)
 	}
-	switch v := out["v"].(type) {
+	return valsValue(out["v"])
+}
+
+// valsValue is the value of a reference from what vals' lookup returned: a
+// string as it is, numbers and booleans formatted as vals formats them;
+// null is ErrNotFound and a map or a list ErrNotScalar, where vals would
+// print "<nil>" or Go syntax.
+func valsValue(v any) (string, error) {
+	switch v := v.(type) {
 	case string:
 		return v, nil
 	case nil:

@@ -21,6 +21,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"filippo.io/age"
@@ -30,8 +31,13 @@ import (
 	"github.com/hushflow/hushflow/secrets"
 )
 
+// newValsResolver returns a resolver whose backend is vals, handed in with
+// WithBackend: these tests exercise vals' own providers, file and sops
+// included, which read the host's files (a resolver with the default
+// backend reads files only under WithFiles and WithAbsoluteDirs).
 func newValsResolver(t testing.TB, opts ...secrets.Option) *secrets.Resolver {
 	t.Helper()
+	opts = append([]secrets.Option{secrets.WithBackend(secrets.NewValsBackend(secrets.ValsOptions{}))}, opts...)
 	r, err := secrets.New(opts...)
 	if err != nil {
 		t.Fatal(err)
@@ -129,30 +135,32 @@ func TestValsFileRotation(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			path := filepath.Join(t.TempDir(), "rotating.yaml")
-			writeFile(t, path, "db:\n  password: S3CRET-old\n")
-			whole := filepath.Join(t.TempDir(), "whole.txt")
-			writeFile(t, whole, "S3CRET-old")
-			r := newValsResolver(t, secrets.WithTTL(tc.ttl))
-			refs := []string{"ref+file://" + path + "#/db/password", "ref+file://" + whole}
-			for _, ref := range refs {
-				if got, err := r.Resolve(t.Context(), ref); err != nil || got != "S3CRET-old" {
-					t.Fatalf("%s: first value wrong (err %s)", ref, show(err))
+			synctest.Test(t, func(t *testing.T) {
+				path := filepath.Join(t.TempDir(), "rotating.yaml")
+				writeFile(t, path, "db:\n  password: S3CRET-old\n")
+				whole := filepath.Join(t.TempDir(), "whole.txt")
+				writeFile(t, whole, "S3CRET-old")
+				r := newValsResolver(t, secrets.WithTTL(tc.ttl))
+				refs := []string{"ref+file://" + path + "#/db/password", "ref+file://" + whole}
+				for _, ref := range refs {
+					if got, err := r.Resolve(t.Context(), ref); err != nil || got != "S3CRET-old" {
+						t.Fatalf("%s: first value wrong (err %s)", ref, show(err))
+					}
 				}
-			}
-			writeFile(t, path, "db:\n  password: S3CRET-new\n")
-			writeFile(t, whole, "S3CRET-new")
-			if tc.name == "Purge" {
-				if got, _ := r.Resolve(t.Context(), refs[0]); got != "S3CRET-old" {
-					t.Error("the value changed before Purge: the cache is not serving it")
+				writeFile(t, path, "db:\n  password: S3CRET-new\n")
+				writeFile(t, whole, "S3CRET-new")
+				if tc.name == "Purge" {
+					if got, _ := r.Resolve(t.Context(), refs[0]); got != "S3CRET-old" {
+						t.Error("the value changed before Purge: the cache is not serving it")
+					}
 				}
-			}
-			tc.expire(r)
-			for _, ref := range refs {
-				if got, err := r.Resolve(t.Context(), ref); err != nil || got != "S3CRET-new" {
-					t.Errorf("%s: the rotated value was not returned (err %s)", ref, show(err))
+				tc.expire(r)
+				for _, ref := range refs {
+					if got, err := r.Resolve(t.Context(), ref); err != nil || got != "S3CRET-new" {
+						t.Errorf("%s: the rotated value was not returned (err %s)", ref, show(err))
+					}
 				}
-			}
+			})
 		})
 	}
 }

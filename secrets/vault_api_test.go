@@ -284,7 +284,7 @@ func TestVaultAPIKV2(t *testing.T) {
 	}
 	goodQ, narrowQ, revokedQ := tokenFile("good", good), tokenFile("narrow", narrow), tokenFile("revoked", revoked)
 
-	r := awsResolver(t)
+	r := awsResolver(t, secrets.WithAbsoluteDirs(dir)) // token_file= names a host file: allowed under dir only
 	awsResolveAll(t, r, []awsCase{
 		{"the latest version", "ref+vault://secret/api" + q(goodQ) + "#/token", "S3CRET-v3"},
 		{"version 1", "ref+vault://secret/api" + q(goodQ, "version=1") + "#/token", "S3CRET-v1"},
@@ -328,11 +328,12 @@ func TestVaultAPIKV2Number(t *testing.T) {
 	api, srv := newVaultAPI(t)
 	api.tokens["tok"] = []string{"secret/data/"}
 	api.put("db", map[string]any{"port": 5432, "ratio": 0.5})
-	file := filepath.Join(t.TempDir(), "token")
+	dir := t.TempDir()
+	file := filepath.Join(dir, "token")
 	if err := os.WriteFile(file, []byte("tok"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	r := awsResolver(t)
+	r := awsResolver(t, secrets.WithAbsoluteDirs(dir))
 	for field, want := range map[string]string{"port": "5432", "ratio": "0.5"} {
 		got, err := r.Resolve(t.Context(), "ref+vault://secret/db?address="+srv.URL+"&token_file="+file+"#/"+field)
 		if errors.Is(err, secrets.ErrNotScalar) {
