@@ -10,8 +10,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/hushflow/hushflow/internal/testkit/fakestore"
 	"github.com/hushflow/hushflow/secrets"
+	"github.com/hushflow/hushflow/secrets/secretstest"
 )
 
 // runFaults puts a Resolver with default settings in front of a fake
@@ -24,17 +24,17 @@ func runFaults() {
 	fmt.Println("fault                   ok%   p50_ms  p99_ms  recovery_ms  goroutines_after")
 	for _, fault := range []struct {
 		name   string
-		inject func(*fakestore.Store, *secrets.Resolver) (recover func())
+		inject func(*secretstest.Store, *secrets.Resolver) (recover func())
 	}{
-		{"errors", func(f *fakestore.Store, _ *secrets.Resolver) func() {
+		{"errors", func(f *secretstest.Store, _ *secrets.Resolver) func() {
 			f.FailAll(errors.New("connection refused"))
 			return func() { f.FailAll(nil) }
 		}},
-		{"hang (never returns)", func(f *fakestore.Store, _ *secrets.Resolver) func() {
+		{"hang (never returns)", func(f *secretstest.Store, _ *secrets.Resolver) func() {
 			f.Hang() // the hung calls are never released
 			return f.ResumeNew
 		}},
-		{"slow 2s, refresh 1.5s", func(f *fakestore.Store, r *secrets.Resolver) func() {
+		{"slow 2s, refresh 1.5s", func(f *secretstest.Store, r *secrets.Resolver) func() {
 			f.SetLatency(2 * time.Second)
 			stop := make(chan struct{})
 			go func() {
@@ -52,7 +52,7 @@ func runFaults() {
 			return func() { close(stop); f.SetLatency(0) }
 		}},
 	} {
-		f := fakestore.New(nil)
+		f := secretstest.New(nil)
 		for i := range 100 {
 			f.Set(fmt.Sprintf("ref+fake://app/key%d", i), fmt.Sprintf("value-%d", i))
 			f.Set(fmt.Sprintf("ref+fake://new/%d", i), "new")

@@ -9,7 +9,7 @@
 //	go run ./bench/soak                      # 60 s, 64 workers, 10,000 secrets known
 //	go run ./bench/soak -duration 5m -secrets 100000 -growth 200
 //
-// The store is the fake of the project's tests (internal/testkit/fakestore):
+// The store is the fake of the project's tests (secrets/secretstest):
 // what is measured is hushflow, not a network.
 package main
 
@@ -31,10 +31,10 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/hushflow/hushflow/internal/testkit/fakestore"
 	"github.com/hushflow/hushflow/loader"
 	"github.com/hushflow/hushflow/redact"
 	"github.com/hushflow/hushflow/secrets"
+	"github.com/hushflow/hushflow/secrets/secretstest"
 )
 
 type settings struct {
@@ -112,22 +112,22 @@ func ms(d time.Duration) string { return fmt.Sprintf("%.1f", float64(d.Microseco
 // phase is one part of the fault schedule.
 type phase struct {
 	name   string
-	inject func(*fakestore.Store) (heal func())
+	inject func(*secretstest.Store) (heal func())
 }
 
 var schedule = []phase{
 	{"normal", nil},
-	{"errors", func(s *fakestore.Store) func() {
+	{"errors", func(s *secretstest.Store) func() {
 		s.FailAll(errors.New("connection refused"))
 		return func() { s.FailAll(nil) }
 	}},
 	{"normal", nil},
-	{"hang", func(s *fakestore.Store) func() {
+	{"hang", func(s *secretstest.Store) func() {
 		s.Hang() // calls that started stay hung for good, as vals' can
 		return s.ResumeNew
 	}},
 	{"normal", nil},
-	{"slow 2s", func(s *fakestore.Store) func() {
+	{"slow 2s", func(s *secretstest.Store) func() {
 		s.SetLatency(2 * time.Second)
 		return func() { s.SetLatency(time.Millisecond) }
 	}},
@@ -140,7 +140,7 @@ func run(s settings) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	store := fakestore.New(nil)
+	store := secretstest.New(nil)
 	store.SetLatency(time.Millisecond)
 	if err := writeWorkspace(dir, s, store); err != nil {
 		return err
@@ -212,7 +212,7 @@ func init() { currentPhase.Store("normal") }
 
 // writeWorkspace writes a workspace of s.refs secrets and one action whose
 // command uses some of them and one inline reference.
-func writeWorkspace(dir string, s settings, store *fakestore.Store) error {
+func writeWorkspace(dir string, s settings, store *secretstest.Store) error {
 	var b strings.Builder
 	b.WriteString("secrets:\n")
 	for i := range s.refs {
@@ -304,7 +304,7 @@ func timed(ctx context.Context, deadline time.Duration, m *meter, fn func(contex
 
 // faults runs the schedule over the run's duration and, after each fault
 // heals, measures how long until a reference never seen before renders.
-func faults(ctx context.Context, s settings, store *fakestore.Store, r *loader.Reloader, fresh *atomic.Int64, out chan<- string) {
+func faults(ctx context.Context, s settings, store *secretstest.Store, r *loader.Reloader, fresh *atomic.Int64, out chan<- string) {
 	slot := s.duration / time.Duration(len(schedule))
 	for _, p := range schedule {
 		currentPhase.Store(p.name)
