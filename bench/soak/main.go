@@ -57,7 +57,7 @@ func main() {
 	flag.DurationVar(&s.refresh, "refresh", 2*time.Second, "refresh interval (marks the cache stale)")
 	flag.DurationVar(&s.deadline, "deadline", 100*time.Millisecond, "deadline of each render and reload")
 	flag.Parse()
-	if err := run(s); err != nil {
+	if err := run(s, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "soak:", err)
 		os.Exit(1)
 	}
@@ -134,7 +134,7 @@ var schedule = []phase{
 	{"normal", nil},
 }
 
-func run(s settings) error {
+func run(s settings, out io.Writer) error {
 	dir, err := os.MkdirTemp("", "hushflow-soak-")
 	if err != nil {
 		return err
@@ -161,7 +161,7 @@ func run(s settings) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("loaded %d references and %d known secrets in %s\n", s.refs, s.known, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(out, "loaded %d references and %d known secrets in %s\n", s.refs, s.known, time.Since(start).Round(time.Millisecond))
 
 	var renders, masks, reloads meter
 	var fresh atomic.Int64 // new inline references, for growth and recovery probes
@@ -184,14 +184,14 @@ func run(s settings) error {
 	recoveries := make(chan string, len(schedule))
 	wg.Go(func() { faults(ctx, s, store, r, &fresh, recoveries) })
 
-	fmt.Println("  t  phase    renders  p50ms  p99ms  err | masks  p50ms  p99ms | reloads p50ms  p99ms  err | heapMB gorout")
+	fmt.Fprintln(out, "  t  phase    renders  p50ms  p99ms  err | masks  p50ms  p99ms | reloads p50ms  p99ms  err | heapMB gorout")
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	for sec := 1; ; sec++ {
 		select {
 		case <-ctx.Done():
 			wg.Wait()
-			summary(&renders, &masks, &reloads, recoveries)
+			summary(out, &renders, &masks, &reloads, recoveries)
 			return nil
 		case <-tick.C:
 		}
@@ -200,7 +200,7 @@ func run(s settings) error {
 		rn, r50, r99, re := renders.take()
 		mn, m50, m99, _ := masks.take()
 		ln, l50, l99, le := reloads.take()
-		fmt.Printf("%3d  %-8s %7d %6s %6s %4d | %5d %6s %6s | %7d %6s %6s %4d | %6d %6d\n",
+		fmt.Fprintf(out, "%3d  %-8s %7d %6s %6s %4d | %5d %6s %6s | %7d %6s %6s %4d | %6d %6d\n",
 			sec, currentPhase.Load(), rn, ms(r50), ms(r99), re, mn, ms(m50), ms(m99), ln, ms(l50), ms(l99), le,
 			m.HeapAlloc>>20, runtime.NumGoroutine())
 	}
@@ -342,21 +342,21 @@ func faults(ctx context.Context, s settings, store *secretstest.Store, r *loader
 	}
 }
 
-func summary(renders, masks, reloads *meter, recoveries chan string) {
+func summary(out io.Writer, renders, masks, reloads *meter, recoveries chan string) {
 	close(recoveries)
-	fmt.Println("\nwhole run:")
+	fmt.Fprintln(out, "\nwhole run:")
 	for _, m := range []struct {
 		name string
 		m    *meter
 	}{{"render", renders}, {"mask", masks}, {"reload", reloads}} {
-		fmt.Printf("  %-7s n=%d p50=%sms p99=%sms max=%sms\n", m.name, len(m.m.all),
+		fmt.Fprintf(out, "  %-7s n=%d p50=%sms p99=%sms max=%sms\n", m.name, len(m.m.all),
 			ms(percentile(m.m.all, 50)), ms(percentile(m.m.all, 99)), ms(percentile(m.m.all, 100)))
 		for cause, n := range m.m.causes {
-			fmt.Printf("          %d× %s\n", n, cause)
+			fmt.Fprintf(out, "          %d× %s\n", n, cause)
 		}
 	}
-	fmt.Println("recovery:")
+	fmt.Fprintln(out, "recovery:")
 	for line := range recoveries {
-		fmt.Println("  " + line)
+		fmt.Fprintln(out, "  " + line)
 	}
 }
