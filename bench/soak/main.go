@@ -357,6 +357,6 @@ func summary(out io.Writer, renders, masks, reloads *meter, recoveries chan stri
 	}
 	fmt.Fprintln(out, "recovery:")
 	for line := range recoveries {
-		fmt.Fprintln(out, "  " + line)
+		fmt.Fprintln(out, "  "+line)
 	}
 }
