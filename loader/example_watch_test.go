@@ -35,7 +35,9 @@ func ExampleReloader_Watch() {
 		}
 	}
 	cmd := func(r *loader.Reloader) string {
-		var wf struct{ Actions map[string]struct{ Cmd string } }
+		var wf struct {
+			Actions map[string]struct{ Cmd string }
+		}
 		_ = r.Workspace().Decode(&wf)
 		return wf.Actions["deploy"].Cmd
 	}
