@@ -16,7 +16,7 @@ import (
 // the files and for ref+sops:// references. An engine reads its key from
 // its own secret store; this example makes one, and encrypts the file as
 // `sops --encrypt` would (see loader/loadertest).
-func ExampleLoadDir() {
+func ExampleLoadDir_sopsFile() {
 	dir, err := os.MkdirTemp("", "workspace-")
 	if err != nil {
 		fmt.Println(err)

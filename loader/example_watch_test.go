@@ -16,7 +16,7 @@ import (
 // Watch reloads a directory's workspace when its files change, and keeps
 // serving the last good one when a change does not load. Readers call
 // Workspace for each job and never block on a reload.
-func ExampleReloader_Watch() {
+func ExampleReloader_Watch_fileChange() {
 	dir, err := os.MkdirTemp("", "workspace-")
 	if err != nil {
 		fmt.Println(err)
@@ -91,7 +91,7 @@ func ExampleReloader_Watch() {
 // resolver's cache stale and reloads. An engine calls it on a timer or when
 // told of a rotation; a value that cannot be fetched again keeps serving.
 // The fake backend here (secrets/secretstest) stands in for Vault or AWS.
-func ExampleReloader_Refresh() {
+func ExampleReloader_Refresh_rotation() {
 	store := secretstest.New(map[string]string{"ref+fake://api/token": "token-v1"})
 	fsys := fstest.MapFS{"workflows.yaml": {Data: []byte(
 		"secrets:\n  API_TOKEN: \"{{ 'ref+fake://api/token' | vals }}\"\n")}}
