@@ -156,23 +156,25 @@ func run(ctx context.Context, out io.Writer, srv *moto.Server, valsBin string, n
 	if valsBin == "" {
 		sides = sides[1:]
 	}
-	results := map[string]result{}
+	var results []result // in the order of sides
 	for _, side := range sides {
 		d, err := timeRuns(runs, side.f)
 		if err != nil {
 			return fmt.Errorf("%s: %w", side.name, err)
 		}
 		r := result{side.name, d}
-		results[side.name] = r
+		results = append(results, r)
 		fmt.Fprintf(out, "%-40s median %9.1f ms (%7.2f ms/ref)   runs:", r.name, ms(r.median()), ms(r.median())/float64(n))
 		for _, d := range r.runs {
 			fmt.Fprintf(out, " %.1f", ms(d))
 		}
 		fmt.Fprintln(out, " ms")
 	}
-	cold, oneString, floor := results[sides[len(sides)-3].name], results[sides[len(sides)-2].name], results[sides[len(sides)-1].name]
+	// The last three are always there: cold, cold in one string, the floor.
+	last := results[len(results)-3:]
+	cold, oneString, floor := last[0], last[1], last[2]
 	if valsBin != "" {
-		base := results[sides[0].name].median()
+		base := results[0].median()
 		fmt.Fprintf(out, "ratio vals / Resolve cold:                %7.1fx\n", float64(base)/float64(cold.median()))
 		fmt.Fprintf(out, "ratio vals / Resolve cold, one string:    %7.1fx\n", float64(base)/float64(oneString.median()))
 	}
