@@ -5,9 +5,9 @@ import (
 
 	"github.com/hushflow/hushflow/internal/sopsdec/sopstest"
 	"github.com/hushflow/hushflow/internal/testkit"
-	"github.com/hushflow/hushflow/internal/testkit/fakestore"
 	"github.com/hushflow/hushflow/loader"
 	"github.com/hushflow/hushflow/secrets"
+	"github.com/hushflow/hushflow/secrets/secretstest"
 )
 
 // limit returns WithLimits of DefaultLimits changed by set.
@@ -19,7 +19,7 @@ func limit(set func(*loader.Limits)) loader.Option {
 
 // withStore makes the workspace's resolver answer ref+fake:// references
 // from store, besides the schemes given.
-func withStore(store *fakestore.Store, opts ...secrets.Option) loader.Option {
+func withStore(store *secretstest.Store, opts ...secrets.Option) loader.Option {
 	base := []secrets.Option{secrets.WithBackend(store), secrets.WithSchemes("fake", "echo", "envsubst", "file", "sops")}
 	return loader.WithResolverOptions(append(base, opts...)...)
 }

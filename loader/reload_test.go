@@ -13,10 +13,10 @@ import (
 	"time"
 
 	"github.com/hushflow/hushflow/internal/sopsenc"
-	"github.com/hushflow/hushflow/internal/testkit/fakestore"
 	"github.com/hushflow/hushflow/loader"
 	"github.com/hushflow/hushflow/redact"
 	"github.com/hushflow/hushflow/secrets"
+	"github.com/hushflow/hushflow/secrets/secretstest"
 )
 
 // TestReloadCyclesUnderReaders alternates broken and valid edits while
@@ -24,7 +24,7 @@ import (
 func TestReloadCyclesUnderReaders(t *testing.T) {
 	t.Parallel()
 	id, rcpt := newAgeKey(t)
-	store := fakestore.New(map[string]string{"ref+fake://token": "token-0000"})
+	store := secretstest.New(map[string]string{"ref+fake://token": "token-0000"})
 	fsys := fstest.MapFS{
 		"a.yaml":      {Data: []byte(validEdit(0))},
 		"b.yaml":      {Data: []byte("actions:\n  fixed: {cmd: echo}\n")},
@@ -212,7 +212,7 @@ func TestWatchReloadsOnChange(t *testing.T) {
 
 func TestWatchPollsAnyFS(t *testing.T) {
 	t.Parallel()
-	store := fakestore.New(map[string]string{"ref+fake://tok": "v1-value"})
+	store := secretstest.New(map[string]string{"ref+fake://tok": "v1-value"})
 	fsys := fstest.MapFS{"a.yaml": {Data: []byte("secrets:\n  T: \"{{ 'ref+fake://tok' | vals }}\"\n")}}
 	r, err := loader.NewReloader(t.Context(), fsys, withStore(store))
 	if err != nil {
@@ -241,7 +241,7 @@ func TestWatchPollsAnyFS(t *testing.T) {
 // report to its OnReload like the reloads it starts.
 func TestEveryReloadReportsToOnReload(t *testing.T) {
 	t.Parallel()
-	store := fakestore.New(map[string]string{"ref+fake://tok": "v1-value"})
+	store := secretstest.New(map[string]string{"ref+fake://tok": "v1-value"})
 	fsys := fstest.MapFS{"a.yaml": {Data: []byte("secrets:\n  T: \"{{ 'ref+fake://tok' | vals }}\"\n")}}
 	r, err := loader.NewReloader(t.Context(), fsys, withStore(store))
 	if err != nil {

@@ -10,17 +10,17 @@ import (
 
 	"github.com/hushflow/hushflow/internal/sopsenc"
 	"github.com/hushflow/hushflow/internal/testkit"
-	"github.com/hushflow/hushflow/internal/testkit/fakestore"
 	"github.com/hushflow/hushflow/loader"
 	"github.com/hushflow/hushflow/redact"
 	"github.com/hushflow/hushflow/render"
 	"github.com/hushflow/hushflow/secrets"
+	"github.com/hushflow/hushflow/secrets/secretstest"
 )
 
 func TestSecretsSectionRenderedOnce(t *testing.T) {
 	t.Parallel()
 	id, rcpt := newAgeKey(t)
-	store := fakestore.New(map[string]string{
+	store := secretstest.New(map[string]string{
 		"ref+fake://db":     "db-pass-value",
 		"ref+fake://api":    "api-token-value",
 		"ref+fake://inline": "inline-value-xyz",
@@ -89,7 +89,7 @@ actions:
 func TestSecretsResolveConcurrently(t *testing.T) {
 	t.Parallel()
 	const n = 20
-	store := fakestore.New(nil)
+	store := secretstest.New(nil)
 	store.SetLatency(300 * time.Millisecond)
 	var b strings.Builder
 	b.WriteString("secrets:\n")
@@ -111,7 +111,7 @@ func TestSecretsResolveConcurrently(t *testing.T) {
 
 func TestSecretFailureNamesKey(t *testing.T) {
 	t.Parallel()
-	store := fakestore.New(map[string]string{"ref+fake://ok": "ok-value-1234"})
+	store := secretstest.New(map[string]string{"ref+fake://ok": "ok-value-1234"})
 	fsys := fstest.MapFS{"dir/a.yaml": {Data: []byte(`
 secrets:
   GOOD: "{{ 'ref+fake://ok' | vals }}"
@@ -138,7 +138,7 @@ secrets:
 // with its own resolver and cache; a redactor handed to both learns from both.
 func TestOneResolverPerWorkspaceSource(t *testing.T) {
 	t.Parallel()
-	store := fakestore.New(map[string]string{"ref+fake://kk": "shared-value-1"})
+	store := secretstest.New(map[string]string{"ref+fake://kk": "shared-value-1"})
 	red, err := redact.New()
 	if err != nil {
 		t.Fatal(err)
@@ -174,7 +174,7 @@ func TestSecretsWithRealVals(t *testing.T) {
 // references nested in references, through the resolver's own substitution.
 func TestSecretsSectionAsStrom(t *testing.T) {
 	t.Setenv("HUSHFLOW_TEST_INNER", "world")
-	store := fakestore.New(map[string]string{"ref+fake://user": "nested-user-1", "ref+fake://pw": "nested-pw-1"})
+	store := secretstest.New(map[string]string{"ref+fake://user": "nested-user-1", "ref+fake://pw": "nested-pw-1"})
 	fsys := fstest.MapFS{"a.yaml": {Data: []byte(`
 secrets:
   NESTED:
@@ -232,7 +232,7 @@ secrets:
 // the next workspace sees the new value.
 func TestOneValuePerReferenceInAWorkspace(t *testing.T) {
 	t.Parallel()
-	store := fakestore.New(map[string]string{"ref+fake://tok": "token-version-1"})
+	store := secretstest.New(map[string]string{"ref+fake://tok": "token-version-1"})
 	fsys := fstest.MapFS{"a.yaml": {Data: []byte("secrets:\n  TOK: \"{{ 'ref+fake://tok' | vals }}\"\n")}}
 	r, err := loader.NewReloader(t.Context(), fsys, withStore(store, secrets.WithTTL(0)))
 	if err != nil {
@@ -260,7 +260,7 @@ func TestOneValuePerReferenceInAWorkspace(t *testing.T) {
 // secret too, in the secrets: section and in a step.
 func TestDerivedValuesAreMasked(t *testing.T) {
 	t.Parallel()
-	store := fakestore.New(map[string]string{
+	store := secretstest.New(map[string]string{
 		"ref+fake://pw":      "it's+p@ss&w0rd",
 		"ref+fake://license": "ABCD-EFGH-IJKL",
 	})
@@ -351,7 +351,7 @@ func TestTemplatesAreCheckedAtLoad(t *testing.T) {
 
 func TestConnectionsRenderAtLoad(t *testing.T) {
 	t.Parallel()
-	store := fakestore.New(map[string]string{"ref+fake://db/pw": "conn-pw-123"})
+	store := secretstest.New(map[string]string{"ref+fake://db/pw": "conn-pw-123"})
 	fsys := fstest.MapFS{"a.yaml": {Data: []byte(`
 secrets:
   DB_HOST: db.internal
@@ -416,7 +416,7 @@ func TestRenderStepHookAndEach(t *testing.T) {
 // refuses to resolve a reference they carry.
 func TestStepDataIsNeverAReference(t *testing.T) {
 	t.Parallel()
-	store := fakestore.New(map[string]string{"ref+fake://admin": "admin-secret-1"})
+	store := secretstest.New(map[string]string{"ref+fake://admin": "admin-secret-1"})
 	fsys := fstest.MapFS{"a.yaml": {Data: []byte("secrets:\n  ADMIN: \"{{ 'ref+fake://admin' | vals }}\"\n")}}
 	ws, err := loader.Load(t.Context(), fsys, withStore(store))
 	if err != nil {

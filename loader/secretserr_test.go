@@ -10,9 +10,9 @@ import (
 	"testing/fstest"
 	"time"
 
-	"github.com/hushflow/hushflow/internal/testkit/fakestore"
 	"github.com/hushflow/hushflow/loader"
 	"github.com/hushflow/hushflow/secrets"
+	"github.com/hushflow/hushflow/secrets/secretstest"
 )
 
 // TestFailedSecretsAreGroupedByCause: with a backend down, every entry fails
@@ -27,7 +27,7 @@ func TestFailedSecretsAreGroupedByCause(t *testing.T) {
 	}
 	b.WriteString("  TYPO: \"{{ secret.NOPE }}\"\n")
 	fsys := fstest.MapFS{"a.yaml": {Data: []byte(b.String())}}
-	_, err := loader.Load(t.Context(), fsys, withStore(fakestore.New(nil)))
+	_, err := loader.Load(t.Context(), fsys, withStore(secretstest.New(nil)))
 	var se *loader.SecretsError
 	if !errors.As(err, &se) {
 		t.Fatalf("err = %v, want a *SecretsError", err)
@@ -62,7 +62,7 @@ func TestFailedSecretsAreGroupedByCause(t *testing.T) {
 func TestLargeSecretsSectionUsesAFixedPool(t *testing.T) {
 	t.Parallel()
 	const n = 20_000
-	store := fakestore.New(nil)
+	store := secretstest.New(nil)
 	var b strings.Builder
 	b.WriteString("secrets:\n")
 	for i := range n {

@@ -7,12 +7,12 @@ import (
 	"testing"
 
 	"github.com/hushflow/hushflow/internal/testkit"
-	"github.com/hushflow/hushflow/internal/testkit/fakestore"
 	"github.com/hushflow/hushflow/secrets"
+	"github.com/hushflow/hushflow/secrets/secretstest"
 )
 
-// newFake returns the shared fake store (internal/testkit/fakestore).
-func newFake(values map[string]string) *fakestore.Store { return fakestore.New(values) }
+// newFake returns the shared fake store (secrets/secretstest).
+func newFake(values map[string]string) *secretstest.Store { return secretstest.New(values) }
 
 // newResolver returns a resolver over b that allows the "fake" scheme.
 func newResolver(t testing.TB, b secrets.Backend, opts ...secrets.Option) *secrets.Resolver {

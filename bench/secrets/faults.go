@@ -4,37 +4,46 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/hushflow/hushflow/internal/testkit/fakestore"
 	"github.com/hushflow/hushflow/secrets"
+	"github.com/hushflow/hushflow/secrets/secretstest"
 )
 
+// faultSettings size runFaults: the program's are 3 s a fault, 64 workers
+// and 100 references; the smoke test's are tiny.
+type faultSettings struct {
+	phase   time.Duration // how long each fault lasts
+	workers int
+	refs    int
+}
+
 // runFaults puts a Resolver with default settings in front of a fake
-// backend and 64 workers that resolve with a 100 ms deadline, then breaks
-// the backend three ways (it fails, it hangs for good, it is slower than
-// the refresh interval) and prints, for each, what the workers saw during
-// the fault and how long after the backend recovered the first new
+// backend and s.workers workers that resolve with a 100 ms deadline, then
+// breaks the backend three ways (it fails, it hangs for good, it is slower
+// than the refresh interval) and prints, for each, what the workers saw
+// during the fault and how long after the backend recovered the first new
 // reference resolved.
-func runFaults() {
-	fmt.Println("fault                   ok%   p50_ms  p99_ms  recovery_ms  goroutines_after")
+func runFaults(out io.Writer, s faultSettings) error {
+	fmt.Fprintln(out, "fault                   ok%   p50_ms  p99_ms  recovery_ms  goroutines_after")
 	for _, fault := range []struct {
 		name   string
-		inject func(*fakestore.Store, *secrets.Resolver) (recover func())
+		inject func(*secretstest.Store, *secrets.Resolver) (recover func())
 	}{
-		{"errors", func(f *fakestore.Store, _ *secrets.Resolver) func() {
+		{"errors", func(f *secretstest.Store, _ *secrets.Resolver) func() {
 			f.FailAll(errors.New("connection refused"))
 			return func() { f.FailAll(nil) }
 		}},
-		{"hang (never returns)", func(f *fakestore.Store, _ *secrets.Resolver) func() {
+		{"hang (never returns)", func(f *secretstest.Store, _ *secrets.Resolver) func() {
 			f.Hang() // the hung calls are never released
 			return f.ResumeNew
 		}},
-		{"slow 2s, refresh 1.5s", func(f *fakestore.Store, r *secrets.Resolver) func() {
+		{"slow 2s, refresh 1.5s", func(f *secretstest.Store, r *secrets.Resolver) func() {
 			f.SetLatency(2 * time.Second)
 			stop := make(chan struct{})
 			go func() {
@@ -52,14 +61,14 @@ func runFaults() {
 			return func() { close(stop); f.SetLatency(0) }
 		}},
 	} {
-		f := fakestore.New(nil)
-		for i := range 100 {
+		f := secretstest.New(nil)
+		for i := range s.refs {
 			f.Set(fmt.Sprintf("ref+fake://app/key%d", i), fmt.Sprintf("value-%d", i))
 			f.Set(fmt.Sprintf("ref+fake://new/%d", i), "new")
 		}
 		r, err := secrets.New(secrets.WithBackend(f), secrets.WithSchemes("fake"), secrets.WithTimeout(time.Second))
 		if err != nil {
-			panic(err)
+			return err
 		}
 		work := func(stop <-chan struct{}, lat *[]time.Duration, mu *sync.Mutex, ok, all *atomic.Int64) {
 			for i := 0; ; i++ {
@@ -70,7 +79,7 @@ func runFaults() {
 				}
 				ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 				begin := time.Now()
-				_, err := r.Resolve(ctx, fmt.Sprintf("ref+fake://app/key%d", i%100))
+				_, err := r.Resolve(ctx, fmt.Sprintf("ref+fake://app/key%d", i%s.refs))
 				cancel()
 				d := time.Since(begin)
 				all.Add(1)
@@ -84,7 +93,7 @@ func runFaults() {
 			}
 		}
 		// Warm: every value cached once.
-		for i := range 100 {
+		for i := range s.refs {
 			_, _ = r.Resolve(context.Background(), fmt.Sprintf("ref+fake://app/key%d", i))
 		}
 		r.MarkStale()
@@ -94,10 +103,10 @@ func runFaults() {
 		var ok, all atomic.Int64
 		stop := make(chan struct{})
 		var wg sync.WaitGroup
-		for range 64 {
+		for range s.workers {
 			wg.Go(func() { work(stop, &lat, &mu, &ok, &all) })
 		}
-		time.Sleep(3 * time.Second)
+		time.Sleep(s.phase)
 		close(stop)
 		wg.Wait()
 		recoverFn()
@@ -105,7 +114,7 @@ func runFaults() {
 		var recovery time.Duration
 		for i := 0; ; i++ {
 			ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
-			_, err := r.Resolve(ctx, fmt.Sprintf("ref+fake://new/%d", i%100))
+			_, err := r.Resolve(ctx, fmt.Sprintf("ref+fake://new/%d", i%s.refs))
 			cancel()
 			if err == nil {
 				recovery = time.Since(recovered)
@@ -124,8 +133,9 @@ func runFaults() {
 			}
 			return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000
 		}
-		fmt.Printf("%-22s %5.1f %8.2f %7.2f %12.1f %17d\n", fault.name,
+		fmt.Fprintf(out, "%-22s %5.1f %8.2f %7.2f %12.1f %17d\n", fault.name,
 			100*float64(ok.Load())/float64(max(all.Load(), 1)), pct(0.5), pct(0.99),
 			float64(recovery.Microseconds())/1000, runtime.NumGoroutine())
 	}
+	return nil
 }

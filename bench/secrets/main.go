@@ -16,6 +16,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -28,7 +29,10 @@ func main() {
 	faults := flag.Bool("faults", false, "run the fault scenarios instead")
 	flag.Parse()
 	if *faults {
-		runFaults()
+		if err := runFaults(os.Stdout, faultSettings{phase: 3 * time.Second, workers: 64, refs: 100}); err != nil {
+			fmt.Fprintln(os.Stderr, "secrets-bench:", err)
+			os.Exit(1)
+		}
 		return
 	}
 	refs, err := readLines(*refsPath)
@@ -36,43 +40,56 @@ func main() {
 		fmt.Fprintln(os.Stderr, "secrets-bench: need -refs FILE with references:", err)
 		os.Exit(2)
 	}
-	ctx := context.Background()
+	if err := run(context.Background(), os.Stdout, refs); err != nil {
+		fmt.Fprintln(os.Stderr, "secrets-bench:", err)
+		os.Exit(1)
+	}
+}
 
-	resolveEach := func(r *secrets.Resolver) time.Duration {
+// run resolves refs cold, warm, and cold in one string, and prints the
+// nanosecond totals for run.sh.
+func run(ctx context.Context, out io.Writer, refs []string) error {
+	resolveEach := func(r *secrets.Resolver) (time.Duration, error) {
 		start := time.Now()
 		for _, ref := range refs {
 			if _, err := r.Resolve(ctx, ref); err != nil {
-				fmt.Fprintln(os.Stderr, "secrets-bench:", err)
-				os.Exit(1)
+				return 0, err
 			}
 		}
-		return time.Since(start)
+		return time.Since(start), nil
 	}
 
 	// Cold, one reference after the other, as the engine rendered them.
 	start := time.Now()
 	r, err := secrets.New()
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "secrets-bench:", err)
-		os.Exit(1)
+		return err
 	}
-	resolveEach(r)
+	if _, err := resolveEach(r); err != nil {
+		return err
+	}
 	cold := time.Since(start)
-	warm := resolveEach(r)
+	warm, err := resolveEach(r)
+	if err != nil {
+		return err
+	}
 
 	// Cold again, all references in one string: resolved concurrently.
 	start = time.Now()
-	r2, _ := secrets.New()
+	r2, err := secrets.New()
+	if err != nil {
+		return err
+	}
 	if _, err := r2.Resolve(ctx, strings.Join(refs, " ")); err != nil {
-		fmt.Fprintln(os.Stderr, "secrets-bench:", err)
-		os.Exit(1)
+		return err
 	}
 	coldOneString := time.Since(start)
 
-	fmt.Printf("refs %d\n", len(refs))
-	fmt.Printf("cold_ns %d\n", cold.Nanoseconds())
-	fmt.Printf("warm_ns %d\n", warm.Nanoseconds())
-	fmt.Printf("cold_one_string_ns %d\n", coldOneString.Nanoseconds())
+	fmt.Fprintf(out, "refs %d\n", len(refs))
+	fmt.Fprintf(out, "cold_ns %d\n", cold.Nanoseconds())
+	fmt.Fprintf(out, "warm_ns %d\n", warm.Nanoseconds())
+	fmt.Fprintf(out, "cold_one_string_ns %d\n", coldOneString.Nanoseconds())
+	return nil
 }
 
 func readLines(path string) ([]string, error) {

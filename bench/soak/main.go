@@ -9,7 +9,7 @@
 //	go run ./bench/soak                      # 60 s, 64 workers, 10,000 secrets known
 //	go run ./bench/soak -duration 5m -secrets 100000 -growth 200
 //
-// The store is the fake of the project's tests (internal/testkit/fakestore):
+// The store is the fake of the project's tests (secrets/secretstest):
 // what is measured is hushflow, not a network.
 package main
 
@@ -31,10 +31,10 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/hushflow/hushflow/internal/testkit/fakestore"
 	"github.com/hushflow/hushflow/loader"
 	"github.com/hushflow/hushflow/redact"
 	"github.com/hushflow/hushflow/secrets"
+	"github.com/hushflow/hushflow/secrets/secretstest"
 )
 
 type settings struct {
@@ -57,7 +57,7 @@ func main() {
 	flag.DurationVar(&s.refresh, "refresh", 2*time.Second, "refresh interval (marks the cache stale)")
 	flag.DurationVar(&s.deadline, "deadline", 100*time.Millisecond, "deadline of each render and reload")
 	flag.Parse()
-	if err := run(s); err != nil {
+	if err := run(s, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "soak:", err)
 		os.Exit(1)
 	}
@@ -112,35 +112,35 @@ func ms(d time.Duration) string { return fmt.Sprintf("%.1f", float64(d.Microseco
 // phase is one part of the fault schedule.
 type phase struct {
 	name   string
-	inject func(*fakestore.Store) (heal func())
+	inject func(*secretstest.Store) (heal func())
 }
 
 var schedule = []phase{
 	{"normal", nil},
-	{"errors", func(s *fakestore.Store) func() {
+	{"errors", func(s *secretstest.Store) func() {
 		s.FailAll(errors.New("connection refused"))
 		return func() { s.FailAll(nil) }
 	}},
 	{"normal", nil},
-	{"hang", func(s *fakestore.Store) func() {
+	{"hang", func(s *secretstest.Store) func() {
 		s.Hang() // calls that started stay hung for good, as vals' can
 		return s.ResumeNew
 	}},
 	{"normal", nil},
-	{"slow 2s", func(s *fakestore.Store) func() {
+	{"slow 2s", func(s *secretstest.Store) func() {
 		s.SetLatency(2 * time.Second)
 		return func() { s.SetLatency(time.Millisecond) }
 	}},
 	{"normal", nil},
 }
 
-func run(s settings) error {
+func run(s settings, out io.Writer) error {
 	dir, err := os.MkdirTemp("", "hushflow-soak-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	store := fakestore.New(nil)
+	store := secretstest.New(nil)
 	store.SetLatency(time.Millisecond)
 	if err := writeWorkspace(dir, s, store); err != nil {
 		return err
@@ -161,7 +161,7 @@ func run(s settings) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("loaded %d references and %d known secrets in %s\n", s.refs, s.known, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(out, "loaded %d references and %d known secrets in %s\n", s.refs, s.known, time.Since(start).Round(time.Millisecond))
 
 	var renders, masks, reloads meter
 	var fresh atomic.Int64 // new inline references, for growth and recovery probes
@@ -184,14 +184,14 @@ func run(s settings) error {
 	recoveries := make(chan string, len(schedule))
 	wg.Go(func() { faults(ctx, s, store, r, &fresh, recoveries) })
 
-	fmt.Println("  t  phase    renders  p50ms  p99ms  err | masks  p50ms  p99ms | reloads p50ms  p99ms  err | heapMB gorout")
+	fmt.Fprintln(out, "  t  phase    renders  p50ms  p99ms  err | masks  p50ms  p99ms | reloads p50ms  p99ms  err | heapMB gorout")
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	for sec := 1; ; sec++ {
 		select {
 		case <-ctx.Done():
 			wg.Wait()
-			summary(&renders, &masks, &reloads, recoveries)
+			summary(out, &renders, &masks, &reloads, recoveries)
 			return nil
 		case <-tick.C:
 		}
@@ -200,7 +200,7 @@ func run(s settings) error {
 		rn, r50, r99, re := renders.take()
 		mn, m50, m99, _ := masks.take()
 		ln, l50, l99, le := reloads.take()
-		fmt.Printf("%3d  %-8s %7d %6s %6s %4d | %5d %6s %6s | %7d %6s %6s %4d | %6d %6d\n",
+		fmt.Fprintf(out, "%3d  %-8s %7d %6s %6s %4d | %5d %6s %6s | %7d %6s %6s %4d | %6d %6d\n",
 			sec, currentPhase.Load(), rn, ms(r50), ms(r99), re, mn, ms(m50), ms(m99), ln, ms(l50), ms(l99), le,
 			m.HeapAlloc>>20, runtime.NumGoroutine())
 	}
@@ -212,7 +212,7 @@ func init() { currentPhase.Store("normal") }
 
 // writeWorkspace writes a workspace of s.refs secrets and one action whose
 // command uses some of them and one inline reference.
-func writeWorkspace(dir string, s settings, store *fakestore.Store) error {
+func writeWorkspace(dir string, s settings, store *secretstest.Store) error {
 	var b strings.Builder
 	b.WriteString("secrets:\n")
 	for i := range s.refs {
@@ -304,7 +304,7 @@ func timed(ctx context.Context, deadline time.Duration, m *meter, fn func(contex
 
 // faults runs the schedule over the run's duration and, after each fault
 // heals, measures how long until a reference never seen before renders.
-func faults(ctx context.Context, s settings, store *fakestore.Store, r *loader.Reloader, fresh *atomic.Int64, out chan<- string) {
+func faults(ctx context.Context, s settings, store *secretstest.Store, r *loader.Reloader, fresh *atomic.Int64, out chan<- string) {
 	slot := s.duration / time.Duration(len(schedule))
 	for _, p := range schedule {
 		currentPhase.Store(p.name)
@@ -342,21 +342,21 @@ func faults(ctx context.Context, s settings, store *fakestore.Store, r *loader.R
 	}
 }
 
-func summary(renders, masks, reloads *meter, recoveries chan string) {
+func summary(out io.Writer, renders, masks, reloads *meter, recoveries chan string) {
 	close(recoveries)
-	fmt.Println("\nwhole run:")
+	fmt.Fprintln(out, "\nwhole run:")
 	for _, m := range []struct {
 		name string
 		m    *meter
 	}{{"render", renders}, {"mask", masks}, {"reload", reloads}} {
-		fmt.Printf("  %-7s n=%d p50=%sms p99=%sms max=%sms\n", m.name, len(m.m.all),
+		fmt.Fprintf(out, "  %-7s n=%d p50=%sms p99=%sms max=%sms\n", m.name, len(m.m.all),
 			ms(percentile(m.m.all, 50)), ms(percentile(m.m.all, 99)), ms(percentile(m.m.all, 100)))
 		for cause, n := range m.m.causes {
-			fmt.Printf("          %d× %s\n", n, cause)
+			fmt.Fprintf(out, "          %d× %s\n", n, cause)
 		}
 	}
-	fmt.Println("recovery:")
+	fmt.Fprintln(out, "recovery:")
 	for line := range recoveries {
-		fmt.Println("  " + line)
+		fmt.Fprintln(out, "  "+line)
 	}
 }

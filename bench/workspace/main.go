@@ -17,6 +17,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -24,28 +25,36 @@ import (
 
 	"github.com/hushflow/hushflow/internal/benchws"
 	"github.com/hushflow/hushflow/loader"
+	"github.com/hushflow/hushflow/secrets"
 )
 
-const (
-	refs  = 100
-	steps = 100
-)
+// config is one run's sizes and baseline programs. The smoke test
+// (smoke_test.go) runs it tiny and without the baseline programs.
+type config struct {
+	sopsBin, valsBin string // the baseline; both empty: hushflow's side only
+	runs             int    // timed runs of each side, after a warm-up
+	files, encrypted int    // workspace files, and how many are sops files
+	refs, steps      int    // references in secrets:, steps rendered
+}
 
 func main() {
-	sopsBin := flag.String("sops", "", "path to the sops program")
-	valsBin := flag.String("vals", "", "path to the vals program")
-	runs := flag.Int("runs", 5, "timed runs of each side")
+	cfg := config{files: 50, encrypted: 10, refs: 100, steps: 100}
+	flag.StringVar(&cfg.sopsBin, "sops", "", "path to the sops program")
+	flag.StringVar(&cfg.valsBin, "vals", "", "path to the vals program")
+	flag.IntVar(&cfg.runs, "runs", 5, "timed runs of each side")
 	flag.Parse()
-	if err := run(context.Background(), *sopsBin, *valsBin, *runs); err != nil {
+	if cfg.sopsBin == "" || cfg.valsBin == "" {
+		fmt.Fprintln(os.Stderr, "bench/workspace: -sops and -vals are required (bench/workspace/run.sh installs them)")
+		os.Exit(2)
+	}
+	if err := run(context.Background(), os.Stdout, cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "bench/workspace:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, sopsBin, valsBin string, runs int) error {
-	if sopsBin == "" || valsBin == "" {
-		return fmt.Errorf("-sops and -vals are required")
-	}
+func run(ctx context.Context, out io.Writer, cfg config) error {
+	refs, steps := cfg.refs, cfg.steps
 	dir, err := os.MkdirTemp("", "hushflow-bench-")
 	if err != nil {
 		return err
@@ -62,7 +71,7 @@ func run(ctx context.Context, sopsBin, valsBin string, runs int) error {
 		}
 	}
 	refFor := func(i int) string { return "file://" + refFile(i) + "#/db/password" }
-	ws, err := benchws.Generate(benchws.Spec{Files: 49, Encrypted: 10, Refs: refs, RefFor: refFor})
+	ws, err := benchws.Generate(benchws.Spec{Files: cfg.files - 1, Encrypted: cfg.encrypted, Refs: refs, RefFor: refFor})
 	if err != nil {
 		return err
 	}
@@ -73,7 +82,7 @@ func run(ctx context.Context, sopsBin, valsBin string, runs int) error {
 	root, keyFile, encrypted := disk.Root, disk.KeyFile, disk.Encrypted
 	stepTemplate := func(i int) map[string]any {
 		return map[string]any{
-			"cmd": "deploy --env {{ input.env }} --token {{ secret.REF_001 }} --db {{ secret.SECRET_00_00 }}",
+			"cmd": "deploy --env {{ input.env }} --token {{ secret.REF_000 }} --db {{ secret.SECRET_00_00 }}",
 			"env": map[string]any{
 				"INLINE": fmt.Sprintf("{{ 'ref+%s' | vals }}", refFor(refs+i)),
 				"REGION": "eu-north-1",
@@ -81,13 +90,17 @@ func run(ctx context.Context, sopsBin, valsBin string, runs int) error {
 		}
 	}
 
-	inProcess, err := benchws.Median(runs, func() error {
+	inProcess, err := benchws.Median(cfg.runs, func() error {
 		// A fresh load each run: a cold cache, as at an engine's start.
-		w, err := loader.LoadDir(ctx, root, loader.WithAgeIdentities(ws.Identity))
+		// The references name absolute paths, as the baseline's vals reads
+		// them; the loader confines ref+file:// to the workspace unless
+		// the engine names such a directory.
+		w, err := loader.LoadDir(ctx, root, loader.WithAgeIdentities(ws.Identity),
+			loader.WithResolverOptions(secrets.WithAbsoluteDirs(store)))
 		if err != nil {
 			return err
 		}
-		if len(w.Files()) != 50 || len(w.Secrets()) != 10*10+refs {
+		if len(w.Files()) != cfg.files || len(w.Secrets()) != cfg.encrypted*10+refs {
 			return fmt.Errorf("loaded %d files, %d secrets", len(w.Files()), len(w.Secrets()))
 		}
 		for i := range steps {
@@ -100,15 +113,22 @@ func run(ctx context.Context, sopsBin, valsBin string, runs int) error {
 	if err != nil {
 		return fmt.Errorf("hushflow: %w", err)
 	}
-	baseline, err := benchws.Median(runs, func() error {
+	fmt.Fprintf(out, "workspace: %d files (%d encrypted), %d references in secrets:, %d steps with one inline reference each; %d runs, median\n",
+		cfg.files, len(encrypted), refs, steps, cfg.runs)
+	fmt.Fprintf(out, "hushflow (LoadDir + %d RenderStep, in process):        %9.1f ms\n", steps, ms(inProcess))
+	if cfg.sopsBin == "" && cfg.valsBin == "" {
+		fmt.Fprintln(out, "baseline: not run (no -sops, -vals)")
+		return nil
+	}
+	baseline, err := benchws.Median(cfg.runs, func() error {
 		env := append(os.Environ(), "SOPS_AGE_KEY_FILE="+keyFile)
 		for _, f := range encrypted {
-			if err := runQuiet(ctx, env, sopsBin, "-d", f); err != nil {
+			if err := runQuiet(ctx, env, cfg.sopsBin, "-d", f); err != nil {
 				return err
 			}
 		}
 		for i := range refs + steps {
-			if err := runQuiet(ctx, env, valsBin, "get", "-s", "ref+"+refFor(i)); err != nil {
+			if err := runQuiet(ctx, env, cfg.valsBin, "get", "-s", "ref+"+refFor(i)); err != nil {
 				return err
 			}
 		}
@@ -117,11 +137,8 @@ func run(ctx context.Context, sopsBin, valsBin string, runs int) error {
 	if err != nil {
 		return fmt.Errorf("baseline: %w", err)
 	}
-	fmt.Printf("workspace: 50 files (%d encrypted), %d references in secrets:, %d steps with one inline reference each; %d runs, median\n",
-		len(encrypted), refs, steps, runs)
-	fmt.Printf("hushflow (LoadDir + %d RenderStep, in process):        %9.1f ms\n", steps, ms(inProcess))
-	fmt.Printf("sops -d ×%d + vals get ×%d (processes only):          %9.1f ms\n", len(encrypted), refs+steps, ms(baseline))
-	fmt.Printf("ratio: hushflow is %.0fx faster\n", float64(baseline)/float64(inProcess))
+	fmt.Fprintf(out, "sops -d ×%d + vals get ×%d (processes only):          %9.1f ms\n", len(encrypted), refs+steps, ms(baseline))
+	fmt.Fprintf(out, "ratio: hushflow is %.0fx faster\n", float64(baseline)/float64(inProcess))
 	return nil
 }
 

@@ -15,11 +15,11 @@ import (
 
 	"github.com/hushflow/hushflow/internal/sopsenc"
 	"github.com/hushflow/hushflow/internal/testkit"
-	"github.com/hushflow/hushflow/internal/testkit/fakestore"
 	"github.com/hushflow/hushflow/loader"
 	"github.com/hushflow/hushflow/redact"
 	"github.com/hushflow/hushflow/render"
 	"github.com/hushflow/hushflow/secrets"
+	"github.com/hushflow/hushflow/secrets/secretstest"
 )
 
 // failures are operations that fail with a secret close at hand; each
@@ -130,7 +130,7 @@ func encrypted(t *testing.T, plain map[string]any) (identity string, data []byte
 
 func resolver(t *testing.T) *secrets.Resolver {
 	t.Helper()
-	r, err := secrets.New(secrets.WithBackend(fakestore.New(nil)), secrets.WithSchemes("fake"))
+	r, err := secrets.New(secrets.WithBackend(secretstest.New(nil)), secrets.WithSchemes("fake"))
 	if err != nil {
 		t.Fatal(err)
 	}

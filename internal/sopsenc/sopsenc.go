@@ -149,10 +149,17 @@ func keyGroups(groups []Group, svc *localService) ([]sops.KeyGroup, error) {
 	var out []sops.KeyGroup
 	for gi, g := range groups {
 		var group sops.KeyGroup
-		for _, r := range g.Age {
+		for ri, r := range g.Age {
 			mk, err := sopsage.MasterKeyFromRecipient(r)
 			if err != nil {
-				return nil, fmt.Errorf("sopsenc: group %d: age recipient: %w", gi+1, err)
+				// sops' message quotes the text, which is a secret key when
+				// a caller swapped identity and recipient: say which one
+				// failed and why, never what it holds.
+				why := "does not parse as an age recipient (age1…)"
+				if strings.HasPrefix(strings.TrimSpace(strings.ToUpper(r)), "AGE-SECRET-KEY-") {
+					why = "is an age identity (a secret key), not its recipient"
+				}
+				return nil, fmt.Errorf("sopsenc: group %d: age recipient %d %s", gi+1, ri+1, why)
 			}
 			group = append(group, mk)
 		}

@@ -1,18 +1,31 @@
-// Package fakestore is the one fake secrets.Backend of this module's tests:
-// a secret store held in memory that a test can make slow, failing,
-// panicking or hanging, and that counts what it was asked.
+// Package secretstest provides a fake [secrets.Backend] for the unit tests
+// of code that resolves secrets: an engine's, or this module's own. A
+// [Store] holds secrets in memory; a test can make it slow, failing,
+// panicking or hanging, and asks it how often it was called.
 //
-//	store := fakestore.New(map[string]string{"ref+fake://db/password": "S3CRET-pw"})
+//	store := secretstest.New(map[string]string{"ref+fake://db/password": "example-pw"})
 //	r, _ := secrets.New(secrets.WithBackend(store), secrets.WithSchemes("fake"))
+//	store.SetLatency(50 * time.Millisecond) // a slow backend…
+//	store.FailAll(errors.New("connection refused")) // …or one that is down
 //	release := store.Hang()   // every call from now on blocks…
 //	defer release()           // …until the test lets it go
 //
+// A loader takes it through loader.WithResolverOptions:
+//
+//	loader.Load(ctx, fsys, loader.WithResolverOptions(
+//		secrets.WithBackend(store), secrets.WithSchemes("fake")))
+//
 // Like vals, a Store ignores its context unless told otherwise
-// (HonourContext): a backend call that never returns is what the Resolver
-// must survive. Values are looked up when a call starts; latency, hangs
-// and panics come after, so a call answers with what the store held when
-// it was asked. A reference the store does not hold is secrets.ErrNotFound.
-package fakestore
+// ([Store.HonourContext]): a backend call that never returns is what a
+// Resolver must survive. Values are looked up when a call starts; latency,
+// hangs and panics come after, so a call answers with what the store held
+// when it was asked. A reference the store does not hold is
+// [secrets.ErrNotFound]. Its errors are the ones the test gave it, or
+// context errors, or secrets.ErrNotFound: none holds a value.
+//
+// The package sits beside what it fakes, as net/http/httptest does; to make
+// encrypted workspace files for a test, see loader/loadertest.
+package secretstest
 
 import (
 	"context"
@@ -101,7 +114,7 @@ func (s *Store) Get(ctx context.Context, ref string) (string, error) {
 		}
 	}
 	if panics {
-		panic("fakestore: panic with S3CRET-PANIC")
+		panic("secretstest: panic with S3CRET-PANIC")
 	}
 	switch {
 	case failed:
