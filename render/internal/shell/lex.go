@@ -360,7 +360,7 @@ func (q *Quoter) dollar(seg string, i int, hole, quoted bool) int {
 		return 2
 	case n == '\'' && !quoted:
 		q.dynamicWord(f)
-		q.push(&frame{kind: fDollarSingle})
+		q.push(&frame{kind: fDollarSingle, owner: f.cmd})
 		return 2
 	case n == '"' && !quoted:
 		// bash's locale-translated string: a double-quoted string for us
@@ -495,10 +495,10 @@ func (q *Quoter) lexParam(f *frame, seg string, i int, hole bool) int {
 		q.push(&frame{kind: fBacktick})
 	case '\'':
 		if f.quoted {
-			if f.op == '#' || f.op == '%' {
-				q.setPoison("single quotes in a pattern of ${…} inside double quotes, which bash and dash read differently")
-			}
-			return 1 // literal inside "${x:-…}"
+			// literal inside "${x:-…}" when expanded, yet bash's parser
+			// pairs it with the next ' to find the closing }
+			q.setPoison("a single quote inside ${…} within double quotes, which bash pairs and dash does not")
+			return 1
 		}
 		q.push(&frame{kind: fSingle})
 	case '"':
@@ -663,6 +663,9 @@ func (q *Quoter) lexCmd(c *cmdFrame, seg string, i int, hole bool) int {
 		}
 		return n
 	case '(':
+		if c.inWord && c.role == exCmd && c.plain && !c.assign {
+			q.endWord(c) // name(): the name is a command word until the parentheses show a function definition
+		}
 		if c.inWord {
 			q.setPoison("'(' inside a word (bash arrays or extended globs)")
 			return 1

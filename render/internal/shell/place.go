@@ -31,7 +31,7 @@ func (q *Quoter) place(v string) (string, error) {
 		}
 		switch f.kind {
 		case fSingle:
-			s = strings.ReplaceAll(v, "'", `'\''`)
+			s = inSingle(v)
 		case fDollarSingle:
 			if strings.ContainsAny(v, `\'`) {
 				return "", refuse("inside $'…'", "bash reads backslash escapes there and dash reads plain single quotes; a value with \\ or ' cannot be written for both")
@@ -44,11 +44,8 @@ func (q *Quoter) place(v string) (string, error) {
 			f.owner.dynamic, f.owner.hasVal = true, true
 		}
 	case fParam:
-		if f.ps != psWord || !f.wordOK {
-			return "", refuse("inside ${…}", "only the word after :- - := = :+ + :? ? (and # ## % %% outside double quotes) may hold data; elsewhere it would be a name, a subscript or arithmetic")
-		}
-		if q.hd != nil {
-			return "", refuse("inside ${…} in a here-document", "shells differ on quoting inside ${…} in a here-document body")
+		if err := q.paramWordCheck(f); err != nil {
+			return "", err
 		}
 		if err := q.roleCheckBelow(v); err != nil {
 			return "", err
@@ -56,6 +53,9 @@ func (q *Quoter) place(v string) (string, error) {
 		if f.quoted {
 			if q.nameTail && v != "" && isNameByte(v[0]) {
 				return "", refuse("right after $NAME", "the value would extend the parameter's name; write ${NAME}")
+			}
+			if strings.IndexByte(v, '\'') >= 0 {
+				return "", refuse("inside ${…} within double quotes", "bash's parser pairs a single quote there with the next one and dash does not; no escape of ' works in both")
 			}
 			s = escapeDouble(v, true)
 		} else {
@@ -138,12 +138,33 @@ func (q *Quoter) quoteCheck(f *frame, v string) error {
 	// a quote inside ${…} or $((…)) or a here-document's expansion
 	below := q.stack[len(q.stack)-2]
 	switch {
-	case below.kind == fParam && !below.quoted && below.ps == psWord && below.wordOK && q.hd == nil:
+	case below.kind == fParam && !below.quoted:
+		if err := q.paramWordCheck(below); err != nil {
+			return err
+		}
 		return q.roleCheckFrom(len(q.stack)-2, v)
 	case below.kind == fParam:
 		return refuse("inside quotes inside ${…}", "shells differ on quotes inside ${…} within double quotes, here-documents, names and patterns")
 	}
 	return refuse("inside quotes inside "+below.describe(), "not a place for data")
+}
+
+// paramWordCheck refuses a value in ${…} anywhere but a word that
+// expands to the value as written.
+func (q *Quoter) paramWordCheck(f *frame) error {
+	if f.ps == psOpTwice {
+		f.ps = psWord // ${x#VALUE}: the value, quoted, cannot double the operator
+	}
+	if f.ps != psWord || !f.wordOK {
+		return refuse("inside ${…}", "only the word after :- - := = :+ + :? ? (and # ## % %% outside double quotes) may hold data; elsewhere it would be a name, a subscript or arithmetic")
+	}
+	if f.op == '=' && !f.quoted {
+		return refuse("inside ${x=…} or ${x:=…} outside double quotes", "the shell substitutes the assigned variable unquoted, so the value would be split into words and globbed; write \"${x:=…}\"")
+	}
+	if q.hd != nil {
+		return refuse("inside ${…} in a here-document", "shells differ on quoting inside ${…} in a here-document body")
+	}
+	return nil
 }
 
 // roleCheckBelow checks the word that the innermost ${…} stands in.
@@ -245,8 +266,24 @@ func isInert(v string) bool {
 	return true
 }
 
+// singleQuote writes v as one quoted word: in single quotes, where nothing
+// is special, or when v holds a single quote, in double quotes with $ ` " \
+// escaped. One quoted run rather than 'it'\''s': bash parses a word of
+// many quoted runs in quadratic time (a megabyte of quotes took minutes).
 func singleQuote(v string) string {
-	return "'" + strings.ReplaceAll(v, "'", `'\''`) + "'"
+	if strings.IndexByte(v, '\'') < 0 {
+		return "'" + v + "'"
+	}
+	return `"` + escapeDouble(v, false) + `"`
+}
+
+// inSingle writes v inside the author's '…': as it is, or when v holds a
+// single quote, by closing the author's quote around v in double quotes.
+func inSingle(v string) string {
+	if strings.IndexByte(v, '\'') < 0 {
+		return v
+	}
+	return `'"` + escapeDouble(v, false) + `"'`
 }
 
 // escapeDouble writes v for the inside of "…": a backslash before each of

@@ -141,6 +141,9 @@ func (q *Quoter) checkEnd() error {
 		return refuse("in an assignment", "the script declares an integer variable (declare -i): bash evaluates an assignment to it as arithmetic, which runs commands in array subscripts")
 	}
 	if q.hd != nil {
+		if q.hd.endsAtEOF() && q.hd.lineHasValue {
+			return refuse("in a here-document", "the value's last line equals the delimiter "+quoteDelim(q.hd.delim)+" and would end the body there")
+		}
 		if q.hd.endsAtEOF() && len(q.queue) == 0 {
 			return nil
 		}
