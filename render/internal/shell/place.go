@@ -268,7 +268,7 @@ func isInert(v string) bool {
 
 // singleQuote writes v as one quoted word: in single quotes, where nothing
 // is special, or when v holds a single quote, in double quotes with $ ` " \
-// escaped. One quoted run rather than 'it'\''s': bash parses a word of
+// escaped. One quoted run rather than 'it'\”s': bash parses a word of
 // many quoted runs in quadratic time (a megabyte of quotes took minutes).
 func singleQuote(v string) string {
 	if strings.IndexByte(v, '\'') < 0 {
