@@ -68,6 +68,8 @@ var payloads = []string{
 	"\x01\x7f\x1b[31m",
 	"\xff\xfe\x80 not utf-8",
 	"héllo ✓ 日本語 🙂",
+	"E\xc6 and EO\xff",
+	"x\nE\xc6",
 	"12",
 	"0",
 	"007",
@@ -85,6 +87,23 @@ func noLine(text, line string) bool {
 	for _, l := range strings.Split(text, "\n") {
 		if l == line {
 			return false
+		}
+	}
+	return true
+}
+
+// dashKeeps reports whether dash keeps every byte of a here-document body
+// with this delimiter: it loses a byte >= 0x80 right after a line's start
+// that begins the delimiter (checked by hand on dash 0.5.12).
+func dashKeeps(body, delim string) bool {
+	for _, l := range strings.Split(body, "\n") {
+		for k := 1; k < len(l) && k <= len(delim); k++ {
+			if l[:k] != delim[:k] {
+				break
+			}
+			if l[k] >= 0x80 {
+				return false
+			}
 		}
 	}
 	return true
@@ -124,17 +143,19 @@ var placing = []template{
 	{name: "local", text: "f() { local X=" + hole + "; argv \"$X\"; }; f", want: plus("", "")},
 	{name: "sh -c operand", text: "sh -c 'printf \"%s\\0\" \"$1\"' sh " + hole, want: plus("", ""), bounded: execLimit},
 	{name: "here-document", text: "cat <<EOF\n" + hole + "\nEOF\n", want: func(v, _ string) string { return v + "\n" },
-		accepts: func(v string) bool { return noLine(v, "EOF") }},
+		accepts: func(v string) bool { return noLine(v, "EOF") && dashKeeps(v, "EOF") }},
 	{name: "here-document mid-line", text: "cat <<EOF\n$HOME/" + hole + "/b\nEOF\n", want: func(v, _ string) string { return testHome + "/" + v + "/b\n" },
-		accepts: func(v string) bool { return noLine("/"+v+"/b", "EOF") }},
+		accepts: func(v string) bool { return noLine("/"+v+"/b", "EOF") && dashKeeps("/"+v+"/b", "EOF") }},
 	{name: "here-document quoted delimiter", text: "cat <<'EOF'\n" + hole + "\nEOF\n", want: func(v, _ string) string { return v + "\n" },
-		accepts: func(v string) bool { return noLine(v, "EOF") }},
+		accepts: func(v string) bool { return noLine(v, "EOF") && dashKeeps(v, "EOF") }},
 	{name: "here-document <<-", text: "cat <<-EOF\n\t" + hole + "\n\tEOF\n", want: func(v, _ string) string { return v + "\n" },
-		accepts: func(v string) bool { return noLine(v, "EOF") && noTabAtLineStart(v) }},
+		accepts: func(v string) bool { return noLine(v, "EOF") && noTabAtLineStart(v) && dashKeeps(v, "EOF") }},
 	{name: "here-document at the end", text: "cat <<EOF\n" + hole + "\nEOF", want: func(v, _ string) string { return v + "\n" },
-		accepts: func(v string) bool { return noLine(v, "EOF") }},
+		accepts: func(v string) bool { return noLine(v, "EOF") && dashKeeps(v, "EOF") }},
 	{name: "two here-documents", text: "cat <<A; cat <<'B'\n" + hole + "\nA\n" + hole + "\nB\n", want: func(v, _ string) string { return v + "\n" + v + "\n" },
-		accepts: func(v string) bool { return noLine(v, "A") && noLine(v, "B") }},
+		accepts: func(v string) bool {
+			return noLine(v, "A") && noLine(v, "B") && dashKeeps(v, "A") && dashKeeps(v, "B")
+		}},
 	{name: "comment", text: "argv a # " + hole + "\nargv b", want: func(string, string) string { return args("a", "b") },
 		accepts: func(v string) bool { return !strings.Contains(v, "\n") }},
 	{name: "case pattern", bounded: matchLimit, text: "case \"$V\" in " + hole + ") argv yes;; *) argv no;; esac",

@@ -204,6 +204,10 @@ func (q *Quoter) lex(seg string, hole bool) {
 		c := seg[i]
 		if q.hd != nil {
 			ended, byValue := q.hd.feed(c, false)
+			if q.hd.dashDrops && q.hd.lineHasValue {
+				q.err = refuse("in a here-document", dashDropReason)
+				return
+			}
 			if byValue {
 				q.err = refuse("in a here-document", "a line made with the value equals the delimiter "+quoteDelim(q.hd.delim)+" and would end the body there")
 				return
@@ -1027,6 +1031,7 @@ type heredoc struct {
 	atLead       bool // still in the line's leading tabs
 	esc          bool // unquoted body: the previous byte was a backslash
 	lineHasValue bool
+	dashDrops    bool // the line has a byte that dash would drop
 }
 
 // feed follows one byte of the body; it reports whether the byte is the
@@ -1047,13 +1052,18 @@ func (h *heredoc) feed(b byte, fromValue bool) (ended, byValue bool) {
 		}
 		ended = h.endsAtEOF()
 		byValue = ended && h.lineHasValue
-		h.line, h.over, h.atLead, h.esc, h.lineHasValue = h.line[:0], false, true, false, false
+		h.line, h.over, h.atLead, h.esc, h.lineHasValue, h.dashDrops = h.line[:0], false, true, false, false, false
 		return ended, byValue
 	}
 	if h.atLead && h.strip && b == '\t' {
 		return false, false
 	}
 	h.atLead = false
+	if b >= 0x80 && !h.over && len(h.line) > 0 && len(h.line) <= len(h.delim) && string(h.line) == h.delim[:len(h.line)] {
+		// dash 0.5.12 drops a byte >= 0x80 that follows the start of the
+		// delimiter at a line's start (E\xc6 reads as E under <<EOF)
+		h.dashDrops = true
+	}
 	if !h.quoted {
 		h.esc = b == '\\' && !h.esc
 	}

@@ -333,13 +333,22 @@ func (q *Quoter) heredocValue(s string) error {
 		if trial.strip && trial.atLead && s[i] == '\t' {
 			return refuse("in a <<- here-document", "sh strips tabs at the start of each line, so the value's leading tabs would be lost")
 		}
-		if _, byValue := trial.feed(s[i], true); byValue {
+		_, byValue := trial.feed(s[i], true)
+		if trial.dashDrops {
+			return refuse("in a here-document", dashDropReason)
+		}
+		if byValue {
 			return refuse("in a here-document", "a line of the value equals the delimiter "+quoteDelim(q.hd.delim)+" and would end the body there")
 		}
 	}
 	*q.hd = trial
 	return nil
 }
+
+// dashDropReason explains a refusal that works around a bug of dash 0.5.12
+// (Debian 12's /bin/sh): in a here-document body, a byte >= 0x80 right
+// after a line's first bytes that begin the delimiter is lost.
+const dashDropReason = "dash loses a byte >= 0x80 that follows the first bytes of the delimiter at the start of a line"
 
 // quoteDelim names a delimiter in an error: it is the author's text, not data.
 func quoteDelim(d string) string { return strconv.Quote(d) }
