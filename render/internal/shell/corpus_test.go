@@ -301,6 +301,13 @@ var refusing = []string{
 	"let " + hole,
 	"X=(a " + hole + ")",
 	"argv @(" + hole + ")",
+	"time -p " + hole,
+	"alias e=eval; e " + hole,
+	"PS4=" + hole + "; set -x",
+	"export PATH=" + hole,
+	"LD_PRELOAD=" + hole + " argv",
+	"GIT_SSH_COMMAND=\"" + hole + "\" git fetch",
+	"local IFS=" + hole,
 }
 
 // refusingUnlessDecimal are templates where the shell (bash) evaluates the

@@ -121,6 +121,7 @@ type cmdFrame struct {
 	codeNext    bool // the next argument is code (python -c CODE, find -exec CMD)
 	codeOperand bool // the next operand is code (sh SCRIPT, sh -c CODE, awk PROGRAM)
 	prevArg     string
+	afterTime   bool // the previous word was the reserved word time
 	unsafeDecl  bool // a declaration builtin with -a -A -i -n: values in it are refused
 	arithTest   bool // [[ … ]] with an arithmetic comparison
 	nonNumValue bool // a value in this command that is not a decimal number
@@ -851,7 +852,13 @@ func (q *Quoter) endWord(c *cmdFrame) {
 			case "if", "then", "else", "elif", "while", "until", "do", "{", "!", "time":
 				c.expect = exCmd
 				c.resetCommand()
+				c.afterTime = word == "time"
 				return
+			case "-p":
+				if c.afterTime { // bash's time -p: the command follows
+					c.afterTime = false
+					return
+				}
 			case "fi", "done", "}":
 				c.expect = exAfterCompound
 				c.resetCommand()
@@ -878,8 +885,12 @@ func (q *Quoter) endWord(c *cmdFrame) {
 				}
 			}
 		}
+		c.afterTime = false
 		if c.assign {
 			return // an assignment keeps the command position
+		}
+		if reserved && word == "alias" {
+			q.setPoison("alias, which can make a later word run as another command")
 		}
 		c.expect = exArg
 		if c.dynamic || c.long {

@@ -117,6 +117,9 @@ func (q *Quoter) common(v string) error {
 			return refuse("in a here-document delimiter", "the value would choose where the here-document ends")
 		}
 	}
+	if q.wordsMustEnd {
+		return refuse("after split words", "a value right after the split filter would join its last word")
+	}
 	if q.pendEscape {
 		return refuse("after a backslash", "the backslash would escape the value's first character, not quote the value")
 	}
@@ -167,6 +170,26 @@ func (q *Quoter) paramWordCheck(f *frame) error {
 	return nil
 }
 
+// codeVariables are variables whose value the shell or common programs run,
+// load or search for code: data must not choose them.
+var codeVariables = map[string]bool{
+	"PS1": true, "PS2": true, "PS3": true, "PS4": true, "PROMPT_COMMAND": true, "ENV": true, "BASH_ENV": true,
+	"SHELLOPTS": true, "BASHOPTS": true, "IFS": true, "PATH": true, "CDPATH": true,
+	"LD_PRELOAD": true, "LD_LIBRARY_PATH": true, "LD_AUDIT": true,
+	"GIT_SSH": true, "GIT_SSH_COMMAND": true, "GIT_EXTERNAL_DIFF": true, "GIT_PAGER": true, "GIT_EDITOR": true, "GIT_ASKPASS": true, "SSH_ASKPASS": true,
+	"PAGER": true, "EDITOR": true, "VISUAL": true, "BROWSER": true,
+	"PYTHONSTARTUP": true, "PYTHONPATH": true, "PERL5OPT": true, "PERL5LIB": true, "NODE_OPTIONS": true, "RUBYOPT": true,
+}
+
+// assignCheck refuses a value assigned to a variable that names code.
+func assignCheck(c *cmdFrame) error {
+	name, _, _ := strings.Cut(string(c.lit), "=")
+	if codeVariables[name] {
+		return refuse("in an assignment to "+name, "the shell or the programs it starts read "+name+" as code, a command or where to find them")
+	}
+	return nil
+}
+
 // roleCheckBelow checks the word that the innermost ${…} stands in.
 func (q *Quoter) roleCheckBelow(v string) error { return q.roleCheckFrom(len(q.stack)-1, v) }
 
@@ -202,6 +225,9 @@ func (q *Quoter) roleCheck(c *cmdFrame, numeric bool) error {
 	switch role {
 	case exCmd:
 		if c.inWord && c.assign {
+			if err := assignCheck(c); err != nil {
+				return err
+			}
 			if !numeric {
 				q.assignNonNum = true
 				if q.intAttr {

@@ -185,6 +185,17 @@ func TestWords(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a value right after", func(t *testing.T) {
+		t.Parallel()
+		q := NewQuoter()
+		q.Author("argv ")
+		if err := q.Words([]string{"a", "b"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := q.Value("c"); !errors.Is(err, ErrUnsafe) {
+			t.Errorf("Value right after Words: %v, want ErrUnsafe", err)
+		}
+	})
 	t.Run("no words", func(t *testing.T) {
 		t.Parallel()
 		q := NewQuoter()

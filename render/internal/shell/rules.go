@@ -199,6 +199,9 @@ func (q *Quoter) argCheck(c *cmdFrame, numeric bool) error {
 		if !c.inWord || !c.assign {
 			return refuse(ctx, "the value would be a variable name; only the part after NAME= may be data")
 		}
+		if err := assignCheck(c); err != nil {
+			return err
+		}
 		if !numeric {
 			q.assignNonNum = true
 			if q.intAttr {
