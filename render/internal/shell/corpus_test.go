@@ -191,6 +191,10 @@ var placing = []template{
 	{name: "function body", text: "f() {\n  argv \"$1\" " + hole + "\n}\nf one", want: func(v, _ string) string { return args("one", v) }},
 	{name: "redirection then argument", text: "argv 2>/dev/null " + hole, want: plus("", "")},
 	{name: "printf builtin", text: "printf '%s\\0' " + hole, want: plus("", "")},
+	{name: "here-document into sh -c with a script", text: "sh -c 'cat' <<EOF\n" + hole + "\nEOF", want: func(v, _ string) string { return v + "\n" },
+		accepts: func(v string) bool { return noLine(v, "EOF") && dashKeeps(v, "EOF") }},
+	{name: "pipe into a program that is no shell", text: "argv " + hole + " | cat", want: plus("", "")},
+	{name: "script file after --", text: "sh -c 'printf \"%s\\0\" \"$1\"' -- " + hole, want: plus("", ""), bounded: execLimit},
 	{name: "here-string", text: "cat <<<" + hole, want: func(v, _ string) string { return v + "\n" }, shells: []string{"bash"}},
 }
 
@@ -308,6 +312,24 @@ var refusing = []string{
 	"LD_PRELOAD=" + hole + " argv",
 	"GIT_SSH_COMMAND=\"" + hole + "\" git fetch",
 	"local IFS=" + hole,
+	"bash <<EOF\n" + hole + "\nEOF",
+	"sh -e <<'EOF'\necho '" + hole + "'\nEOF",
+	"python3 - <<'EOF'\nprint('" + hole + "')\nEOF",
+	"python3 <<EOF\n" + hole + "\nEOF",
+	"ssh host <<EOF\n" + hole + "\nEOF",
+	"sudo -u app sh <<EOF\n" + hole + "\nEOF",
+	"kubectl exec -i pod -- sh <<EOF\n" + hole + "\nEOF",
+	"sh <<< " + hole,
+	"sh < " + hole,
+	"argv " + hole + " | sh",
+	"printf '%s\\n' " + hole + " | bash -s",
+	"argv " + hole + " |\n  sh",
+	"cat <<EOF | sh\n" + hole + "\nEOF",
+	"cat <<EOF |\n" + hole + "\nEOF\nsh",
+	"sh -- " + hole,
+	"sh -c -- " + hole,
+	"python3 --verbose " + hole,
+	"echo " + hole + " | $SHELL",
 }
 
 // refusingUnlessDecimal are templates where the shell (bash) evaluates the

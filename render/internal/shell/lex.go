@@ -122,6 +122,10 @@ type cmdFrame struct {
 	codeOperand bool // the next operand is code (sh SCRIPT, sh -c CODE, awk PROGRAM)
 	prevArg     string
 	afterTime   bool // the previous word was the reserved word time
+	endOpts     bool // -- was seen: every later word is an operand
+	stdinScript bool // the script operand was -: the program reads it from standard input
+	rec         *cmdRecord
+	redirIn     bool // the redirection being read feeds standard input (<, <<<, <>, <&)
 	unsafeDecl  bool // a declaration builtin with -a -A -i -n: values in it are refused
 	arithTest   bool // [[ … ]] with an arithmetic comparison
 	nonNumValue bool // a value in this command that is not a decimal number
@@ -129,7 +133,73 @@ type cmdFrame struct {
 
 func (c *cmdFrame) resetCommand() {
 	c.name, c.rule, c.operand, c.optArg, c.codeNext, c.codeOperand, c.prevArg = "", nil, 0, false, false, false, ""
-	c.unsafeDecl, c.arithTest, c.nonNumValue = false, false, false
+	c.unsafeDecl, c.arithTest, c.nonNumValue, c.endOpts, c.stdinScript = false, false, false, false, false
+	c.rec = nil
+}
+
+// cmdRecord follows one simple command until its here-documents are read:
+// whether it reads its standard input as code (sh, python, ssh with no
+// script), and whether a value reaches that input.
+type cmdRecord struct {
+	done       bool // the command ended: stdinCode is known
+	stdinCode  bool
+	stdinValue bool // a value stands in its here-document, here-string or < target
+	pipeFed    bool // it stands after | in a pipeline
+	name       string
+	pipe       *pipeRecord
+}
+
+// pipeRecord is shared by the commands of one pipeline: a value in any of
+// them may reach a later one that runs its standard input.
+type pipeRecord struct {
+	codeReader bool // a command after a | runs its standard input as code
+	values     bool // a value stands in a here-document of one of them
+}
+
+func (c *cmdFrame) record() *cmdRecord {
+	if c.rec == nil {
+		c.rec = &cmdRecord{}
+	}
+	return c.rec
+}
+
+// finishCommand ends the current simple command: if it reads its standard
+// input as code, no value may reach that input.
+func (q *Quoter) finishCommand(c *cmdFrame) {
+	r := c.rec
+	if r == nil || r.done {
+		return
+	}
+	r.done, r.name = true, c.name
+	r.stdinCode = c.stdinReadsCode()
+	if !r.stdinCode || q.err != nil {
+		return
+	}
+	switch {
+	case r.stdinValue:
+		q.err = refuse("in the standard input of "+r.name, "the command runs its standard input as code (a shell or an interpreter without a script, ssh, sudo, xargs)")
+	case r.pipeFed && (q.placed || r.pipe != nil && r.pipe.values):
+		q.err = refuse("before a pipe into "+r.name, "the command runs its standard input as code, and a value placed earlier may reach it through the pipe")
+	}
+	if r.pipeFed && r.pipe != nil {
+		r.pipe.codeReader = true
+	}
+}
+
+// stdinReadsCode reports whether the command runs its standard input.
+func (c *cmdFrame) stdinReadsCode() bool {
+	r := c.rule
+	switch {
+	case c.name == "?":
+		// a command chosen at run time may be a shell: with no operand it
+		// would read its script from standard input
+		return c.operand == 0 || c.codeOperand
+	case r == nil:
+		return false
+	case r.refuse == whyCode || r.refuse == whyRemote:
+		return true
+	}
+	return (r.shell && c.codeOperand) || c.stdinScript
 }
 
 func (c *cmdFrame) startWord() {
@@ -598,6 +668,7 @@ func (q *Quoter) lexCmd(c *cmdFrame, seg string, i int, hole bool) int {
 		case '&', '|':
 			n, caseEnd = 2, true
 		}
+		q.finishCommand(c)
 		if caseEnd {
 			if c.cases == 0 {
 				q.setPoison("';;' outside case")
@@ -619,6 +690,7 @@ func (q *Quoter) lexCmd(c *cmdFrame, seg string, i int, hole bool) int {
 			q.redirect(c, exRedir)
 			return n
 		}
+		q.finishCommand(c)
 		c.expect = exCmd
 		c.resetCommand()
 		if next(1) == '&' {
@@ -631,9 +703,20 @@ func (q *Quoter) lexCmd(c *cmdFrame, seg string, i int, hole bool) int {
 			c.expect = exPattern
 			return 1
 		}
+		q.finishCommand(c)
+		pipe := c.record().pipe
+		if pipe == nil {
+			pipe = &pipeRecord{}
+			c.rec.pipe = pipe
+		}
 		c.expect = exCmd
 		c.resetCommand()
-		if next(1) == '|' || next(1) == '&' {
+		if next(1) == '|' {
+			return 2
+		}
+		c.record().pipeFed = true
+		c.rec.pipe = pipe
+		if next(1) == '&' {
 			return 2
 		}
 		return 1
@@ -651,6 +734,7 @@ func (q *Quoter) lexCmd(c *cmdFrame, seg string, i int, hole bool) int {
 		}
 		n := 1
 		kind := exRedir
+		c.redirIn = b == '<'
 		switch {
 		case b == '<' && next(1) == '<' && next(2) == '<':
 			n = 3
@@ -711,6 +795,7 @@ func (q *Quoter) lexCmd(c *cmdFrame, seg string, i int, hole bool) int {
 			c.resetCommand()
 			return 1
 		}
+		q.finishCommand(c)
 		if c.closeBy == ')' {
 			if q.hd == nil && len(q.queue) > 0 {
 				q.setPoison("a here-document inside ( … ) or $( … ) on one line")
@@ -826,6 +911,10 @@ func (q *Quoter) newline(c *cmdFrame) {
 		c.expect = exCmd
 		c.resetCommand()
 	default:
+		if c.name == "" && c.rec != nil && c.rec.pipeFed && !c.rec.done {
+			break // a newline after |: the pipeline goes on
+		}
+		q.finishCommand(c)
 		c.expect = exCmd
 		c.resetCommand()
 	}
@@ -951,7 +1040,7 @@ func (q *Quoter) startHeredoc(c *cmdFrame, strip bool) {
 	if q.hd != nil {
 		q.setPoison("a here-document inside a here-document's body")
 	}
-	c.delim = &delimLexer{strip: strip, start: true}
+	c.delim = &delimLexer{strip: strip, start: true, rec: c.record()}
 }
 
 // delimLexer reads a here-document's delimiter word, with quote removal.
@@ -961,6 +1050,7 @@ type delimLexer struct {
 	esc, quoted   bool
 	text          []byte
 	expansionSeen bool
+	rec           *cmdRecord
 }
 
 func (q *Quoter) lexDelim(c *cmdFrame, seg string, i int) int {
@@ -993,7 +1083,7 @@ func (q *Quoter) lexDelim(c *cmdFrame, seg string, i int) int {
 		if len(d.text) == 0 && !d.quoted {
 			q.setPoison("a here-document without a delimiter")
 		} else {
-			q.queue = append(q.queue, &heredoc{delim: string(d.text), quoted: d.quoted, strip: d.strip, atLead: true})
+			q.queue = append(q.queue, &heredoc{delim: string(d.text), quoted: d.quoted, strip: d.strip, atLead: true, rec: d.rec})
 		}
 		if d.expansionSeen {
 			q.setPoison("a here-document delimiter with $ or `")
@@ -1042,7 +1132,8 @@ type heredoc struct {
 	atLead       bool // still in the line's leading tabs
 	esc          bool // unquoted body: the previous byte was a backslash
 	lineHasValue bool
-	dashDrops    bool // the line has a byte that dash would drop
+	dashDrops    bool       // the line has a byte that dash would drop
+	rec          *cmdRecord // the command whose standard input the body is
 }
 
 // feed follows one byte of the body; it reports whether the byte is the

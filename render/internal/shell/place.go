@@ -75,6 +75,18 @@ func (q *Quoter) place(v string) (string, error) {
 		}
 		s = v
 	case fHeredoc:
+		if r := f.hd.rec; r != nil {
+			if r.done && r.stdinCode {
+				return "", refuse("in a here-document for "+r.name, "the command runs its standard input as code (a shell or an interpreter without a script, ssh, sudo, xargs)")
+			}
+			if r.pipe != nil && r.pipe.codeReader {
+				return "", refuse("in a here-document piped into a command", "a later command of the pipeline runs its standard input as code")
+			}
+			r.stdinValue = true
+			if r.pipe != nil {
+				r.pipe.values = true
+			}
+		}
 		if f.hd.quoted {
 			s = v
 		} else {
@@ -239,7 +251,12 @@ func (q *Quoter) roleCheck(c *cmdFrame, numeric bool) error {
 		return refuse("in command position", "the value would choose the command to run (the first word of a command, after ; && || | ( { newline then do else and the like)")
 	case exArg:
 		return q.argCheck(c, numeric)
-	case exRedir, exCaseWord, exPattern:
+	case exRedir:
+		if c.redirIn {
+			c.record().stdinValue = true // checked when the command ends
+		}
+		return nil
+	case exCaseWord, exPattern:
 		return nil
 	case exHDelim:
 		return refuse("in a here-document delimiter", "the value would choose where the here-document ends")

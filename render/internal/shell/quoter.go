@@ -116,6 +116,10 @@ func (q *Quoter) String() (string, error) {
 		return "", q.err
 	}
 	q.flush(false)
+	if f := q.top(); q.err == nil && f.kind == fCmd && f.cmd.delim == nil {
+		q.endWord(f.cmd) // the end of the script ends the last word and command
+		q.finishCommand(f.cmd)
+	}
 	if q.err != nil {
 		return "", q.err
 	}

@@ -110,7 +110,11 @@ func (q *Quoter) argWord(c *cmdFrame, word string) {
 		return
 	}
 	if c.dynamic {
-		q.operand(c)
+		q.operand(c, "")
+		return
+	}
+	if word == "--" && !c.endOpts {
+		c.endOpts = true
 		return
 	}
 	if r.arith {
@@ -128,7 +132,10 @@ func (q *Quoter) argWord(c *cmdFrame, word string) {
 			return
 		}
 	}
-	if len(word) > 1 && (word[0] == '-' || word[0] == '+') && !strings.HasPrefix(word, "--") {
+	if strings.HasPrefix(word, "--") && !c.endOpts {
+		return // a long option (its argument, if separate, is taken for an operand)
+	}
+	if len(word) > 1 && (word[0] == '-' || word[0] == '+') && !c.endOpts {
 		if r.decl && strings.ContainsAny(word[1:], "aAinf") {
 			c.unsafeDecl = true
 			if strings.ContainsRune(word[1:], 'i') && word[0] == '-' {
@@ -149,7 +156,7 @@ func (q *Quoter) argWord(c *cmdFrame, word string) {
 		}
 		return
 	}
-	q.operand(c)
+	q.operand(c, word)
 }
 
 // codeFlag handles an option whose argument is code: the argument is
@@ -160,8 +167,11 @@ func (q *Quoter) codeFlag(c *cmdFrame) {
 
 // operand moves past a non-option argument: if it was the script or the
 // program, the rest are that program's arguments.
-func (q *Quoter) operand(c *cmdFrame) {
+func (q *Quoter) operand(c *cmdFrame, word string) {
 	c.operand++
+	if c.codeOperand && word == "-" && c.rule != nil && c.rule.shell {
+		c.stdinScript = true // python - : the script comes from standard input
+	}
 	if c.codeOperand {
 		c.codeOperand = false
 		c.rule = &cmdRule{}
