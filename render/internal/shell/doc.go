@@ -72,6 +72,16 @@
 //     other shells, also after another word (sudo sh -c, docker run image sh
 //     -c, find -exec sh -c); the code arguments of python, perl, ruby, node,
 //     php (-c, -e, -m, …), su -c, and awk's and sed's program.
+//   - The standard input of a command that runs it: a here-document,
+//     here-string or < target of sh, bash, python and the like without a
+//     script (or with -), of ssh, sudo, xargs, env and the other commands
+//     above; and any value before a | into such a command (bash <<EOF,
+//     python3 - <<'EOF', echo {{x}} | sh, cat <<EOF | sh). A command chosen
+//     at run time ($SHELL) with no operand counts as one.
+//   - The value of a variable that the shell or the programs it starts read
+//     as code or as where to find code: PATH, IFS, PS1-PS4, PROMPT_COMMAND,
+//     ENV, BASH_ENV, SHELLOPTS, LD_PRELOAD, GIT_SSH_COMMAND, PAGER, EDITOR,
+//     PYTHONPATH, NODE_OPTIONS and a few more (X={{x}}, export X={{x}}).
 //   - Variable names in bash, which evaluates array subscripts: the
 //     arguments of read, unset, getopts, mapfile, wait; the NAME part of
 //     export/readonly/local/declare/typeset and any value in them with -a,
@@ -87,7 +97,8 @@
 //     continuation or a here-document once a value was placed
 //     ([Quoter.String] reports it).
 //   - Any value after syntax this package does not follow (bash arrays
-//     a=(…), extended globs @(…), coproc, a quote inside "${…}", an
+//     a=(…), extended globs @(…), coproc, alias (which can turn any later
+//     word into another command), a quote inside "${…}", an
 //     unmatched ')', a brace inside a ${…} word that bash and dash pair
 //     differently): rather than guess, every later value is refused.
 //
@@ -99,7 +110,13 @@
 // where the program accepts that. A program that interprets an argument
 // itself (a printf format, a URL, a path, git's revisions, find's
 // expressions) still does so: the value reaches it intact, and what it
-// means to that program is the program's business.
+// means to that program is the program's business. The tables above name
+// the commands whose code arguments are known; a program outside them that
+// runs an argument or its input as code (psql -c, make, a function of the
+// script that evals "$1") gets the value as data it then runs, and an
+// option whose argument the tables do not know (python -W x) may make the
+// next word look like the script's arguments. Pass data to code in an
+// environment variable or a file, and keep such commands out of templates.
 //
 // # What changes for a template written for plain substitution (Strøm)
 //
