@@ -1,9 +1,14 @@
 package shell
 
 import (
+	"context"
 	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // FuzzQuoter places any value in any template of the corpus: the placing
@@ -52,6 +57,59 @@ func FuzzQuoter(f *testing.F) {
 			}
 		}
 	})
+}
+
+// FuzzAuthorSyntax checks any author text against the shells' own parsers,
+// without running it (sh -n reads commands and executes none, so the
+// fuzzer's text never runs): a placed value must not change whether the
+// script parses. The same text with the value x in every hole is the
+// reference; a value that ended a quote, a here-document or a command
+// early would, for most texts, turn a script that parses into one that
+// does not, or the other way round.
+func FuzzAuthorSyntax(f *testing.F) {
+	for _, tpl := range placing {
+		f.Add(tpl.text, "a'b\"c$d`e\\\n)")
+	}
+	for _, text := range refusing {
+		f.Add(text, "x")
+	}
+	sh := shells(f)
+	f.Fuzz(func(t *testing.T, text, v string) {
+		if !strings.Contains(text, hole) {
+			return
+		}
+		got, err := render(text, v)
+		if err != nil {
+			return
+		}
+		ref, err := render(text, "x")
+		if err != nil {
+			return
+		}
+		for _, s := range sh {
+			okGot := parses(t, s, got)
+			okRef := parses(t, s, ref)
+			if okGot != okRef {
+				t.Fatalf("%s: the value %q changes whether the script parses (%v with it, %v with x):\n%q\n%q", s.name, v, okGot, okRef, got, ref)
+			}
+		}
+	})
+}
+
+// parses reports whether the shell parses script (sh -n: no command runs).
+func parses(t *testing.T, s shellBin, script string) bool {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), "script")
+	if err := os.WriteFile(file, []byte(script), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err := exec.CommandContext(ctx, s.path, "-n", file).Run()
+	if ctx.Err() != nil {
+		t.Skipf("%s -n did not finish", s.name)
+	}
+	return err == nil
 }
 
 // FuzzAuthorText lexes any author text with a value in each hole, without
