@@ -6,7 +6,7 @@ import (
 	"testing/fstest"
 
 	"github.com/hushflow/hushflow/internal/sopsenc"
-	"github.com/hushflow/hushflow/internal/testkit/fakestore"
+	"github.com/hushflow/hushflow/secrets/secretstest"
 	"github.com/hushflow/hushflow/loader"
 )
 
@@ -15,7 +15,7 @@ import (
 // every merged reference resolved, a key written in the mapping winning.
 func TestMergeKeys(t *testing.T) {
 	t.Parallel()
-	store := fakestore.New(map[string]string{
+	store := secretstest.New(map[string]string{
 		"ref+fake://db":  "db-pass-value-1",
 		"ref+fake://api": "api-token-value-2",
 	})
