@@ -6,8 +6,8 @@ import (
 	"testing/fstest"
 
 	"github.com/hushflow/hushflow/internal/sopsenc"
-	"github.com/hushflow/hushflow/secrets/secretstest"
 	"github.com/hushflow/hushflow/loader"
+	"github.com/hushflow/hushflow/secrets/secretstest"
 )
 
 // Merge keys (YAML 1.1's "<<") are applied wherever the loader reads a

@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hushflow/hushflow/internal/testkit/fakestore"
 	"github.com/hushflow/hushflow/loader"
 	"github.com/hushflow/hushflow/secrets"
+	"github.com/hushflow/hushflow/secrets/secretstest"
 )
 
 // rotationWorkspace writes a workspace whose secrets: section reads a
@@ -46,7 +46,7 @@ func TestRotationThroughWatch(t *testing.T) {
 	t.Parallel()
 	const oldToken, newToken = "rotation-S3CRET-old-1", "rotation-S3CRET-new-2"
 	dir := rotationWorkspace(t, oldToken)
-	store := fakestore.New(map[string]string{"ref+fake://kv/other": "other-S3CRET"})
+	store := secretstest.New(map[string]string{"ref+fake://kv/other": "other-S3CRET"})
 	r, err := loader.NewDirReloader(t.Context(), dir, withStore(store, secrets.WithTTL(time.Hour)))
 	if err != nil {
 		t.Fatal(err)
