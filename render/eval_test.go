@@ -181,3 +181,24 @@ func TestFilterWorkBudget(t *testing.T) {
 		}
 	}
 }
+
+// Two whole secrets on one command line are masked apart: the text between
+// them is the author's, and stays readable (the loader's AWS test found
+// the first version of the run rule masking it).
+func TestSecretsMaskedApart(t *testing.T) {
+	t.Parallel()
+	r, err := redact.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Add("S3CRET-kms-api", "S3CRET-kms-ref")
+	e := newEngine(t, newResolver(), render.WithSecrets(r))
+	vars := map[string]any{"secret": map[string]any{"A": "S3CRET-kms-api", "B": "S3CRET-kms-ref"}}
+	out, err := e.Render(context.Background(), "deploy --token {{ secret.A }} --db {{ secret.B }}", vars)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := r.String(out), "deploy --token "+redact.Mask+" --db "+redact.Mask; got != want {
+		t.Errorf("masked %q, want %q", got, want)
+	}
+}
