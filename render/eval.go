@@ -479,7 +479,7 @@ func (x *execution) path(p *pathExpr) (value, error) {
 		return r, nil
 	}
 	cur := r.v
-	for _, s := range p.steps {
+	for i, s := range p.steps {
 		key, index, isIndex := s.name, s.index, s.kind == stepIndex
 		if s.kind == stepSub {
 			sub, err := x.eval(s.sub)
@@ -503,6 +503,9 @@ func (x *execution) path(p *pathExpr) (value, error) {
 		}
 		next, ok := step(cur, key, index, isIndex)
 		if !ok {
+			if p.required {
+				return value{}, x.fail(p.off, &Error{Kind: ErrUndefined, Name: subscriptName(p, i+1)})
+			}
 			return value{v: undef}, nil
 		}
 		cur = norm(next)
