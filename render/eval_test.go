@@ -202,3 +202,26 @@ func TestSecretsMaskedApart(t *testing.T) {
 		t.Errorf("masked %q, want %q", got, want)
 	}
 }
+
+// A host's float32 is the number it writes (0.1), as encoding/json and fmt
+// write it, wherever the template reads it: printed alone, in a list, in
+// arithmetic and through a Tera filter.
+func TestFloat32IsTheNumberItWrites(t *testing.T) {
+	t.Parallel()
+	e := newEngine(t, newResolver())
+	vars := map[string]any{"f": float32(0.1), "l": []float32{0.1, 2.5}}
+	for _, tt := range []struct{ tmpl, want string }{
+		{"{{ f }}", "0.1"},
+		{"{{ l }}", "[0.1,2.5]"},
+		{"{{ l.0 }}", "0.1"},
+		{"{{ f * 10 }}", "1"},
+		{"{{ l | first }}", "0.1"},
+		{"{{ l | json_encode }}", "[0.1,2.5]"},
+		{"{% for x in l %}{{ x }};{% endfor %}", "0.1;2.5;"},
+	} {
+		got, err := e.Render(context.Background(), tt.tmpl, vars)
+		if err != nil || got != tt.want {
+			t.Errorf("Render(%q) = %q, %v; want %q", tt.tmpl, got, err, tt.want)
+		}
+	}
+}
