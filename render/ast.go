@@ -18,6 +18,10 @@ type pathExpr struct {
 	root  string
 	steps []pathStep
 	key   string // "root.a.0" when no step is a subscript: the taint cache's key
+	// required: an output prints it, so a subscript of it that leads
+	// nowhere is ErrUndefined (the steps before the first subscript are
+	// checked before the output runs, as a varPath).
+	required bool
 }
 
 type pathStep struct {

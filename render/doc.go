@@ -89,7 +89,7 @@
 //   - An output that reads a variable that does not exist fails with
 //     ErrUndefined and the variable's name ({{ secret.DB_PASWORD }}), as in
 //     Tera, where pongo2 prints an empty string; a subscript that leads
-//     nowhere too. A variable present with a null value is not undefined.
+//     nowhere too, named without its key ({{ m[k] }} fails as m[…]). A variable present with a null value is not undefined.
 //     A default filter, "is defined" and {% if x %} say that x is
 //     optional; tags are not checked, only what {{ }} prints.
 //   - Values print as Tera prints them: true and false (not True), numbers

@@ -292,9 +292,9 @@ func (x *execution) filterBlock(n *filterBlock, out *buffer) error {
 }
 
 // forLoop runs a {% for %}. A map is gone through in the order of its keys,
-// as Tera does; a string by characters. What the loop prints, when a piece
-// of it derives from a secret, is taught whole: a loop cannot spell out a
-// secret a piece at a time.
+// as Tera does; a string by characters. What the loop prints, when a
+// fragment of a secret went into it, is taught whole: a loop cannot spell
+// out a secret a piece at a time.
 func (x *execution) forLoop(n *forNode, out *buffer) error {
 	if err := x.stopped(n.off); err != nil {
 		return err
@@ -323,7 +323,7 @@ func (x *execution) forLoop(n *forNode, out *buffer) error {
 	x.frames++
 	defer func() { x.frames-- }()
 	ls := &loopState{length: count, parent: x.loopOf()}
-	start, tainted := out.len(), out.tainted
+	start, fragments := out.len(), out.fragments
 	for i := range count {
 		if err := x.iterate(n.off); err != nil {
 			return err
@@ -350,7 +350,7 @@ func (x *execution) forLoop(n *forNode, out *buffer) error {
 		}
 	}
 	x.stack = x.stack[:mark]
-	if out.tainted > tainted {
+	if out.fragments > fragments {
 		x.teach(out.since(start))
 	}
 	return nil
@@ -479,7 +479,7 @@ func (x *execution) path(p *pathExpr) (value, error) {
 		return r, nil
 	}
 	cur := r.v
-	for _, s := range p.steps {
+	for i, s := range p.steps {
 		key, index, isIndex := s.name, s.index, s.kind == stepIndex
 		if s.kind == stepSub {
 			sub, err := x.eval(s.sub)
@@ -503,6 +503,9 @@ func (x *execution) path(p *pathExpr) (value, error) {
 		}
 		next, ok := step(cur, key, index, isIndex)
 		if !ok {
+			if p.required {
+				return value{}, x.fail(p.off, &Error{Kind: ErrUndefined, Name: subscriptName(p, i+1)})
+			}
 			return value{v: undef}, nil
 		}
 		cur = norm(next)

@@ -181,3 +181,47 @@ func TestFilterWorkBudget(t *testing.T) {
 		}
 	}
 }
+
+// Two whole secrets on one command line are masked apart: the text between
+// them is the author's, and stays readable (the loader's AWS test found
+// the first version of the run rule masking it).
+func TestSecretsMaskedApart(t *testing.T) {
+	t.Parallel()
+	r, err := redact.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Add("S3CRET-kms-api", "S3CRET-kms-ref")
+	e := newEngine(t, newResolver(), render.WithSecrets(r))
+	vars := map[string]any{"secret": map[string]any{"A": "S3CRET-kms-api", "B": "S3CRET-kms-ref"}}
+	out, err := e.Render(context.Background(), "deploy --token {{ secret.A }} --db {{ secret.B }}", vars)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := r.String(out), "deploy --token "+redact.Mask+" --db "+redact.Mask; got != want {
+		t.Errorf("masked %q, want %q", got, want)
+	}
+}
+
+// A host's float32 is the number it writes (0.1), as encoding/json and fmt
+// write it, wherever the template reads it: printed alone, in a list, in
+// arithmetic and through a Tera filter.
+func TestFloat32IsTheNumberItWrites(t *testing.T) {
+	t.Parallel()
+	e := newEngine(t, newResolver())
+	vars := map[string]any{"f": float32(0.1), "l": []float32{0.1, 2.5}}
+	for _, tt := range []struct{ tmpl, want string }{
+		{"{{ f }}", "0.1"},
+		{"{{ l }}", "[0.1,2.5]"},
+		{"{{ l.0 }}", "0.1"},
+		{"{{ f * 10 }}", "1"},
+		{"{{ l | first }}", "0.1"},
+		{"{{ l | json_encode }}", "[0.1,2.5]"},
+		{"{% for x in l %}{{ x }};{% endfor %}", "0.1;2.5;"},
+	} {
+		got, err := e.Render(context.Background(), tt.tmpl, vars)
+		if err != nil || got != tt.want {
+			t.Errorf("Render(%q) = %q, %v; want %q", tt.tmpl, got, err, tt.want)
+		}
+	}
+}

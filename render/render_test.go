@@ -243,6 +243,11 @@ func TestUndefined(t *testing.T) {
 		{"in subscript", "{{ input[key] }}", "key", 1, 10},
 		{"in call argument", `{% macro m(a) %}{{ a }}{% endmacro %}{{ m(nope) }}`, "nope", 1, 43},
 		{"hyphenated step", "{{ say-hello.output.greeting }}", "say", 1, 4},
+		// A subscript is named without its key, which may be data.
+		{"subscript leads nowhere", "{{ input.obj[input.env] }}", "input.obj[…]", 1, 4},
+		{"secret subscript leads nowhere", "{{ input.obj[secret.DB_PASSWORD] }}", "input.obj[…]", 1, 4},
+		{"string subscript of a list", "{{ input.list[input.env] | upper }}", "input.list[…]", 1, 4},
+		{"step after a subscript", `{% set k = "obj" %}{{ input[k].nope }}`, "input[…].nope", 1, 23},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -260,6 +265,22 @@ func TestUndefined(t *testing.T) {
 			}
 			assertNoSecret(t, err)
 		})
+	}
+}
+
+// What says a variable is optional says it of a subscript too.
+func TestUndefinedSubscriptOptional(t *testing.T) {
+	t.Parallel()
+	e := newEngine(t, newResolver())
+	for _, tt := range []struct{ tmpl, want string }{
+		{`{{ input.obj[input.env] | default(value="d") }}`, "d"},
+		{`{% if input.obj[input.env] %}y{% else %}n{% endif %}`, "n"},
+		{`{% set k = "k" %}{{ input.obj[k] }}`, "v"},
+	} {
+		got, err := e.Render(context.Background(), tt.tmpl, stepVars())
+		if err != nil || got != tt.want {
+			t.Errorf("Render(%q) = %q, %v; want %q", tt.tmpl, got, err, tt.want)
+		}
 	}
 }
 

@@ -26,12 +26,12 @@ type place struct {
 	name string
 }
 
-// buffer is the sink the evaluator uses: it keeps the text, which of its
+// buffer is where the evaluator writes: it keeps the text, which of its
 // bytes are data (so that a block's or a macro's text keeps the origin of
 // what was printed into it), counts every byte against WithMaxOutput, and
 // teaches the Secrets set what derives from secrets: each tainted piece,
-// and each run of tainted pieces with little text between them, so that
-// pieces cut from a secret cannot spell it out one at a time.
+// and each run of fragments of them, so that pieces cut from a secret
+// cannot spell it out one at a time.
 type buffer struct {
 	x     *execution
 	b     strings.Builder // the pieces as they are
@@ -39,13 +39,22 @@ type buffer struct {
 	out   sink            // where the pieces go too, when not nil (the top buffer only)
 
 	tainted          int // tainted pieces written so far
-	runStart, runEnd int // the current run of tainted pieces, or runEnd < 0
+	fragments        int // of them, fragments
+	runStart, runEnd int // the current run of fragments, or runEnd < 0
 	runPieces        int
 }
 
-// runGap is how many bytes of other text may stand between two tainted
-// pieces of one run.
-const runGap = 8
+// A fragment is a tainted piece shorter than fragment bytes: too short for
+// a redactor to mask alone (its default minimum is 4 bytes), or close to
+// it. Fragments with at most runGap bytes of other text between them form
+// a run, taught whole; a loop that prints a fragment is taught whole. A
+// longer piece is taught alone, so two secrets on one command line
+// ("--token {{ a }} --db {{ b }}") are masked apart, with the text between
+// them left readable.
+const (
+	fragment = 8
+	runGap   = 8
+)
 
 func newBuffer(x *execution) *buffer { return &buffer{x: x, runEnd: -1} }
 
@@ -78,7 +87,10 @@ func (b *buffer) value(v value, at place) error {
 	if v.secret && teachable(v.v) {
 		b.x.derive(v.v, s)
 		b.tainted++
-		b.extendRun(start, b.b.Len())
+		if len(s) < fragment {
+			b.fragments++
+			b.extendRun(start, b.b.Len())
+		}
 	}
 	return nil
 }

@@ -98,6 +98,7 @@ func (c *pathCollector) path(v *pathExpr) {
 	p.line, p.col = c.lines.position(v.off)
 	for _, s := range v.steps {
 		if s.kind == stepSub {
+			v.required = true
 			break
 		}
 		p.parts = append(p.parts, pathPart{key: s.name, index: s.index, isIndex: s.kind == stepIndex})
@@ -194,4 +195,24 @@ func toParts(steps []pathStep) []pathPart {
 		parts[i] = pathPart{key: s.name, index: s.index, isIndex: s.kind == stepIndex}
 	}
 	return parts
+}
+
+// subscriptName names a path with subscripts as written, each subscript as
+// […]: its key may be data, and an error holds no value.
+func subscriptName(p *pathExpr, n int) string {
+	var b strings.Builder
+	b.WriteString(p.root)
+	for _, s := range p.steps[:n] {
+		switch s.kind {
+		case stepSub:
+			b.WriteString("[…]")
+		case stepIndex:
+			b.WriteByte('.')
+			b.WriteString(strconv.Itoa(s.index))
+		default:
+			b.WriteByte('.')
+			b.WriteString(s.name)
+		}
+	}
+	return b.String()
 }

@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/flosch/pongo2/v6"
+
+	"github.com/hushflow/hushflow/render/internal/tera"
 )
 
 // value is what an expression evaluates to: a Go value together with where
@@ -128,7 +130,7 @@ func norm(v any) any {
 		}
 		return float64(x)
 	case float32:
-		return float64(x)
+		return tera.Float32(x)
 	}
 	rv := reflect.ValueOf(v)
 	if rv.Kind() == reflect.Pointer {

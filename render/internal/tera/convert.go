@@ -66,7 +66,9 @@ func fromGo(v reflect.Value, depth int) (any, error) {
 			return float64(u), nil
 		}
 		return int64(u), nil
-	case reflect.Float32, reflect.Float64:
+	case reflect.Float32:
+		return Float32(float32(v.Float())), nil
+	case reflect.Float64:
 		return v.Float(), nil
 	case reflect.Pointer, reflect.Interface:
 		if v.IsNil() {
@@ -110,4 +112,15 @@ func fromGo(v reflect.Value, depth int) (any, error) {
 		return out, nil
 	}
 	return nil, fmt.Errorf("tera: a Go %s is not a template value: %w", v.Kind(), ErrType)
+}
+
+// Float32 is the float64 of the decimal f writes (0.1 for float32(0.1), not
+// 0.10000000149011612), as encoding/json and fmt write a float32: a host
+// that passes 0.1 means 0.1, in a list printed as JSON and alone alike.
+func Float32(f float32) float64 {
+	x, err := strconv.ParseFloat(strconv.FormatFloat(float64(f), 'g', -1, 32), 64)
+	if err != nil { // NaN and the infinities parse; nothing else fails
+		return float64(f)
+	}
+	return x
 }

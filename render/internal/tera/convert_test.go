@@ -21,6 +21,7 @@ func TestFromGo(t *testing.T) {
 		{"nil", nil, nil},
 		{"int kinds", []any{int8(-1), uint16(2), n, uint64(math.MaxUint64)}, []any{int64(-1), int64(2), int64(7), float64(math.MaxUint64)}},
 		{"float32", float32(0.5), 0.5},
+		{"float32 as written", []float32{0.1, 16777217}, []any{0.1, 1.6777216e+07}},
 		{"named string", name("x"), "x"},
 		{"pointer", &n, int64(7)},
 		{"nil pointer", (*int)(nil), nil},
