@@ -89,7 +89,6 @@ func (m *matcher) spansAt(b []byte, dst []span, e edges) []span {
 	dst = dst[:0]
 	if len(b) >= m.minScan() {
 		budget := viewBudget * (len(b) + 512)
-		m.borrowScratch()
 		dst = m.scanText(b, dst, 0, &budget)
 		m.returnScratch()
 	}
@@ -192,7 +191,6 @@ func (m *matcher) spans(b []byte, dst []span) []span {
 		return dst
 	}
 	budget := viewBudget * (len(b) + 512)
-	m.borrowScratch()
 	dst = m.scanText(b, dst, 0, &budget)
 	m.returnScratch()
 	return merge(dst)
@@ -210,7 +208,8 @@ type scratch struct {
 }
 
 // borrowScratch takes buffers from the Redactor's pool, unless m holds
-// some.
+// some; the first view of a mask calls it, so that a text without escapes
+// costs no trip to the pool.
 func (m *matcher) borrowScratch() {
 	if m.sc == nil {
 		m.sc, _ = m.r.scratch.Get().(*scratch)
