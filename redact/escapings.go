@@ -26,6 +26,11 @@ type escaping struct {
 	// maxSeqLen: every trigger byte lengthens a window's reach and a
 	// Writer's hold by maxSeqLen-1.
 	maxSeq int
+	// fixedOut says a sequence decodes only to fixed bytes that start no
+	// sequence longer than this escaping's (a quote, a space, nothing): its
+	// trigger bytes then lengthen a reach by maxSeq-1 only, not by what any
+	// escaping nested in the decoded text could take.
+	fixedOut bool
 	// keep, when not nil, moves back where a Writer starts the text it
 	// keeps, so that a sequence that needs more context than the reach of
 	// the longest pattern (a run of backslashes, a whole base64 line) is
@@ -50,9 +55,9 @@ var escapings = [...]escaping{
 	// A query string writes a space as '+' (url.QueryEscape, forms): the
 	// same escapes with '+' decoded.
 	{name: "URL query", triggers: "%+", at: one(queryAt), maxSeq: len("%uD83D%uDE00")},
-	{name: "quote in a quoted shell word", triggers: "'", at: one(shellQuoteAt), maxSeq: len(`'"'"'`)},
-	{name: "doubled single quote (YAML, SQL)", triggers: "'", find: findPair('\''), at: one(doubledQuoteAt), maxSeq: 2},
-	{name: `doubled double quote (CSV)`, triggers: `"`, find: findPair('"'), at: one(doubledQuoteAt), maxSeq: 2},
+	{name: "quote in a quoted shell word", triggers: "'", at: one(shellQuoteAt), maxSeq: len(`'"'"'`), fixedOut: true},
+	{name: "doubled single quote (YAML, SQL)", triggers: "'", find: findPair('\''), at: one(doubledQuoteAt), maxSeq: 2, fixedOut: true},
+	{name: `doubled double quote (CSV)`, triggers: `"`, find: findPair('"'), at: one(doubledQuoteAt), maxSeq: 2, fixedOut: true},
 	{name: "wrapped base64", triggers: "\n", inside: "\r", at: one(base64BreakAt), maxSeq: 2, keep: base64RunStart},
 	{name: "hex dump lines (xxd, hexdump -C)", triggers: "\n", at: dumpBreakAt, maxSeq: dumpJoinMax, keep: dumpLineStart, hold: dumpHold, widen: dumpTextColumn},
 }
@@ -67,8 +72,26 @@ const trigRef trigSet = 1 << 31
 const viewTriggers trigSet = 1<<len(escapings) - 1
 
 // seqAllowance is how many bytes of text beyond itself a trigger byte may
-// stand for.
+// stand for, at most.
 const seqAllowance = maxSeqLen - 1
+
+// allowance is, for each byte, how many bytes of text beyond itself it may
+// stand for: seqAllowance for a byte that starts a sequence whose decoded
+// bytes may start any other (a '%' that decodes to '&'), less for one whose
+// escapings decode to fixed bytes only, 0 for a byte that starts none.
+var allowance = func() (t [256]int) {
+	for _, e := range escapings {
+		a := seqAllowance
+		if e.fixedOut {
+			a = e.maxSeq - 1
+		}
+		for _, c := range []byte(e.triggers + e.inside) {
+			t[c] = max(t[c], a)
+		}
+	}
+	t['+'] = max(t['+'], 1) // where a reference may start
+	return t
+}()
 
 // foldTrig holds, for each byte, its folded form (low byte: ASCII letters in
 // lower case, '-' as '+' and '_' as '/', so that both base64 alphabets share

@@ -75,7 +75,9 @@ func TestMaskAfterAddBuildsNothing(t *testing.T) {
 		i++
 		r.Add(fmt.Sprintf("fresh-secret-%06d", i))
 	})
-	if allocs > addOnly+1 {
+	// A few allocations of slack: the index's tables (patterns, the ends of
+	// secrets) grow at their own thresholds, in one loop or the other.
+	if allocs > addOnly+4 {
 		t.Errorf("Add then mask: %.0f allocations, Add alone %.0f: the mask built something", allocs, addOnly)
 	}
 	if addOnly > 200 {

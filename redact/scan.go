@@ -32,6 +32,7 @@ type matcher struct {
 	// Writer's own).
 	sc         *scratch
 	ownScratch bool
+	few        *[]fewAnchor // the anchors, while they are few
 }
 
 func (r *Redactor) load() matcher {
@@ -49,6 +50,7 @@ func (r *Redactor) load() matcher {
 		whole:   r.values.wholeLens.Load() != 0,
 	}
 	m.f = ix.filter.Load()
+	m.few = ix.few.Load()
 	m.triAll = r.tri.all.Load()
 	m.tri = r.tri.words.Load()
 	return m
@@ -87,7 +89,6 @@ func (m *matcher) spansAt(b []byte, dst []span, e edges) []span {
 	dst = dst[:0]
 	if len(b) >= m.minScan() {
 		budget := viewBudget * (len(b) + 512)
-		m.borrowScratch()
 		dst = m.scanText(b, dst, 0, &budget)
 		m.returnScratch()
 	}
@@ -103,39 +104,65 @@ func (m *matcher) spansAt(b []byte, dst []span, e edges) []span {
 // of a secret there is no secret.
 func (m *matcher) cutSpans(b []byte, dst []span, e edges) []span {
 	n := len(b)
-	if h := m.r.heads.maxLen.Load(); e&edgeEnd != 0 && h > 0 {
+	// The folded window of minCut bytes at i, moved one byte at a time.
+	window := func(i int) uint64 {
+		var w uint64
+		for k := minCut - 1; k >= 0; k-- {
+			w = w<<8 | uint64(foldTable[b[i+k]])
+		}
+		return w
+	}
+	if h := int(m.r.heads.maxLen.Load()); e&edgeEnd != 0 && h > 0 {
 		hf := m.r.heads.filter.Load()
-		for i := max(0, n-int(h)+1); i+minCut <= n; i++ {
-			key := anchorKey(stringOf(b), i, minCut)
-			if !hf.has(key) {
-				continue
+		i := max(0, n-h+1)
+		w := window(i)
+		for ; ; i++ {
+			if hf.has(w) {
+				dst = m.cutHead(b, i, w, dst)
 			}
-			avail := n - i
-			for id := m.r.heads.lookup(key); id >= 0; {
-				p := m.r.heads.pattern(id)
-				id = p.next
-				if avail < len(p.text) && 2*avail >= len(p.text) && foldedEqual(b[i:], p.text[:avail]) {
-					dst = append(dst, span{i, n})
-					break
-				}
+			if i+minCut >= n {
+				break
+			}
+			w = w>>8 | uint64(foldTable[b[i+minCut]])<<56
+		}
+	}
+	if t := int(m.r.tails.maxLen.Load()); e&edgeStart != 0 && t > 0 {
+		tf := m.r.tails.filter.Load()
+		w := window(0)
+		for l := minCut; l < t && l <= n; l++ {
+			if tf.has(w) {
+				dst = m.cutTail(b, l, w, dst)
+			}
+			if l < n {
+				w = w>>8 | uint64(foldTable[b[l]])<<56
 			}
 		}
 	}
-	if t := m.r.tails.maxLen.Load(); e&edgeStart != 0 && t > 0 {
-		tf := m.r.tails.filter.Load()
-		for l := minCut; l < int(t) && l <= n; l++ {
-			key := anchorKey(stringOf(b), l-minCut, minCut)
-			if !tf.has(key) {
-				continue
-			}
-			for id := m.r.tails.lookup(key); id >= 0; {
-				p := m.r.tails.pattern(id)
-				id = p.next
-				if l < len(p.text) && 2*l >= len(p.text) && foldedEqual(b[:l], p.text[len(p.text)-l:]) {
-					dst = append(dst, span{0, l})
-					break
-				}
-			}
+	return dst
+}
+
+// cutHead appends the span of a prefix of a secret that starts at b[i]
+// and ends b, if one is filed under the anchor key.
+func (m *matcher) cutHead(b []byte, i int, key uint64, dst []span) []span {
+	avail := len(b) - i
+	for id := m.r.heads.lookup(key); id >= 0; {
+		p := m.r.heads.pattern(id)
+		id = p.next
+		if avail < len(p.text) && 2*avail >= len(p.text) && foldedEqual(b[i:], p.text[:avail]) {
+			return append(dst, span{i, len(b)})
+		}
+	}
+	return dst
+}
+
+// cutTail appends the span of a suffix of a secret, l bytes long, that
+// starts b, if one is filed under the anchor key (its last minCut bytes).
+func (m *matcher) cutTail(b []byte, l int, key uint64, dst []span) []span {
+	for id := m.r.tails.lookup(key); id >= 0; {
+		p := m.r.tails.pattern(id)
+		id = p.next
+		if l < len(p.text) && 2*l >= len(p.text) && foldedEqual(b[:l], p.text[len(p.text)-l:]) {
+			return append(dst, span{0, l})
 		}
 	}
 	return dst
@@ -164,7 +191,6 @@ func (m *matcher) spans(b []byte, dst []span) []span {
 		return dst
 	}
 	budget := viewBudget * (len(b) + 512)
-	m.borrowScratch()
 	dst = m.scanText(b, dst, 0, &budget)
 	m.returnScratch()
 	return merge(dst)
@@ -182,7 +208,8 @@ type scratch struct {
 }
 
 // borrowScratch takes buffers from the Redactor's pool, unless m holds
-// some.
+// some; the first view of a mask calls it, so that a text without escapes
+// costs no trip to the pool.
 func (m *matcher) borrowScratch() {
 	if m.sc == nil {
 		m.sc, _ = m.r.scratch.Get().(*scratch)
@@ -231,6 +258,9 @@ func (m *matcher) scanText(b []byte, dst []span, depth int, budget *int) []span 
 // table load away from the previous one, and one multiplication and one
 // load of the filter tell whether it may be an anchor.
 func (m *matcher) scanPatterns(b []byte, dst []span) ([]span, trigSet) {
+	if m.few != nil && len(b) >= 64 {
+		return m.scanFew(b, *m.few, dst)
+	}
 	n := len(b)
 	var trig uint64
 	var w uint64

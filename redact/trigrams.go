@@ -12,13 +12,12 @@ import "sync/atomic"
 // dropped at the cost of a few table loads instead of a decoded window.
 
 const (
-	// trigramBits is 24: one bit per run of three folded bytes, no hash, no
-	// false hit (2 MB, allocated at the first pattern). A hashed set of
-	// 256 KB filled up at a few thousand secrets, where every run of
-	// letters and digits is some pattern's, and let every escape through;
-	// runs with punctuation and spaces, which escapes in logs stand among,
-	// stay rare in any number of secrets.
-	trigramBits = 24
+	// trigramBits sizes the set: 2^22 bits, 512 KB, allocated at the first
+	// pattern. 10,000 secrets hold a few hundred thousand distinct runs of
+	// three bytes, a few percent of the bits; runs with punctuation and
+	// spaces, which escapes in logs stand among, stay rare in any number of
+	// secrets.
+	trigramBits = 22
 	minTrigram  = 3
 )
 
@@ -30,7 +29,7 @@ type trigrams struct {
 }
 
 func trigramHash(a, b, c byte) uint32 {
-	return uint32(foldTable[a])<<16 | uint32(foldTable[b])<<8 | uint32(foldTable[c])
+	return (uint32(foldTable[a])<<16 | uint32(foldTable[b])<<8 | uint32(foldTable[c])) * 0x9E3779B1 >> (32 - trigramBits)
 }
 
 // add files the trigrams of text. The caller holds the writer's lock.
@@ -46,7 +45,9 @@ func (t *trigrams) add(text string) {
 	}
 	for i := 0; i+minTrigram <= len(text); i++ {
 		h := trigramHash(text[i], text[i+1], text[i+2])
-		w[h>>6].Or(1 << (h & 63))
+		if word, bit := &w[h>>6], uint64(1)<<(h&63); word.Load()&bit == 0 {
+			word.Or(bit)
+		}
 	}
 }
 

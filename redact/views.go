@@ -70,6 +70,7 @@ func (v *view) raw(s span) span {
 // back to b.
 func (m *matcher) scanViews(b []byte, trig trigSet, dst []span, depth int, budget *int) []span {
 	reach := m.maxLen + 4 // how far a match holding a sequence reaches past it
+	m.borrowScratch()
 	lv := &m.sc.levels[depth]
 	seqs, kept, v, found := lv.seqs, lv.kept, &lv.v, lv.found
 	defer func() { lv.seqs, lv.kept, lv.found = seqs, kept, found }()
@@ -153,7 +154,7 @@ func reachBefore(b []byte, i, reach int) int {
 			indent++
 			continue
 		case isTriggerByte(c):
-			need += seqAllowance
+			need += allowance[c]
 			if c == '\n' {
 				need += indent
 			}
@@ -216,7 +217,7 @@ func levelStep(c byte, indent *bool) int {
 		return 0
 	case isTriggerByte(c):
 		*indent = c == '\n'
-		return 1 - seqAllowance
+		return 1 - allowance[c]
 	}
 	*indent = false
 	return 1

@@ -112,7 +112,7 @@ func reachAfterWalk(b []byte, i, reach int) int {
 		case indent && (c == ' ' || c == '\t'):
 			need++
 		case isTriggerByte(c):
-			need += seqAllowance
+			need += allowance[c]
 			indent = c == '\n'
 		default:
 			indent = false
