@@ -13,10 +13,14 @@ import (
 // workspace in service and returns the error: nothing partial is ever
 // served.
 //
-// Files whose content has not changed are neither parsed, decrypted nor
-// checked again, but the secrets: section is rendered again on every reload
-// through the resolver's cache, so a secret whose TTL expired is fetched
-// anew; [Reloader.Refresh] marks the cache stale first. All workspaces of a
+// Files whose content has not changed (by a SHA-256 of their bytes, and for
+// an encrypted file the same age identities) are neither parsed, decrypted
+// nor checked again; when none changed, the merge is reused too. The
+// secrets: section is rendered again on every reload through the
+// resolver's cache, so a secret whose TTL expired is fetched anew, and a
+// file or sops reference whose file in the workspace changed since it was
+// read is fetched fresh at once, exactly those ([secrets.Resolver.ExpireFiles]);
+// [Reloader.Refresh] marks every cached value stale first. All workspaces of a
 // Reloader share one resolver, engine and redactor: the redactor keeps
 // masking the values of earlier loads after a rotation. Each workspace
 // resolves through a snapshot of its own, so a reference has one value in

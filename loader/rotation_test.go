@@ -2,12 +2,14 @@ package loader_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/hushflow/hushflow/loader"
@@ -135,4 +137,57 @@ func ExampleReloader_Watch() {
 	// Output:
 	// example-token-1
 	// example-token-2
+}
+
+// TestWatchRefreshFetchesRemoteReferences checks WatchConfig.Refresh: a
+// remote reference rotated at its source reaches the workspace within a
+// few refresh periods, though its TTL is an hour; when the backend then
+// fails, the last value keeps serving (stale-if-error).
+func TestWatchRefreshFetchesRemoteReferences(t *testing.T) {
+	t.Parallel()
+	const ref = "ref+fake://kv/remote"
+	store := fakestore.New(map[string]string{ref: "remote-S3CRET-1"})
+	fsys := fstest.MapFS{"a.yaml": {Data: []byte("secrets:\n  REMOTE: \"{{ '" + ref + "' | vals }}\"\n")}}
+	r, err := loader.NewReloader(t.Context(), fsys, withStore(store, secrets.WithTTL(time.Hour), secrets.WithMaxStale(time.Hour)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	reloaded := make(chan error, 64)
+	watching := make(chan error, 1)
+	go func() {
+		watching <- r.Watch(ctx, loader.WatchConfig{Refresh: 20 * time.Millisecond, OnReload: func(err error) {
+			select {
+			case reloaded <- err:
+			default:
+			}
+		}})
+	}()
+	store.Set(ref, "remote-S3CRET-2")
+	deadline := time.After(10 * time.Second)
+	for r.Workspace().Secrets()["REMOTE"] != "remote-S3CRET-2" {
+		select {
+		case <-reloaded:
+		case <-deadline:
+			t.Fatal("the rotated remote value did not reach the workspace within 10s (an hour's TTL)")
+		}
+	}
+	store.Fail(ref, errors.New("backend down"))
+	calls := store.Calls(ref)
+	for store.Calls(ref) < calls+2 { // two refreshes against the failing backend
+		select {
+		case err := <-reloaded:
+			if err != nil {
+				t.Fatalf("a refresh during the outage failed instead of serving the stale value: %v", err)
+			}
+		case <-deadline:
+			t.Fatal("no refresh during the outage within 10s")
+		}
+	}
+	if r.Workspace().Secrets()["REMOTE"] != "remote-S3CRET-2" {
+		t.Error("the stale value was not kept during the outage")
+	}
+	cancel()
+	<-watching
 }

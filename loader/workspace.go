@@ -33,7 +33,8 @@ type Workspace struct {
 	// encrypted holds the leaves that were encrypted at rest: data, never
 	// templates, and masked wherever the workspace is shown.
 	encrypted       map[*yaml.Node]bool
-	encryptedValues []string // their values, each once, in load order
+	encryptedValues []string        // their values, each once, in load order
+	seenValues      map[string]bool // encryptedValues as a set, while files are added
 
 	snapshot    *secrets.Snapshot // a reference has one value in one workspace
 	secrets     map[string]any    // the secrets: section, rendered
@@ -52,10 +53,13 @@ func (w *Workspace) addFile(f *file) {
 	if len(f.marked) == 0 {
 		return
 	}
-	seen := make(map[string]bool, len(w.encryptedValues))
-	for _, v := range w.encryptedValues {
-		seen[v] = true
+	if w.seenValues == nil {
+		w.seenValues = make(map[string]bool, len(w.encryptedValues))
+		for _, v := range w.encryptedValues {
+			w.seenValues[v] = true
+		}
 	}
+	seen := w.seenValues
 	first := len(w.encryptedValues)
 	var visit func(n *yaml.Node)
 	visit = func(n *yaml.Node) {

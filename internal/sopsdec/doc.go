@@ -4,8 +4,10 @@
 // Where to begin: build the keys once, with [AgeKeys] (identities handed in
 // as values, the only keys tried), [PGPKeys] (armored PGP secret keys) or
 // [EnvironmentKeys] (whatever the sops program would use), then call
-// [Decrypt] for each file. It returns the plaintext as go.yaml.in/yaml/v3
-// documents, and the set of scalar nodes that were encrypted at rest.
+// [Decrypt] for each file, or [DecryptDocs] for a YAML file already parsed
+// (the loader parses each file once). Both return the plaintext as
+// go.yaml.in/yaml/v3 documents, and the set of scalar nodes that were
+// encrypted at rest.
 //
 // # The contract
 //
@@ -44,7 +46,10 @@
 // # How the plaintext is rebuilt
 //
 // sops decrypts its own tree of the file (tree.Decrypt, then the MAC check,
-// exactly as decrypt.Data does). Instead of having sops emit YAML and
+// exactly as decrypt.Data does). For YAML that tree is built from our own
+// parse of the file, as sops' YAML store builds it from its parse (same
+// library, same leaves in the same order, comments where the store puts
+// them, the store's refusals kept): one parse instead of three. Instead of having sops emit YAML and
 // parsing it again, Decrypt builds yaml.Nodes from sops' decrypted tree, the
 // way sops' emitter does, taking positions from its own parse of the same
 // bytes. A leaf was encrypted at rest when sops' decryption changed it:

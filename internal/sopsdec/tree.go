@@ -102,8 +102,7 @@ func appendToBranch(b sops.TreeBranch, n *yaml.Node, commentsDone bool) (sops.Tr
 				b = withComments(b, v.HeadComment, false)
 				b = withComments(b, v.LineComment, true)
 			}
-			var key any
-			_ = k.Decode(&key) // as the store: a key that does not decode is nil
+			key := scalarValue(k)
 			val, err := treeValue(v, leaf)
 			if err != nil {
 				return nil, err
@@ -156,11 +155,28 @@ func treeValue(n *yaml.Node, commentsDone bool) (any, error) {
 	case yaml.MappingNode:
 		return appendToBranch(make(sops.TreeBranch, 0), n, commentsDone)
 	case yaml.ScalarNode:
-		var v any
-		_ = n.Decode(&v) // as the store: a scalar that does not decode is nil
-		return v, nil
+		return scalarValue(n), nil
 	case yaml.AliasNode:
 		return treeValue(n.Alias, false)
 	}
 	return nil, nil
+}
+
+// scalarValue returns what the store gets decoding n into an interface
+// value: a string as written for a !!str (nearly every value of a sops
+// file, its ciphertexts included), nil for a !!null, and the decoder's
+// answer for the rest. A node that does not decode is nil, as the store
+// ignores the error.
+func scalarValue(n *yaml.Node) any {
+	if n.Kind == yaml.ScalarNode {
+		switch n.ShortTag() {
+		case "!!str":
+			return n.Value
+		case "!!null":
+			return nil
+		}
+	}
+	var v any
+	_ = n.Decode(&v)
+	return v
 }
