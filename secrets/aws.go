@@ -27,7 +27,8 @@ import (
 // working IMDSv2, or credentials that need no metadata at all). It costs one
 // more credential lookup per backend call, which the cache makes rare.
 //
-// It is the preflight of the AWS schemes that vals runs (schemes.go).
+// It is the preflight of the AWS schemes that vals runs (see the scheme
+// registry).
 func awsCredentials(ctx context.Context, key string) error {
 	p, err := ref.Parse(key)
 	if err != nil {

@@ -186,7 +186,7 @@ func (r *Resolver) abandon(ctx context.Context, key string, spliced bool) error 
 }
 
 // backendFor returns the backend that answers key, as its scheme's entry
-// routes it (schemes.go): the in-process file reader for confined schemes
+// routes it (the scheme registry): the in-process file reader for confined schemes
 // (file, sops, tfstate) unless WithBackend replaced vals and no files were
 // given; the resolver's backend otherwise.
 func (r *Resolver) backendFor(key string) Backend {

@@ -19,7 +19,7 @@ var envVariable = regexp.MustCompile(`\$(?:\{([A-Za-z_][A-Za-z0-9_]*)([^}]*)\}|(
 // The error names the variable, which the reference names too; never its
 // value.
 //
-// It is envsubst's preflight (schemes.go).
+// It is envsubst's preflight in the scheme registry.
 func checkEnvsubst(_ context.Context, key string) error {
 	for _, m := range envVariable.FindAllStringSubmatch(key, -1) {
 		name, rest := m[1], m[2]

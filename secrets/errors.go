@@ -7,7 +7,9 @@ import (
 
 // Sentinel errors. Every error Resolve returns is an *Error whose Err wraps
 // one of these or a context error, so callers can tell the cases apart with
-// errors.Is:
+// errors.Is. They are named ErrWhat, and their text has no package prefix:
+// the *Error around them starts with "secrets: " and the reference.
+// Errors of New name the option ("secrets: WithTTL: …"), joined.
 //
 //	errors.Is(err, secrets.ErrNotFound)        // the secret or key does not exist
 //	errors.Is(err, context.DeadlineExceeded)   // the backend did not answer in time
@@ -54,6 +56,14 @@ var (
 // reference: its message is "secrets: REF: what went wrong". Ref has its
 // query string and userinfo removed (they may carry credentials such as
 // vault's secret_id=), and no error holds a resolved value.
+//
+// For operators: Ref is a field so that a log line or an alert can name the
+// failing reference however its text is treated (errors.As finds the
+// *Error inside a wrapped error). A redactor masks ref+ references by
+// default, so a masked error reads "secrets: •••••• secret not found";
+// print e.Ref beside it, or mask operator logs with a redactor made with
+// redact.WithReferencesVisible, which keeps references readable and still
+// masks every value (see the example).
 type Error struct {
 	// Ref is the failing reference in the form "ref+SCHEME://PATH#FRAGMENT",
 	// without its query or userinfo. Inside a nested reference, values substituted from

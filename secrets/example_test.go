@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"testing/fstest"
 
+	"github.com/hushflow/hushflow/redact"
 	"github.com/hushflow/hushflow/secrets"
 )
 
@@ -150,4 +151,33 @@ func (f *flakyBackend) Get(context.Context, string) (string, error) {
 		return "", errors.New("connection refused")
 	}
 	return f.value, nil
+}
+
+// An error for an operator: Error.Ref names the failing reference (without
+// its query or userinfo, which may carry credentials), and a redactor made
+// with redact.WithReferencesVisible masks every value in the line while
+// leaving references readable. The default redactor masks references too:
+// they tell where secrets are kept, which people outside operations need
+// not know.
+func ExampleError() {
+	operator, _ := redact.New(redact.WithReferencesVisible())
+	public, _ := redact.New()
+	store := mapBackend{"ref+memory://api/token": "tok-3f9a1c77e2"}
+	r, _ := secrets.New(secrets.WithBackend(store), secrets.WithSchemes("memory"),
+		secrets.WithOnResolved(func(v string) { operator.Add(v); public.Add(v) }))
+	ctx := context.Background()
+
+	token, _ := r.Resolve(ctx, "ref+memory://api/token")
+	_, err := r.Resolve(ctx, "ref+memory://db/password?auth=t0ps3cret")
+	var e *secrets.Error
+	if errors.As(err, &e) {
+		fmt.Println("failing reference:", e.Ref, errors.Is(err, secrets.ErrNotFound))
+	}
+	line := fmt.Sprintf("deploy with token %s failed: %v", token, err)
+	fmt.Println(operator.String(line))
+	fmt.Println(public.String(line))
+	// Output:
+	// failing reference: ref+memory://db/password true
+	// deploy with token •••••• failed: secrets: ref+memory://db/password: secret not found
+	// deploy with token •••••• failed: secrets: •••••• secret not found
 }

@@ -141,7 +141,7 @@ func (f *fileReader) read(name string) ([]byte, error) {
 }
 
 // confineQuery refuses a reference whose query names a host file (vault's
-// token_file=, k8s' kubeConfigPath=, see hostPathQuery in schemes.go) that
+// token_file=, k8s' kubeConfigPath=, see the scheme registry's hostPathQuery) that
 // WithAbsoluteDirs does not allow: the provider would read it from the
 // host, wherever it is. Without a file reader (WithBackend replaced vals
 // and no files were given) the backend's policy applies.

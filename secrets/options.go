@@ -1,13 +1,14 @@
 package secrets
 
 import (
-	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/hushflow/hushflow/internal/sopsdec"
 )
 
 // Defaults of a Resolver, each changed by the option of the same name.
@@ -53,7 +54,8 @@ const (
 )
 
 // An Option configures a Resolver in New. Options only record their
-// arguments; New checks them all and names the option that is wrong.
+// arguments; New checks them all and reports every one that is wrong (a nil
+// Option included), joined with errors.Join.
 type Option func(*config)
 
 type config struct {
@@ -98,10 +100,10 @@ func defaults() config {
 	}
 }
 
-// validate returns an error naming every option that is wrong. It is one
-// flat check per option, in the order the options are documented: long, but
-// one place to read them all.
-func (c *config) validate() error {
+// validate returns an error for every option that is wrong, each naming
+// it. It is one flat check per option, in the order the options are
+// documented: long, but one place to read them all.
+func (c *config) validate() []error {
 	var errs []error
 	bad := func(option, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("secrets: %s: %s", option, fmt.Sprintf(format, args...)))
@@ -159,10 +161,17 @@ func (c *config) validate() error {
 			bad("WithAbsoluteDirs", "%q names the whole file system", d)
 		}
 	}
-	if c.ageKeysSet && len(c.ageKeys) == 0 {
-		bad("WithAgeIdentities", "no identity given")
+	if c.ageKeysSet {
+		if len(c.ageKeys) == 0 {
+			bad("WithAgeIdentities", "no identity given")
+		} else if _, err := sopsdec.AgeKeys(c.ageKeys...); err != nil {
+			errs = append(errs, fmt.Errorf("secrets: WithAgeIdentities: %w", err))
+		}
+		if !c.fsysSet && len(c.absDirs) == 0 {
+			bad("WithAgeIdentities", "sops references are decrypted in process only with WithFiles or WithAbsoluteDirs")
+		}
 	}
-	return errors.Join(errs...)
+	return errs
 }
 
 // WithBackend replaces the default backend (vals, in process, see

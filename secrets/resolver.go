@@ -80,17 +80,19 @@ type Resolver struct {
 
 // New returns a Resolver. Without options it resolves through vals in
 // process (NewValsBackend), caches values for DefaultTTL, allows
-// DefaultSchemes, and logs nothing. Every option is checked; the error names
-// each one that is wrong.
+// DefaultSchemes, and logs nothing. Every option is checked, a nil one
+// included; the error (an errors.Join) names each one that is wrong.
 func New(opts ...Option) (*Resolver, error) {
 	c := defaults()
+	var errs []error
 	for i, o := range opts {
 		if o == nil {
-			return nil, fmt.Errorf("secrets: option %d is nil", i)
+			errs = append(errs, fmt.Errorf("secrets: option %d is nil", i))
+			continue
 		}
 		o(&c)
 	}
-	if err := c.validate(); err != nil {
+	if err := errors.Join(append(errs, c.validate()...)...); err != nil {
 		return nil, err
 	}
 	if c.backend == nil {
@@ -386,9 +388,9 @@ func (r *Resolver) lookup(ctx context.Context, key, name string, m masker, snap 
 // value it may serve: half the time the caller has left, so that a slow
 // backend leaves time to serve the stale value and for the caller's own work
 // after it (a render prints and masks what it got) before the caller's
-// deadline, instead of failing at it (with three quarters, a soak with 64
-// workers on 2 cores still missed a few deadlines at each outage's onset). The refetch goes on,
-// detached, and caches what it gets for the next caller.
+// deadline, instead of failing at it (a larger share left too little under
+// load in bench/soak, which measures it). The refetch goes on, detached, and
+// caches what it gets for the next caller.
 func (r *Resolver) staleWait(ctx context.Context, e *entry) (context.Context, context.CancelFunc) {
 	dl, ok := ctx.Deadline()
 	if !ok || e == nil || r.maxStale <= 0 || time.Since(e.expires) > r.maxStale {

@@ -649,6 +649,27 @@ func TestNewRejectsBadOptions(t *testing.T) {
 	}
 }
 
+// Every bad option is reported at once, nil options included, so that a
+// configuration is fixed in one round.
+func TestNewReportsEveryBadOption(t *testing.T) {
+	t.Parallel()
+	_, err := secrets.New(nil, secrets.WithTTL(-time.Second), secrets.WithTimeout(0), nil,
+		secrets.WithAgeIdentities("AGE-SECRET-KEY-1NOTAKEY"))
+	if err == nil {
+		t.Fatal("New accepted them")
+	}
+	for _, want := range []string{"option 0 is nil", "option 3 is nil", "WithTTL", "WithTimeout",
+		"WithAgeIdentities: sops references are decrypted in process only", "WithAgeIdentities: "} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+	if n := len(err.(interface{ Unwrap() []error }).Unwrap()); n != 6 {
+		t.Errorf("%d errors joined, want 6 (two nil options, TTL, timeout, two about the identity)", n)
+	}
+	assertNoLeak(t, "error", err.Error(), "NOTAKEY")
+}
+
 // WithTimeout is a cap on a backend call, not a minimum beside the
 // caller's deadline.
 func TestWithTimeoutCapsACallWhateverTheDeadline(t *testing.T) {

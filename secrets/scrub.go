@@ -17,7 +17,7 @@ import (
 const minCredential = 4
 
 // credentials returns the credentials a reference carries (its userinfo and
-// the values of query parameters not public for its scheme, see schemes.go), each in every form a
+// the values of query parameters not public for its scheme in the scheme registry), each in every form a
 // message could show it in: as written, decoded, and encoded again the ways
 // Go and JSON encode (a message may hold "Hunter2%2BXyz9", "Hunter2+Xyz9",
 // or a JSON-escaped form; scrub matches escapes in either case).
