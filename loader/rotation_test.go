@@ -146,7 +146,7 @@ func ExampleReloader_Watch() {
 func TestWatchRefreshFetchesRemoteReferences(t *testing.T) {
 	t.Parallel()
 	const ref = "ref+fake://kv/remote"
-	store := fakestore.New(map[string]string{ref: "remote-S3CRET-1"})
+	store := secretstest.New(map[string]string{ref: "remote-S3CRET-1"})
 	fsys := fstest.MapFS{"a.yaml": {Data: []byte("secrets:\n  REMOTE: \"{{ '" + ref + "' | vals }}\"\n")}}
 	r, err := loader.NewReloader(t.Context(), fsys, withStore(store, secrets.WithTTL(time.Hour), secrets.WithMaxStale(time.Hour)))
 	if err != nil {

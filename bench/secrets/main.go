@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -59,9 +60,14 @@ func run(ctx context.Context, out io.Writer, refs []string) error {
 		return time.Since(start), nil
 	}
 
+	// The references are absolute ref+file:// paths (run.sh writes them to
+	// a temporary directory): name their directories, as an engine names
+	// the host directories it lets references read.
+	allow := secrets.WithAbsoluteDirs(fileDirs(refs)...)
+
 	// Cold, one reference after the other, as the engine rendered them.
 	start := time.Now()
-	r, err := secrets.New()
+	r, err := secrets.New(allow)
 	if err != nil {
 		return err
 	}
@@ -76,7 +82,7 @@ func run(ctx context.Context, out io.Writer, refs []string) error {
 
 	// Cold again, all references in one string: resolved concurrently.
 	start = time.Now()
-	r2, err := secrets.New()
+	r2, err := secrets.New(allow)
 	if err != nil {
 		return err
 	}
@@ -90,6 +96,20 @@ func run(ctx context.Context, out io.Writer, refs []string) error {
 	fmt.Fprintf(out, "warm_ns %d\n", warm.Nanoseconds())
 	fmt.Fprintf(out, "cold_one_string_ns %d\n", coldOneString.Nanoseconds())
 	return nil
+}
+
+// fileDirs returns the directories of the absolute ref+file:// paths in refs.
+func fileDirs(refs []string) []string {
+	var dirs []string
+	for _, ref := range refs {
+		path, ok := strings.CutPrefix(ref, "ref+file://")
+		if !ok || !filepath.IsAbs(path) {
+			continue
+		}
+		path, _, _ = strings.Cut(path, "#")
+		dirs = append(dirs, filepath.Dir(path))
+	}
+	return dirs
 }
 
 func readLines(path string) ([]string, error) {
