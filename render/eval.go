@@ -135,7 +135,7 @@ func (x *execution) execute(t *compiled, capture bool) (out string, val any, err
 	}
 	s, err := buf.text()
 	if err != nil {
-		return "", nil, endError(err)
+		return "", nil, x.endError(buf.out, err)
 	}
 	return s, x.captured, nil
 }

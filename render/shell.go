@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/hushflow/hushflow/render/internal/shell"
@@ -77,7 +78,10 @@ func (e *Engine) RenderValueShell(ctx context.Context, v any, vars map[string]an
 var ErrShellUnsafe = shell.ErrUnsafe
 
 // shellSink is the top buffer's sink in the shell context.
-type shellSink struct{ q *shell.Quoter }
+type shellSink struct {
+	q      *shell.Quoter
+	placed []place // the values placed, for a refusal at the end
+}
 
 func newShellSink() *shellSink { return &shellSink{q: shell.NewQuoter()} }
 
@@ -90,11 +94,12 @@ func (s *shellSink) String() (string, error) { return s.q.String() }
 // --name=) go to the Quoter as the author's text, and the data bytes as
 // values; a secret that no data went into is quoted whole; the result of
 // shell_words is placed as separate words.
-func sendValue(out sink, v value, s string) error {
+func sendValue(out sink, v value, s string, at place) error {
 	sh, ok := out.(*shellSink)
 	if !ok {
 		return out.Value(s)
 	}
+	sh.placed = append(sh.placed, at)
 	if w, ok := v.v.(shellWords); ok {
 		return sh.q.Words(w)
 	}
@@ -108,22 +113,22 @@ func sendValue(out sink, v value, s string) error {
 		sh.q.Author(s)
 		return nil
 	}
-	at := 0
+	next := 0
 	for _, d := range v.org.spans {
-		start, end := max(d.start, at), min(d.end, len(s))
+		start, end := max(d.start, next), min(d.end, len(s))
 		if start >= end {
 			continue
 		}
-		if start > at {
-			sh.q.Author(s[at:start])
+		if start > next {
+			sh.q.Author(s[next:start])
 		}
 		if err := sh.q.Value(s[start:end]); err != nil {
 			return err
 		}
-		at = end
+		next = end
 	}
-	if at < len(s) {
-		sh.q.Author(s[at:])
+	if next < len(s) {
+		sh.q.Author(s[next:])
 	}
 	return nil
 }
@@ -140,12 +145,26 @@ func sinkError(at place, err error) *Error {
 
 // endError is the error of a sink that cannot end the output: in the shell
 // context a command that ends inside a quote, a substitution or a
-// here-document after a value was placed.
-func endError(err error) *Error {
-	if errors.Is(err, shell.ErrUnsafe) {
-		return &Error{Kind: ErrUntrusted, Detail: "the shell command is not complete where values stand in it", Err: err}
+// here-document, or pipes into a shell, after a value was placed. The
+// Quoter cannot tell which value the end puts at risk, so the error names
+// every variable placed and stands at the first.
+func (x *execution) endError(out sink, err error) *Error {
+	sh, ok := out.(*shellSink)
+	if !ok || !errors.Is(err, shell.ErrUnsafe) {
+		return &Error{Kind: ErrExec, Detail: "the output is not complete", Err: err}
 	}
-	return &Error{Kind: ErrExec, Detail: "the output is not complete", Err: err}
+	e := &Error{Kind: ErrUntrusted, Detail: "the shell command is not complete where values stand in it", Err: err}
+	var names []string
+	for _, p := range sh.placed {
+		if p.name != "" && !slices.Contains(names, p.name) {
+			names = append(names, p.name)
+		}
+	}
+	e.Name = strings.Join(names, ", ")
+	if len(sh.placed) > 0 {
+		e.Line, e.Column = x.t.lines.position(sh.placed[0].off)
+	}
+	return e
 }
 
 // shellWords is what shell_words gives: words a shell command receives as

@@ -68,7 +68,7 @@ func (b *buffer) value(v value, at place) error {
 		return err
 	}
 	if b.out != nil {
-		if err := sendValue(b.out, v, s); err != nil {
+		if err := sendValue(b.out, v, s, at); err != nil {
 			return sinkError(at, err)
 		}
 	}
