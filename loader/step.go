@@ -57,7 +57,7 @@ type Each struct {
 // text: one the workspace holds in several places is named by the place
 // whose key path ends as the failing value's does, else the first.
 func (w *Workspace) RenderStep(ctx context.Context, v any, vars StepVars) (any, error) {
-	out, err := w.st.engine.RenderValue(withSnapshot(ctx, w.snapshot), v, w.templateVars(vars))
+	out, err := w.st.engine.RenderValueShell(withSnapshot(ctx, w.snapshot), v, w.templateVars(vars), w.inShell())
 	if err != nil {
 		return nil, w.placeError(v, err)
 	}
