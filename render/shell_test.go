@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hushflow/hushflow/redact"
 	"github.com/hushflow/hushflow/render"
 )
 
@@ -99,6 +100,29 @@ var shellPayloads = map[string]string{
 	"quotes 1 MB":  strings.Repeat(`'"`, 1<<19),
 }
 
+// shellContexts are the places a shell action's cmd: writes values, each
+// with what ./out holds after argv ran with the value x (nil: worked out
+// by the test).
+var shellContexts = []struct {
+	name, tmpl string
+	want       func(x string) string // what ./out holds
+}{
+	{"bare word", "argv {{ input.x }}", func(x string) string { return nul(x) }},
+	{"inside a word", "argv --name={{ input.x }}.txt", func(x string) string { return nul("--name=" + x + ".txt") }},
+	{"author text joined to data", `argv {{ "--name=" ~ input.x }}`, func(x string) string { return nul("--name=" + x) }},
+	{"single quotes", "argv 'a {{ input.x }} b'", func(x string) string { return nul("a " + x + " b") }},
+	{"double quotes", `argv "a {{ input.x }} b"`, func(x string) string { return nul("a " + x + " b") }},
+	{"assignment", "X={{ input.x }}; argv \"$X\"", func(x string) string { return nul(x) }},
+	{"export", "export X={{ input.x }}; argv \"$X\"", func(x string) string { return nul(x) }},
+	{"here-document", "while IFS= read -r l; do argv \"$l\"; done <<EOF\n{{ input.x }}\nEOF", nil},
+	{"quoted here-document", "cat > out <<'EOF'\n{{ input.x }}\nEOF", func(x string) string { return x + "\n" }},
+	{"secret", "argv {{ secret.TOKEN }}", func(x string) string { return nul(x) }},
+	{"two values", "argv {{ input.x }} {{ secret.TOKEN }}", func(x string) string { return nul(x, x) }},
+	{"loop variable", "{% for v in input.list %}argv {{ v }}{% endfor %}", func(x string) string { return nul(x) }},
+	{"set from data", "{% set y = input.x %}argv {{ y }}", func(x string) string { return nul(x) }},
+	{"filter result", "argv {{ input.x | lower }}", nil},
+}
+
 // Every value reaches the program as exactly the text the author placed
 // it in, in every context a shell action's cmd: writes values, in every
 // installed shell, and no payload's side effect happens.
@@ -108,26 +132,7 @@ func TestRenderShellRunsInSh(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	contexts := []struct {
-		name, tmpl string
-		want       func(x string) string // what ./out holds
-	}{
-		{"bare word", "argv {{ input.x }}", func(x string) string { return nul(x) }},
-		{"inside a word", "argv --name={{ input.x }}.txt", func(x string) string { return nul("--name=" + x + ".txt") }},
-		{"author text joined to data", `argv {{ "--name=" ~ input.x }}`, func(x string) string { return nul("--name=" + x) }},
-		{"single quotes", "argv 'a {{ input.x }} b'", func(x string) string { return nul("a " + x + " b") }},
-		{"double quotes", `argv "a {{ input.x }} b"`, func(x string) string { return nul("a " + x + " b") }},
-		{"assignment", "X={{ input.x }}; argv \"$X\"", func(x string) string { return nul(x) }},
-		{"export", "export X={{ input.x }}; argv \"$X\"", func(x string) string { return nul(x) }},
-		{"here-document", "while IFS= read -r l; do argv \"$l\"; done <<EOF\n{{ input.x }}\nEOF", nil},
-		{"quoted here-document", "cat > out <<'EOF'\n{{ input.x }}\nEOF", func(x string) string { return x + "\n" }},
-		{"secret", "argv {{ secret.TOKEN }}", func(x string) string { return nul(x) }},
-		{"two values", "argv {{ input.x }} {{ secret.TOKEN }}", func(x string) string { return nul(x, x) }},
-		{"loop variable", "{% for v in input.list %}argv {{ v }}{% endfor %}", func(x string) string { return nul(x) }},
-		{"set from data", "{% set y = input.x %}argv {{ y }}", func(x string) string { return nul(x) }},
-		{"filter result", "argv {{ input.x | lower }}", nil},
-	}
-	for _, c := range contexts {
+	for _, c := range shellContexts {
 		for name, x := range shellPayloads {
 			t.Run(c.name+"/"+name, func(t *testing.T) {
 				t.Parallel()
@@ -349,4 +354,76 @@ func TestRenderValueShell(t *testing.T) {
 	if !errors.As(err, &re) || re.Path != "script" || re.Name != "input.x" || !errors.Is(err, render.ErrUntrusted) {
 		t.Errorf("refusal: err = %v, want ErrUntrusted at script naming input.x", err)
 	}
+}
+
+// A secret printed into a shell command is masked in the form the quoting
+// gave it: '…', "…" with \$ \` \" \\, and an author's '…' closed around it.
+func TestRenderShellSecretMasked(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ name, tmpl, secret string }{
+		{"single-quoted", "argv {{ secret.PW }}", "pw with space;$(x)"},
+		{"double-quoted", "argv {{ secret.PW }}", `it's $HOME and "q" \ ` + "`x`"},
+		{"inside the author's quotes", "argv 'a{{ secret.PW }}b'", "it's-a-secret-value"},
+		{"inside the author's double quotes", `argv "a{{ secret.PW }}b"`, `p$w"d\x` + "`y`"},
+		{"here-document", "cat <<EOF\n{{ secret.PW }}\nEOF", `p$w\d` + "`y`"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			r, err := redact.New()
+			if err != nil {
+				t.Fatal(err)
+			}
+			r.Add(c.secret)
+			e, err := render.New(nopResolver{}, render.WithSecrets(r))
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, err := e.RenderShell(context.Background(), c.tmpl, map[string]any{"secret": map[string]any{"PW": c.secret}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			masked := r.String(out)
+			if strings.Contains(masked, "secret") || strings.Contains(masked, "$w") || strings.Contains(masked, "HOME") || strings.Contains(masked, "space") {
+				t.Errorf("the quoted secret is not masked: %q", masked)
+			}
+		})
+	}
+}
+
+// Any value in any context reaches the program intact, or is refused
+// with ErrShellUnsafe: it never runs or changes the command.
+func FuzzRenderShell(f *testing.F) {
+	for _, x := range shellPayloads {
+		if len(x) < 1000 {
+			for i := range shellContexts {
+				f.Add(x, uint8(i))
+			}
+		}
+	}
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		f.Skip("no sh installed: the commands cannot be run")
+	}
+	e, err := render.New(nopResolver{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, x string, at uint8) {
+		c := shellContexts[int(at)%len(shellContexts)]
+		if c.want == nil || len(x) > 4096 {
+			return
+		}
+		vars := map[string]any{"input": map[string]any{"x": x, "list": []any{x}}, "secret": map[string]any{"TOKEN": x}}
+		cmd, err := e.RenderShell(context.Background(), c.tmpl, vars)
+		if err != nil {
+			if !errors.Is(err, render.ErrShellUnsafe) || !errors.Is(err, render.ErrUntrusted) {
+				t.Fatalf("%s: a failure that is not a refusal: %v", c.name, err)
+			}
+			return
+		}
+		got, left := runShell(t, sh, cmd)
+		if want := c.want(x); got != want || len(left) > 0 {
+			t.Fatalf("%s: value %q: the program received %q, want %q; the run left %v", c.name, x, got, want, left)
+		}
+	})
 }
