@@ -3,6 +3,7 @@ package loader
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -47,7 +48,7 @@ func (w *Workspace) indexShell(m *merger) error {
 		akv := pairs(action)
 		for j := 0; j+1 < len(akv); j += 2 {
 			n := resolveAlias(akv[j+1])
-			if !isShellKey(akv[j].Value) || n.Kind != yaml.ScalarNode || n.Tag != "!!str" || w.encrypted[n] || !render.IsTemplate(n.Value) {
+			if !slices.Contains(shellKeys, akv[j].Value) || n.Kind != yaml.ScalarNode || n.Tag != "!!str" || w.encrypted[n] || !render.IsTemplate(n.Value) {
 				continue
 			}
 			if w.shell == nil {
@@ -82,15 +83,6 @@ func isShellAction(action *yaml.Node) bool {
 		}
 	}
 	return true
-}
-
-func isShellKey(k string) bool {
-	for _, s := range shellKeys {
-		if k == s {
-			return true
-		}
-	}
-	return false
 }
 
 // placeholders are two unlike values a place must refuse both of for the

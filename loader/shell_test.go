@@ -193,3 +193,25 @@ func TestWithShellQuotingOff(t *testing.T) {
 		t.Errorf("RenderStep = %q, %v; want plain substitution", got, err)
 	}
 }
+
+// A template text that stands in a shell command and elsewhere renders in
+// the stricter context everywhere; an action of another type is not a
+// shell command.
+func TestShellContextByText(t *testing.T) {
+	t.Parallel()
+	doc := shellWorkspace + `      u: {action: show, input: {note: "printf '%s' {{ input.msg }} > out"}}
+`
+	ws, err := loader.Load(t.Context(), fstest.MapFS{"a.yaml": {Data: []byte(doc)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vars := loader.StepVars{Input: map[string]any{"msg": "a; b"}}
+	got, err := ws.RenderStep(t.Context(), map[string]any{"note": "printf '%s' {{ input.msg }} > out"}, vars)
+	if err != nil || got.(map[string]any)["note"] != "printf '%s' 'a; b' > out" {
+		t.Errorf("the text shared with a shell command: %v, %v", got, err)
+	}
+	got, err = ws.RenderStep(t.Context(), "{{ input.msg }}", vars) // the http action's cmd
+	if err != nil || got != "a; b" {
+		t.Errorf("an http action's cmd: %q, %v; want plain text", got, err)
+	}
+}
