@@ -427,3 +427,31 @@ func FuzzRenderShell(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkShellCommand renders the demo's deploy command as text
+// (Render) and as a shell command (RenderShell): the cost of the quoting.
+func BenchmarkShellCommand(b *testing.B) {
+	e, err := render.New(nopResolver{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	const tmpl = "deploy --env {{ input.env }} --schema {{ build.output.schema }} --token {{ secret.TOKEN }} && echo done > deploy.log"
+	vars := map[string]any{
+		"input":  map[string]any{"env": "production"},
+		"build":  map[string]any{"output": map[string]any{"schema": "v42"}},
+		"secret": map[string]any{"TOKEN": "tok'en with space"},
+	}
+	for _, c := range []struct {
+		name   string
+		render func(context.Context, string, map[string]any) (string, error)
+	}{{"Render", e.Render}, {"RenderShell", e.RenderShell}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := c.render(context.Background(), tmpl, vars); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
