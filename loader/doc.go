@@ -93,6 +93,27 @@
 // path and line where the failing template stands. Job input, step outputs, hook and loop variables are data:
 // a reference they carry is never resolved (see the render package).
 //
+// # Shell commands
+//
+// The cmd: and script: of a shell action (type: shell, or an action with
+// no type:) render in the render package's shell context, through
+// RenderStep and RenderClaim: the author's text stays as written, and
+// every value (job input, step outputs, hook and loop variables, secrets,
+// | vals results) is quoted for where it stands, so the program receives
+// it as one intact argument and it never becomes code. A template text
+// that also stands elsewhere renders in the shell context there too. A
+// value placed where no value can stand (the command's name, inside
+// $(…) or backticks, after eval or sh -c, before a pipe into sh, ...) is
+// a load error naming the file, key path and line, found by rendering
+// each command once at load with placeholder values; a refusal that
+// depends on the value (a NUL byte, a here-document line equal to its
+// delimiter) fails RenderStep with render.ErrUntrusted naming the
+// variable. A value that starts with - is still an option to the program:
+// write -- before it. The render package's documentation lists the
+// contexts handled and refused, and the shell_words filter for explicit
+// word splitting. [WithShellQuoting](false) switches quoting off and
+// renders commands as Strøm does, values pasted as they are.
+//
 // # References and the files they read
 //
 // A workspace resolves references with a [secrets.Resolver] of its own (one

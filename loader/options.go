@@ -77,6 +77,7 @@ type config struct {
 	redactor      *redact.Redactor
 	resolverOpts  []secrets.Option
 	renderOpts    []render.Option
+	shellOff      bool // WithShellQuoting(false)
 }
 
 // newConfig applies opts over the defaults and validates the result,

@@ -75,7 +75,8 @@ actions:
 		t.Fatal(err)
 	}
 	m := out.(map[string]any)
-	if m["cmd"] != "deploy --token Bearer api-token-value --inline inline-value-xyz" {
+	// A shell action's cmd: quotes the secret with a space as one argument.
+	if m["cmd"] != "deploy --token 'Bearer api-token-value' --inline inline-value-xyz" {
 		t.Errorf("cmd rendered wrong")
 	}
 	if env := m["env"].(map[string]any); env["ENV"] != "prod" || env["PREV"] != "hi" {

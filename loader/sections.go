@@ -26,6 +26,9 @@ func (w *Workspace) renderSections(ctx context.Context, m *merger) error {
 	if err := w.indexTemplates(m); err != nil {
 		return err
 	}
+	if err := w.indexShell(m); err != nil {
+		return err
+	}
 	w.snapshot = w.st.resolver.Snapshot()
 	ctx = withSnapshot(ctx, w.snapshot)
 	var failed []*FileError

@@ -45,6 +45,10 @@ type Each struct {
 // everything a template derives from a secret is taught to
 // [Workspace.Redactor] before RenderStep returns.
 //
+// A string that stands in a shell action's cmd: or script: renders as a
+// shell command, each value quoted for where it stands (see "Shell
+// commands" in the package documentation and [WithShellQuoting]).
+//
 // connections.NAME reads the connections: section as [Workspace.Connections]
 // returns it. The names input, secret, connections, hook and each are
 // reserved: a step called so is not visible by that name.
@@ -57,7 +61,7 @@ type Each struct {
 // text: one the workspace holds in several places is named by the place
 // whose key path ends as the failing value's does, else the first.
 func (w *Workspace) RenderStep(ctx context.Context, v any, vars StepVars) (any, error) {
-	out, err := w.st.engine.RenderValue(withSnapshot(ctx, w.snapshot), v, w.templateVars(vars))
+	out, err := w.st.engine.RenderValueShell(withSnapshot(ctx, w.snapshot), v, w.templateVars(vars), w.inShell())
 	if err != nil {
 		return nil, w.placeError(v, err)
 	}

@@ -44,6 +44,9 @@ type Workspace struct {
 	// templates says where each template text stands (load order), so
 	// that RenderStep's errors name the file, key and line.
 	templates map[string][]templatePlace
+	// shell holds the template texts that stand in a shell action's cmd:
+	// or script:, which RenderStep renders in the shell context.
+	shell map[string]bool
 }
 
 // addFile adds a merged file's record and teaches the redactor the values

@@ -10,6 +10,7 @@
 //	cmd, err := e.Render(ctx, "deploy --token {{ secret.API_TOKEN }}", vars)
 //	pw, err := e.Render(ctx, "{{ 'ref+awsssm:///prod/db/password' | vals }}", nil)
 //
+// [Engine.RenderShell] renders a shell command (see "Shell commands"), and
 // [Engine.Check] parses a template without rendering it, for load-time
 // validation. render does not import sops or vals.
 //
@@ -126,6 +127,56 @@
 // which credential it sends: address=, token_env=, role_arn=, region=, any
 // parameter) must be the template's own text, and data can add no second
 // reference.
+//
+// # Shell commands
+//
+// A shell command is a context, as an HTML page is for html/template.
+// [Engine.RenderShell] (and [Engine.RenderValueShell], for the strings a
+// caller names) renders a POSIX sh command or script: the author's text
+// stays as written, byte for byte, and every byte of data (a variable's
+// value, anything derived from one, a secret, what | vals resolved) is
+// quoted for where it stands, so that sh reads exactly the value as (part
+// of) the one word the author put it in. {{ "--name=" ~ input.x }} keeps
+// --name= as the author's text and quotes the data after it.
+//
+// Handled: a bare word or part of one (an argument, a redirection's
+// target, a for list, a case word or pattern), inside the author's '…' or
+// "…", after = in an assignment (X=, export X=, local X=), a here-document
+// body (with a quoted delimiter or not), a comment, the word of
+// ${NAME:-…} and the other POSIX expansions, arithmetic ($((…)), [[ -eq ]],
+// declare -i: a decimal number only), and bash's $'…'. A value of letters,
+// digits and _ . / : @ % + = - is written as it is; others are quoted.
+//
+// Refused, with an ErrUntrusted that also matches [ErrShellUnsafe] and
+// names the variable, its line and column, never the value: a value in
+// command position (it would choose the program: {{ input.x }} --flag,
+// ./{{ input.x }}); inside the author's $(…), `…`, <(…); an argument of a
+// command that runs its arguments as code (eval, sh -c, bash -c after
+// sudo, ssh, xargs, env, exec, trap, python -c, awk's and sed's program,
+// and the like); the standard input of such a command (a here-document
+// into sh, echo {{ input.x }} | sh); a variable the shell or programs read
+// as code (PATH, IFS, PS1, LD_PRELOAD, GIT_SSH_COMMAND, ...); a bash
+// variable name (read, unset, declare); a NUL byte; a line of a
+// here-document equal to its delimiter; a command that ends inside a
+// quote, a substitution or a here-document; and any value after syntax
+// the quoter does not follow (bash arrays, extended globs, alias).
+// Quoting cannot stop a value that starts with - from being an option
+// (write -- before it) or a program from interpreting its argument.
+//
+// shell_words is the author's explicit word splitting: a string split at
+// white space, or a list, each element one separately quoted argument,
+// never globbed or expanded; it may stand only where whole arguments do.
+// Outside a shell command it prints its words joined by single spaces.
+// [WithShellQuoting](false) switches the context off: values are pasted
+// as they are and can become code.
+//
+// For a template written for plain substitution (Strøm), a value of the
+// characters above prints byte for byte the same, and any value without
+// blanks, quotes, globs or $ ` \ reaches the program as the same
+// arguments. Otherwise the meaning changes on purpose: a value with spaces
+// is one argument, an empty value one empty argument, globs match nothing,
+// $VAR, $(…) and quotes in a value stay text, and a template that puts a
+// value where none can stand fails.
 //
 // # Derived secrets
 //

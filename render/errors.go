@@ -22,8 +22,10 @@ var (
 	// ErrUntrusted is returned when | vals is given a reference that holds
 	// data (a variable's value) rather than the template's own text, or data
 	// that would change a reference's query or add one (see
-	// WithDataReferences). Name lists the variables read, never their values.
-	ErrUntrusted = errors.New("untrusted reference")
+	// WithDataReferences), and when a value cannot stand where a shell
+	// command puts it (RenderShell; errors.Is ErrShellUnsafe too). Name
+	// lists the variables read, never their values.
+	ErrUntrusted = errors.New("untrusted data")
 	// ErrExec is returned when a template fails while it runs (a filter
 	// given the wrong type, a call of something that is not a macro), or
 	// when the call's context is done (the error wraps the context's).

@@ -43,6 +43,7 @@ type execution struct {
 
 	inResolver bool // a panic while true is the resolver's own, not the engine's
 
+	shell    bool        // the template is a shell command: values go through a shell.Quoter
 	capture  *outputNode // keep the value of this output (RenderValue, single expression)
 	captured any
 }
@@ -123,6 +124,9 @@ func (x *execution) execute(t *compiled, capture bool) (out string, val any, err
 		}
 	}
 	buf := newBuffer(x)
+	if x.shell {
+		buf.out = newShellSink()
+	}
 	if err := x.nodes(t.nodes, buf); err != nil {
 		if err == errBreak || err == errContinue { // the parser allows them only in loops
 			err = &Error{Kind: ErrExec, Detail: "break or continue outside a loop"}
@@ -131,7 +135,7 @@ func (x *execution) execute(t *compiled, capture bool) (out string, val any, err
 	}
 	s, err := buf.text()
 	if err != nil {
-		return "", nil, &Error{Kind: ErrExec, Detail: "the output is not complete", Err: err}
+		return "", nil, x.endError(buf.out, err)
 	}
 	return s, x.captured, nil
 }

@@ -88,6 +88,7 @@ var pongo2Filters = []struct {
 // filters, and those whose result size it must bound before building it.
 var ownFilters = []filterDef{
 	{name: "vals", dialect: djangoSyntax | teraSyntax, fn: valsFilter, work: 2},
+	{name: "shell_words", dialect: djangoSyntax | teraSyntax, fn: shellWordsFilter, work: 6},
 	{name: "default", dialect: teraSyntax, kwargs: []string{"value"}, required: []string{"value"}, fn: teraDefault, work: 1},
 	{name: "stringformat", dialect: djangoSyntax, refused: "its format can ask for any width, or take it from the data"},
 	{name: "random", dialect: djangoSyntax, refused: "a render must give the same output twice"},

@@ -27,6 +27,8 @@ type config struct {
 
 	dataSchemes []string
 	dataSet     bool
+
+	shellOff bool // WithShellQuoting(false)
 }
 
 // limit is a size option: its value and whether it was given.

@@ -77,8 +77,8 @@ func (b *buffer) value(v value, at place) error {
 		return err
 	}
 	if b.out != nil {
-		if err := b.out.Value(s); err != nil {
-			return &Error{Kind: ErrExec, Name: at.name, Detail: "the value cannot stand here", Err: err}
+		if err := sendValue(b.out, v, s, at); err != nil {
+			return sinkError(at, err)
 		}
 	}
 	start := b.b.Len()

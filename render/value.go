@@ -42,6 +42,10 @@ type walker struct {
 	vars   map[string]any
 	call   *execution // made at the first template, shared by the rest
 	path   []any      // map keys (string) and list indexes (int) down to the current value
+
+	// inShell reports the strings that render as shell commands
+	// (RenderValueShell).
+	inShell func(text string) bool
 }
 
 func (w *walker) walk(v any, depth int) (any, error) {
@@ -133,7 +137,8 @@ func (w *walker) render(s string, structured bool) (any, error) {
 	if w.call == nil {
 		w.call = newExecution(w.ctx, w.engine, w.vars)
 	}
-	capture := structured && t.single != nil
+	w.call.shell = w.inShell != nil && w.inShell(s)
+	capture := structured && t.single != nil && !w.call.shell
 	text, value, err := w.call.execute(t, capture)
 	if err != nil {
 		return nil, w.placed(err)

@@ -129,7 +129,7 @@
 // none; globs match nothing; $VAR, $(…) and quotes in a value stay text; a
 // quote in a value no longer ends the author's quote. Templates that relied
 // on splitting a value into several arguments opt in with [Quoter.Words]
-// (the render package's split filter), which places each word as its own
+// (the render package's shell_words filter), which places each word as its own
 // quoted argument, with no globbing and no expansion, and only where whole
 // arguments stand.
 //

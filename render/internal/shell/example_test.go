@@ -36,7 +36,7 @@ func ExampleQuoter_refused() {
 	// shell: value in command position: the value would choose the command to run (the first word of a command, after ; && || | ( { newline then do else and the like)
 }
 
-// The split filter's opt-in to word splitting: each word is its own quoted argument.
+// shell_words: the opt-in to word splitting: each word is its own quoted argument.
 func ExampleQuoter_Words() {
 	q := shell.NewQuoter()
 	q.Author("rm -- ")

@@ -263,7 +263,7 @@ func (q *Quoter) lex(seg string, hole bool) {
 	q.pendDollar, q.pendEscape, q.nameTail, q.arithPrevWord = false, false, false, false
 	if q.wordsMustEnd && len(seg) > 0 {
 		if f := q.top(); f.kind != fCmd || !isOperator(seg[0]) {
-			q.err = refuse("after split words", "the text after the split filter continues the last word; end the word with a blank")
+			q.err = refuse("after split words", "the text after shell_words continues the last word; end the word with a blank")
 			return
 		}
 		q.wordsMustEnd = false

@@ -130,7 +130,7 @@ func (q *Quoter) common(v string) error {
 		}
 	}
 	if q.wordsMustEnd {
-		return refuse("after split words", "a value right after the split filter would join its last word")
+		return refuse("after split words", "a value right after shell_words would join its last word")
 	}
 	if q.pendEscape {
 		return refuse("after a backslash", "the backslash would escape the value's first character, not quote the value")

@@ -83,7 +83,7 @@ func (q *Quoter) Value(v string) error {
 	return nil
 }
 
-// Words appends each of words as a separate, quoted argument (the `split`
+// Words appends each of words as a separate, quoted argument (the `shell_words`
 // filter): the author's explicit opt-in to word splitting. Each word is
 // quoted whole, so no word is globbed, expanded or split again. Words may
 // stand only where a whole argument starts and must end the word: between
