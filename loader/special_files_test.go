@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -155,5 +156,32 @@ func TestSpecialFilesAreRefused(t *testing.T) {
 				t.Error("a failed reload replaced the workspace")
 			}
 		})
+	}
+}
+
+// TestReferenceToSpecialFileIsRefused checks that a ref+file:// reference
+// to a named pipe in the workspace fails at once instead of blocking the
+// load in open(2).
+func TestReferenceToSpecialFileIsRefused(t *testing.T) {
+	t.Parallel()
+	dir, err := os.MkdirTemp("", "hf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	if err := os.WriteFile(filepath.Join(dir, "a.yaml"), []byte("secrets:\n  T: \"{{ 'ref+file://pipe' | vals }}\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if !mkfifo(t, filepath.Join(dir, "pipe")) {
+		t.Skip("the system does not let the test make a named pipe (see the log)")
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
+	defer cancel()
+	err = withinDeadline(t, 10*time.Second, "LoadDir", func() error {
+		_, err := loader.LoadDir(ctx, dir)
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Errorf("LoadDir: %v, want the reference refused as not a regular file", err)
 	}
 }

@@ -122,6 +122,11 @@ func newRefFiles(fsys fs.FS) *refFiles {
 }
 
 func (rf *refFiles) Open(name string) (fs.File, error) {
+	// A named pipe or a device would block the resolver in open(2) or
+	// read without end, as it would a load (see openRegular).
+	if st, err := fs.Stat(rf.fsys, name); err == nil && !st.Mode().IsRegular() && !st.IsDir() {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: notRegular(st.Mode())}
+	}
 	f, err := rf.fsys.Open(name)
 	if err != nil {
 		return nil, err
@@ -192,4 +197,15 @@ func (f *hashingFile) Read(p []byte) (int, error) {
 		f.rf.mu.Unlock()
 	}
 	return n, err
+}
+
+// Stat stats a file without opening it (fs.Stat would open it, and open(2)
+// of a named pipe blocks), following symbolic links inside the directory.
+func (d dirFS) Stat(name string) (fs.FileInfo, error) {
+	root, err := os.OpenRoot(d.dir)
+	if err != nil {
+		return nil, err
+	}
+	defer root.Close()
+	return root.Stat(name)
 }
