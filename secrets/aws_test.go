@@ -14,6 +14,7 @@ package secrets_test
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/http/httptest"
@@ -25,6 +26,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 
 	"github.com/hushflow/hushflow/internal/faultproxy"
 	"github.com/hushflow/hushflow/internal/moto"
@@ -462,5 +466,43 @@ func TestAWSS3WithTheGeneralEndpoint(t *testing.T) {
 		if err != nil || v != "S3CRET-general" {
 			t.Errorf("Resolve: %s", testkit.Show(err))
 		}
+	})
+}
+
+// ref+awskms:// decrypts a base64url ciphertext as vals' awskms provider
+// does: the whole plaintext, a #/key of a YAML plaintext, the encryption
+// context from context=; secrets manager's version_stage= reads an older
+// version. Both go through the in-process clients.
+func TestAWSKMSAndSecretsManagerVersionsAgainstMoto(t *testing.T) {
+	srv := moto.Use(t)
+	ctx := t.Context()
+	arn, err := srv.CreateKMSKey(ctx, "hushflow awskms test")
+	awsMust(t, err)
+	c := kms.NewFromConfig(srv.Config())
+	encrypt := func(plain string, context map[string]string) string {
+		out, err := c.Encrypt(ctx, &kms.EncryptInput{KeyId: aws.String(arn), Plaintext: []byte(plain), EncryptionContext: context})
+		awsMust(t, err)
+		return base64.URLEncoding.EncodeToString(out.CiphertextBlob)
+	}
+	whole := encrypt("S3CRET-kms-whole", nil)
+	doc := encrypt("db:\n  password: S3CRET-kms-yaml\n", nil)
+	bound := encrypt("S3CRET-kms-bound", map[string]string{"app": "billing"})
+	const name = "hushflow/secrets/versions"
+	awsMust(t, srv.PutSecret(ctx, name, "S3CRET-sm-v1"))
+	awsMust(t, srv.PutSecret(ctx, name, "S3CRET-sm-v2"))
+	values := []string{"S3CRET-kms-whole", "S3CRET-kms-yaml", "S3CRET-kms-bound", "S3CRET-sm-v1", "S3CRET-sm-v2"}
+	awsNoStderr(t, func() {
+		r := awsResolver(t)
+		awsResolveAll(t, r, []awsCase{
+			{"a ciphertext", "ref+awskms://" + whole, "S3CRET-kms-whole"},
+			{"a YAML plaintext, #/a/b", "ref+awskms://" + doc + "#/db/password", "S3CRET-kms-yaml"},
+			{"an encryption context", "ref+awskms://" + bound + "?context=app:%20billing", "S3CRET-kms-bound"},
+			{"the current secret", "ref+awssecrets://" + name, "S3CRET-sm-v2"},
+			{"the previous version", "ref+awssecrets://" + name + "?version_stage=AWSPREVIOUS", "S3CRET-sm-v1"},
+		})
+		awsFailAll(t, r, []awsErrCase{
+			{"the wrong context", "ref+awskms://" + bound + "?context=app:%20other", "ref+awskms://" + bound, secrets.ErrBackend, "InvalidCiphertextException"},
+			{"not base64url", "ref+awskms://not*base64", "ref+awskms://not*base64", secrets.ErrBackend, ""},
+		}, values...)
 	})
 }
