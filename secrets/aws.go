@@ -54,7 +54,7 @@ func awsCredentials(ctx context.Context, key string) error {
 	if err == nil {
 		return nil
 	}
-	if _, text, ok := safeText(err.Error(), p.Path); ok {
+	if text, ok, _ := safeText(err.Error(), p.Path); ok {
 		return newError(ErrBackend, "no AWS credentials found: "+text)
 	}
 	return newError(ErrBackend, "no AWS credentials found (the SDK's message is withheld: it is not of a shape known to be free of secret data)")

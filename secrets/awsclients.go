@@ -127,7 +127,7 @@ func (c *awsClients) config(ctx context.Context, p ref.Parts) (*awsConfig, error
 		cfg, err = load("")
 	}
 	if err != nil {
-		if _, text, ok := safeText(err.Error(), p.Path); ok {
+		if text, ok, _ := safeText(err.Error(), p.Path); ok {
 			return nil, newError(ErrBackend, "cannot load the AWS configuration: "+text)
 		}
 		return nil, newError(ErrBackend, "cannot load the AWS configuration (the SDK's message is withheld)")

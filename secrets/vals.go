@@ -199,16 +199,16 @@ func classify(msg, key string) error {
 	if quotesData.MatchString(msg) {
 		return newError(ErrBackend, "vals could not read the secret's data as a map (its message is withheld: it may quote the data)")
 	}
-	if kind, text, ok := safeText(msg, key); ok {
+	if text, ok, kind := safeText(msg, key); ok {
 		return newError(kind, "vals: "+shorten(text, parts.Path))
 	}
 	return newError(ErrBackend, "vals failed (its message is withheld: it is not of a shape known to be free of secret data)")
 }
 
 // safeText returns msg, tidied, if it has one of the safe shapes.
-func safeText(msg, key string) (kind error, text string, ok bool) {
+func safeText(msg, key string) (text string, ok bool, kind error) {
 	if quotesData.MatchString(msg) {
-		return nil, "", false
+		return "", false, nil
 	}
 	rest := msg
 	for {
@@ -220,17 +220,17 @@ func safeText(msg, key string) (kind error, text string, ok bool) {
 	}
 	for _, s := range safeShapes {
 		if s.re.MatchString(rest) {
-			return s.kind, tidy(msg, key), true
+			return tidy(msg, key), true, s.kind
 		}
 	}
-	return nil, "", false
+	return "", false, nil
 }
 
 // classifyPanic turns a panic inside a vals provider into an error. An
 // unknown AWS_PROFILE, for one, panics inside vals.
 func classifyPanic(p any, key string) error {
 	if err, ok := p.(error); ok {
-		if _, text, ok := safeText(err.Error(), key); ok {
+		if text, ok, _ := safeText(err.Error(), key); ok {
 			return newError(ErrBackend, "a vals provider panicked: "+text)
 		}
 	}

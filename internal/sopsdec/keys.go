@@ -83,8 +83,9 @@ func AgeKeys(identities ...string) (Keys, error) {
 	return Keys{age: ids}, nil
 }
 
-// bech32Alphabet is the data alphabet of age's keys (bech32), either case.
-const bech32Alphabet = "qpzry9x8gf2tvdw0s3jn54khce6mua7lQPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L"
+// bech32Alphabet is the data alphabet of age's keys (bech32), in upper case
+// as age-keygen writes them (the checks before it refuse lower case).
+const bech32Alphabet = "QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L"
 
 // parseAgeIdentity parses one age secret key or says why it is not one,
 // in words that never quote it.

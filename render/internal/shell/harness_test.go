@@ -55,10 +55,6 @@ func args(parts ...string) string {
 	return b.String()
 }
 
-func same(f func(v string) string) func(v, shell string) string {
-	return func(v, _ string) string { return f(v) }
-}
-
 // render runs the Quoter over text, placing v at every hole.
 func render(text, v string) (string, error) {
 	q := NewQuoter()
