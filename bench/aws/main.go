@@ -13,6 +13,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -108,7 +109,7 @@ func run(ctx context.Context, out io.Writer, srv *moto.Server, valsBin string, n
 			return err
 		}
 		if v != wantJoined {
-			return fmt.Errorf("Resolve of all references returned a wrong value")
+			return errors.New("the resolve of all references returned a wrong value")
 		}
 		return nil
 	}
