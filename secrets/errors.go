@@ -50,6 +50,10 @@ var (
 	// path outside what WithFiles and WithAbsoluteDirs allow (".." above
 	// the root, a symbolic link out of it, an absolute path elsewhere).
 	ErrOutsideRoot = errors.New("path outside the allowed files")
+
+	// ErrInvalidOption is wrapped by New's error for each option whose
+	// argument is wrong (a nil Option included), as in the other packages.
+	ErrInvalidOption = errors.New("invalid option")
 )
 
 // Error is the error Resolve returns, the one layer that names the

@@ -35,7 +35,7 @@ type fileReader struct {
 func newFileReader(c *config) (*fileReader, error) {
 	if !c.fsysSet && len(c.absDirs) == 0 {
 		if c.ageKeysSet {
-			return nil, errors.New("secrets: WithAgeIdentities: sops references are decrypted in process only with WithFiles or WithAbsoluteDirs")
+			return nil, fmt.Errorf("secrets: %w: WithAgeIdentities: sops references are decrypted in process only with WithFiles or WithAbsoluteDirs", ErrInvalidOption)
 		}
 		if c.backendSet {
 			return nil, nil // the caller's own backend gets every reference

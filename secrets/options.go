@@ -55,7 +55,8 @@ const (
 
 // An Option configures a Resolver in New. Options only record their
 // arguments; New checks them all and reports every one that is wrong (a nil
-// Option included), joined with errors.Join.
+// Option included), each wrapping [ErrInvalidOption], joined with
+// errors.Join.
 type Option func(*config)
 
 type config struct {
@@ -106,7 +107,7 @@ func defaults() config {
 func (c *config) validate() []error {
 	var errs []error
 	bad := func(option, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("secrets: %s: %s", option, fmt.Sprintf(format, args...)))
+		errs = append(errs, fmt.Errorf("secrets: %w: %s: %s", ErrInvalidOption, option, fmt.Sprintf(format, args...)))
 	}
 	if c.backendSet && c.backend == nil {
 		bad("WithBackend", "nil backend")
@@ -165,7 +166,7 @@ func (c *config) validate() []error {
 		if len(c.ageKeys) == 0 {
 			bad("WithAgeIdentities", "no identity given")
 		} else if _, err := sopsdec.AgeKeys(c.ageKeys...); err != nil {
-			errs = append(errs, fmt.Errorf("secrets: WithAgeIdentities: %w", err))
+			errs = append(errs, fmt.Errorf("secrets: %w: WithAgeIdentities: %w", ErrInvalidOption, err))
 		}
 		if !c.fsysSet && len(c.absDirs) == 0 {
 			bad("WithAgeIdentities", "sops references are decrypted in process only with WithFiles or WithAbsoluteDirs")

@@ -87,7 +87,7 @@ func New(opts ...Option) (*Resolver, error) {
 	var errs []error
 	for i, o := range opts {
 		if o == nil {
-			errs = append(errs, fmt.Errorf("secrets: option %d is nil", i))
+			errs = append(errs, fmt.Errorf("secrets: %w: option %d is nil", ErrInvalidOption, i))
 			continue
 		}
 		o(&c)

@@ -664,8 +664,14 @@ func TestNewReportsEveryBadOption(t *testing.T) {
 			t.Errorf("error %q does not say %q", err, want)
 		}
 	}
-	if n := len(err.(interface{ Unwrap() []error }).Unwrap()); n != 6 {
+	joined := err.(interface{ Unwrap() []error }).Unwrap()
+	if n := len(joined); n != 6 {
 		t.Errorf("%d errors joined, want 6 (two nil options, TTL, timeout, two about the identity)", n)
+	}
+	for _, e := range joined {
+		if !errors.Is(e, secrets.ErrInvalidOption) {
+			t.Errorf("%q does not wrap ErrInvalidOption", e)
+		}
 	}
 	assertNoLeak(t, "error", err.Error(), "NOTAKEY")
 }

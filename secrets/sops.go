@@ -31,7 +31,7 @@ func newSopsReader(c *config) (*sopsReader, error) {
 	if c.ageKeysSet {
 		k, err := sopsdec.AgeKeys(c.ageKeys...)
 		if err != nil {
-			return nil, fmt.Errorf("secrets: WithAgeIdentities: %w", err)
+			return nil, fmt.Errorf("secrets: %w: WithAgeIdentities: %w", ErrInvalidOption, err)
 		}
 		s.keys, s.given = k, true
 	}
