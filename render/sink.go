@@ -1,6 +1,7 @@
 package render
 
 import (
+	"fmt"
 	"strings"
 )
 
@@ -72,6 +73,12 @@ func (b *buffer) author(s string) error {
 // value writes the text of v, printed at the place at; a sink may refuse
 // it.
 func (b *buffer) value(v value, at place) error {
+	// A list or map is measured before its text is built.
+	if composite(v.v) {
+		if limit := b.x.engine.cfg.maxOutput.n; b.x.size(v) > limit {
+			return &Error{Kind: ErrTooLarge, Detail: fmt.Sprintf("the render prints more than %d bytes (WithMaxOutput)", limit)}
+		}
+	}
 	s := textOf(v.v)
 	if err := b.x.count(len(s)); err != nil {
 		return err
