@@ -1,6 +1,7 @@
 package render
 
 import (
+	"encoding/json"
 	"reflect"
 )
 
@@ -61,7 +62,35 @@ func (x *execution) holdsKnown(v any, depth int) bool {
 		}
 		return false
 	}
+	// A value that prints as JSON of its own making (json.RawMessage, a
+	// json.Marshaler) is searched as the text the evaluator prints,
+	// decoded: the strings inside it. A []byte prints as its base64, and
+	// is a secret when its bytes are.
+	switch c := v.(type) {
+	case json.Marshaler, []byte:
+		text := textOf(v)
+		if b, ok := c.([]byte); ok && s.Knows(string(b)) { // printed as its base64
+			return true
+		}
+		if s.Knows(text) {
+			return true
+		}
+		var decoded any
+		if json.Unmarshal([]byte(text), &decoded) == nil {
+			if str, ok := decoded.(string); ok {
+				return s.Knows(str)
+			}
+			return x.holdsKnown(decoded, depth+1)
+		}
+		return false
+	}
 	rv := reflect.ValueOf(v)
+	for rv.Kind() == reflect.Pointer || rv.Kind() == reflect.Interface {
+		if rv.IsNil() {
+			return false
+		}
+		rv = rv.Elem()
+	}
 	switch rv.Kind() {
 	case reflect.Map:
 		for it := rv.MapRange(); it.Next(); {
@@ -71,12 +100,25 @@ func (x *execution) holdsKnown(v any, depth int) bool {
 		}
 		return false
 	case reflect.Slice, reflect.Array:
+		if rv.Kind() == reflect.Slice && rv.Type().Elem().Kind() == reflect.Uint8 { // bytes print as text
+			return x.holdsKnown(rv.Bytes(), depth+1)
+		}
 		for i := 0; i < rv.Len(); i++ {
 			if x.holdsKnown(rv.Index(i).Interface(), depth+1) {
 				return true
 			}
 		}
 		return false
+	case reflect.Struct:
+		// The fields a template reads (stepReflect), and the text a struct
+		// prints (a json.Marshaler's, above).
+		t := rv.Type()
+		for i := range rv.NumField() {
+			if t.Field(i).IsExported() && x.holdsKnown(rv.Field(i).Interface(), depth+1) {
+				return true
+			}
+		}
+		return s.Knows(textOf(v))
 	}
 	return s.Knows(textOf(v))
 }
