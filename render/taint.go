@@ -15,8 +15,10 @@ import (
 // that derives from no secret ({{ input.env }}) is never taught, even when
 // its text happens to contain one. What a loop, a macro or a {% filter %}
 // block prints is taught whole when a tainted piece went into it, and so
-// is each run of tainted pieces printed close together: pieces
-// of a secret cannot spell it out one at a time.
+// is each run of tainted pieces printed close together, and the text from
+// the first to the last fragment a buffer prints (sink.go): pieces of a
+// secret cannot spell it out one at a time. Control flow carries no taint
+// (render/doc.go says so).
 
 // varSecret reports whether the value v of the variable p holds a value
 // the Secrets set knows, anywhere inside it. The answer is kept for the
