@@ -119,8 +119,15 @@
 // still data. Data that stands beside a reference ({{ input.env ~ '
 // ref+echo://x' | vals }}) does not stop it, and a string of data without
 // a reference passes through unchanged, as a number or a map does. A
-// filter argument that becomes a pattern (removetags) must be the
-// template's text too.
+// filter argument that becomes a pattern (removetags), and the pattern of
+// the matching test, must be the template's text too.
+//
+// Origin follows values, not control flow: a template that compares data
+// with its own literals and prints or appends the author's equal literal
+// ({% if a == c %}{% set_global g = g ~ a %}{% endif %}) rebuilds the
+// data from the author's text, and that copy is the author's. A reference
+// rebuilt so is resolved. The guard is against data that carries a
+// reference into vals, not against a template written to launder it.
 //
 // [WithDataReferences] opts in, per scheme, to references built from data.
 // Even then the query of such a reference (where the provider connects and
@@ -184,13 +191,27 @@
 // too: every value read from a variable whose value (or a string inside
 // it) the Secrets set knows, or resolved by | vals, is tainted, and so is
 // every value computed from a tainted one, whatever was done to it
-// ({{ secret.PW|addslashes }}, ~, {% filter upper %}, a macro). What a
-// template prints from a tainted value is taught to the set before Render
-// returns. What a loop, a macro or a {% filter %} block prints is taught
-// whole when a tainted piece went into it, and so is each run of tainted
-// pieces printed close together: a template cannot spell a secret out a
-// piece at a time ({% for c in secret.PW %}{{ c }}-{% endfor %}). The
-// taint follows the value, not the text: {{ input.env }} is never taught.
+// ({{ secret.PW|addslashes }}, ~, {% filter upper %}, a macro). "Inside"
+// reaches what the template can read or print of a Go value: the strings
+// in maps, lists, the exported fields of structs (through pointers), the
+// JSON of a json.RawMessage or another json.Marshaler, and a []byte's
+// bytes. What a template prints from a tainted value is taught to the set
+// before Render returns. What a loop, a macro or a {% filter %} block
+// prints is taught whole when a tainted piece went into it, and so is each
+// run of tainted pieces printed close together; and when one template, a
+// macro or a block prints more than one fragment (a tainted piece under 8
+// bytes), the text from the first fragment to the last is taught whole,
+// however far apart they are (the text between is masked with them): a
+// template cannot spell a secret out a piece at a time
+// ({% for c in secret.PW %}{{ c }}-{% endfor %}, or {{ secret.PW|slice:":3" }}
+// … {{ secret.PW|slice:"3:6" }}). The taint follows the value, not the
+// text: {{ input.env }} is never taught. Nor does it follow control flow:
+// what a branch chosen by a secret prints is the author's text, untainted
+// ({% for c in secret.PW %}{% for a in "abc…" %}{% if a == c %}{{ a }}{% endif %}{% endfor %}{% endfor %}
+// spells the secret with the author's letters). Tracking that soundly
+// would have to taint everything a loop does after a tainted break, and
+// every iteration before it; the engine does not: it keeps a template
+// from leaking a secret by mistake, not one written to leak it.
 // Booleans and numbers are not taught ("true", or a secret's length, would
 // mask every such value). A string of RenderValue's input that the set
 // knows is data: it comes back as it is, never parsed or quoted.
@@ -206,8 +227,20 @@
 //     of RenderValue's maps and lists. A macro that calls itself, directly
 //     or through others, is refused when the template is parsed.
 //   - WithMaxIterations: loop iterations and macro calls of one call.
-//   - WithMaxOutput: the text one call prints, and any string a filter, ~
-//     or a list takes or makes; and the memory a filter call may allocate.
+//   - WithMaxOutput: the text one call prints, and any value a filter, a
+//     test, ~ or a list literal takes or makes; and the memory a filter
+//     call may allocate. A value counts its contents: a string its bytes,
+//     a number, boolean or null 8, a list, map or struct 16 bytes an item
+//     plus what its items count, so a list literal that names another list
+//     many times counts it every time and nesting multiplies; a list or map
+//     is measured before its text is built (printed, joined, ~).
+//   - 4 × WithMaxOutput: what the values set and set_global assign during
+//     one call count, in total (every assignment counts, even one that
+//     replaces a value), which bounds what a render keeps until it ends.
+//   - the matching test: its pattern is the template's own text
+//     (ErrUntrusted otherwise, as for removetags), and the pattern's bytes
+//     times the input's count at most WithMaxOutput, since Go's regexp runs
+//     in time linear in the input times the pattern's size.
 //     Every filter has a work factor, measured by a test that runs it on
 //     the inputs that make it allocate most: a filter refuses an input
 //     (its value and its arguments) over WithMaxOutput divided by that
@@ -215,7 +248,7 @@
 //     result (join, replace, indent) check that size before they build it.
 //   - WithCacheBytes: the memory of the cached parsed templates.
 //
-// Every loop iteration, macro call, filter and output checks the call's
+// Every loop iteration, macro call, filter, test and output checks the call's
 // context, so a render stops at the caller's deadline (an ErrExec wrapping
 // the context's error), late by at most one filter call, which the memory
 // bound keeps short. Filters whose argument sets the size of their result

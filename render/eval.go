@@ -36,6 +36,7 @@ type execution struct {
 
 	iterations int // loop iterations and macro calls so far
 	produced   int // bytes printed so far, counted generously
+	retained   int // what the values set and set_global assigned count (sizeOf), in total
 	depth      int // macro calls in progress
 
 	known   map[string]bool // taint: whether a variable path holds a known secret
@@ -173,6 +174,22 @@ func (x *execution) count(n int) error {
 	return nil
 }
 
+// retainFactor is how many times WithMaxOutput the values that set and
+// set_global assign may count, in total, during one call.
+const retainFactor = 4
+
+// retain counts a value a set or set_global assigns against the call's
+// budget of retained values: what a render keeps lives until it ends, so
+// the sum of all the values it assigns bounds what it holds.
+func (x *execution) retain(off int, v value) error {
+	limit := retainFactor * x.engine.cfg.maxOutput.n
+	x.retained += x.size(v)
+	if x.retained > limit {
+		return x.tooLarge(off, "the values set and set_global assign count more than %d bytes in total (%d × WithMaxOutput)", limit, retainFactor)
+	}
+	return nil
+}
+
 // iterate counts one loop iteration or macro call.
 func (x *execution) iterate(off int) error {
 	if err := x.stopped(off); err != nil {
@@ -220,6 +237,9 @@ func (x *execution) node(n node, out *buffer) error {
 	case *setNode:
 		v, err := x.eval(n.x)
 		if err != nil {
+			return err
+		}
+		if err := x.retain(n.off, v); err != nil {
 			return err
 		}
 		if x.frames > 0 && !n.global {
@@ -616,16 +636,25 @@ func (x *execution) eval(e expr) (value, error) {
 	case *testExpr:
 		return x.test(e)
 	case *listExpr:
+		// A list counts what its items count, so a list that names another
+		// many times over counts all of it, and nesting multiplies: the
+		// list is refused before anything walks or prints it.
 		items := make([]any, len(e.items))
 		vals := make([]value, len(e.items))
+		limit, n := x.engine.cfg.maxOutput.n, 16
 		for i, it := range e.items {
 			v, err := x.eval(it)
 			if err != nil {
 				return value{}, err
 			}
+			if n += 16 + x.size(v); n > limit {
+				return value{}, x.tooLarge(e.off, "a list would count more than %d bytes (WithMaxOutput)", limit)
+			}
 			items[i], vals[i] = plain(v.v), v
 		}
-		return derived(items, vals...), nil
+		out := derived(items, vals...)
+		out.size, out.sized = n, true
+		return out, nil
 	}
 	return value{}, &Error{Kind: ErrExec, Detail: "unknown expression"}
 }
@@ -641,8 +670,12 @@ func (x *execution) concat(c *concatExpr) (value, error) {
 		if err != nil {
 			return value{}, err
 		}
+		limit := x.engine.cfg.maxOutput.n
+		if composite(v.v) && x.size(v) > limit {
+			return value{}, x.tooLarge(c.off, "a string would be longer than %d bytes (WithMaxOutput)", limit)
+		}
 		s := textOf(v.v)
-		if limit := x.engine.cfg.maxOutput.n; sb.Len()+len(s) > limit {
+		if sb.Len()+len(s) > limit {
 			return value{}, x.tooLarge(c.off, "a string would be longer than %d bytes (WithMaxOutput)", limit)
 		}
 		spans = v.org.appendShifted(spans, sb.Len(), len(s))
@@ -672,7 +705,32 @@ func (x *execution) test(t *testExpr) (value, error) {
 			return value{}, err
 		}
 	}
+	// A test walks its value (to convert it for package tera) and may
+	// compile a pattern: it is checked like a filter before it runs.
+	if err := x.stopped(t.off); err != nil {
+		return value{}, err
+	}
+	limit := x.engine.cfg.maxOutput.n
+	n := x.size(v)
+	for _, a := range args {
+		n += x.size(a)
+	}
+	if n > limit {
+		return value{}, x.tooLarge(t.off, "the test %s would take a value over %d bytes (WithMaxOutput)", t.name, limit)
+	}
 	def := testTable[t.name]
+	if def.pattern {
+		for _, a := range args {
+			if a.org.hasData() {
+				return value{}, x.fail(t.off, &Error{Kind: ErrUntrusted, Detail: "the argument of the test " + t.name + " is a pattern, which only the template's text may write"})
+			}
+		}
+		// Go's regexp runs in time linear in the input, times the
+		// pattern's size: their product is bounded like a filter's memory.
+		if p := len(argText(args, 0, "")); p*max(x.size(v), 1) > limit {
+			return value{}, x.tooLarge(t.off, "the test %s would match a %d-byte pattern against %d bytes, over %d (WithMaxOutput)", t.name, p, x.size(v), limit)
+		}
+	}
 	r, err := def.fn(v.v, args)
 	if err != nil {
 		var e *Error

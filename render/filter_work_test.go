@@ -2,6 +2,7 @@ package render
 
 import (
 	"context"
+	"math"
 	"runtime"
 	"slices"
 	"strings"
@@ -81,9 +82,9 @@ func TestFilterWork(t *testing.T) {
 					args = []value{a}
 				}
 			}
-			size := sizeOf(in.v)
+			size := sizeOf(in.v, math.MaxInt)
 			for _, a := range args {
-				size += sizeOf(a.v)
+				size += sizeOf(a.v, math.MaxInt)
 			}
 			x := newExecution(context.Background(), e, nil)
 			c := &filterCall{x: x, f: &filterExpr{name: def.name}, def: def}

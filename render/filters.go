@@ -263,12 +263,12 @@ func (x *execution) affords(f *filterExpr, def *filterDef, in value, args []valu
 	if err := x.fits(f.off, in.v); err != nil {
 		return err
 	}
-	n := sizeOf(in.v)
+	n := x.size(in)
 	for _, a := range args {
 		if def.pattern && a.org.hasData() {
 			return x.fail(f.off, &Error{Kind: ErrUntrusted, Detail: "the argument of " + f.name + " is a pattern, which only the template's text may write"})
 		}
-		n += sizeOf(a.v)
+		n += x.size(a)
 	}
 	limit := x.engine.cfg.maxOutput.n
 	if n > limit {
@@ -284,28 +284,110 @@ func (x *execution) affords(f *filterExpr, def *filterDef, in value, args []valu
 }
 
 // sizeOf is how many bytes a value counts for the budgets: a string its
-// length, a list or map 16 bytes an element.
-func sizeOf(v any) int {
+// length; a number, boolean or null 8; a list, map or struct 16 bytes an
+// item plus what its items (and keys) count, so that nesting multiplies;
+// a []byte (json.RawMessage) its length. It stops counting as soon as the
+// count passes limit (and returns a count over it), so a value that names
+// one list many times over, or a cycle of the host's pointers, costs at
+// most limit/8 steps to measure.
+func sizeOf(v any, limit int) int {
+	n := 0
+	addSize(v, limit, &n)
+	return n
+}
+
+func addSize(v any, limit int, n *int) {
+	if *n > limit {
+		return
+	}
 	switch x := v.(type) {
 	case string:
-		return len(x)
-	case nil, bool, int64, float64, undefinedValue, absentValue:
-		return 0
+		*n += len(x)
+		return
+	case nil, bool, int64, float64, int, undefinedValue, absentValue:
+		*n += 8
+		return
 	case []any:
-		return 16 * len(x)
+		for _, e := range x {
+			*n += 16
+			if addSize(e, limit, n); *n > limit {
+				return
+			}
+		}
+		*n += 16
+		return
 	case map[string]any:
-		return 16 * len(x)
+		for k, e := range x {
+			*n += 16 + len(k)
+			if addSize(e, limit, n); *n > limit {
+				return
+			}
+		}
+		*n += 16
+		return
 	}
-	switch rv := reflect.ValueOf(v); rv.Kind() {
-	case reflect.Slice, reflect.Array, reflect.Map:
-		return 16 * rv.Len()
+	rv := reflect.ValueOf(v)
+	for rv.Kind() == reflect.Pointer || rv.Kind() == reflect.Interface {
+		if rv.IsNil() {
+			*n += 8
+			return
+		}
+		rv = rv.Elem()
 	}
-	return 0
+	switch rv.Kind() {
+	case reflect.String:
+		*n += rv.Len()
+	case reflect.Slice, reflect.Array:
+		if rv.Type().Elem().Kind() == reflect.Uint8 {
+			*n += 16 + rv.Len()
+			return
+		}
+		*n += 16
+		for i := range rv.Len() {
+			*n += 16
+			if addSize(rv.Index(i).Interface(), limit, n); *n > limit {
+				return
+			}
+		}
+	case reflect.Map:
+		*n += 16
+		for it := rv.MapRange(); it.Next(); {
+			*n += 16
+			addSize(it.Key().Interface(), limit, n)
+			if addSize(it.Value().Interface(), limit, n); *n > limit {
+				return
+			}
+		}
+	case reflect.Struct:
+		*n += 16
+		t := rv.Type()
+		for i := range rv.NumField() {
+			if !t.Field(i).IsExported() {
+				continue
+			}
+			*n += 16
+			if addSize(rv.Field(i).Interface(), limit, n); *n > limit {
+				return
+			}
+		}
+	default:
+		*n += 8
+	}
+}
+
+// size is what v counts (sizeOf), up to just over WithMaxOutput; a list
+// literal's value carries its count, so a list named again is not walked
+// again.
+func (x *execution) size(v value) int {
+	if v.sized {
+		return v.size
+	}
+	return sizeOf(v.v, x.engine.cfg.maxOutput.n)
 }
 
 // fits checks a value a filter takes or makes against WithMaxOutput.
 func (x *execution) fits(off int, v any) error {
-	if limit := x.engine.cfg.maxOutput.n; sizeOf(v) > limit {
+	if limit := x.engine.cfg.maxOutput.n; sizeOf(v, limit) > limit {
 		return x.tooLarge(off, "a filter would take or make a value over %d bytes (WithMaxOutput)", limit)
 	}
 	return nil
@@ -322,8 +404,9 @@ func argText(args []value, i int, def string) string {
 // testDef is one of Tera's tests: how many arguments it takes, and what it
 // answers.
 type testDef struct {
-	args int
-	fn   func(v any, args []value) (bool, error)
+	args    int
+	pattern bool // the argument is a pattern: the template's own text only
+	fn      func(v any, args []value) (bool, error)
 }
 
 // testTable holds Tera's tests ("x is name(args)"), from package tera.
@@ -342,8 +425,10 @@ var testTable = map[string]testDef{
 	"starting_with": teraTest(tera.StartingWith, 1),
 	"ending_with":   teraTest(tera.EndingWith, 1),
 	"containing":    teraTest(tera.Containing, 1),
-	"matching":      teraTest(tera.Matching, 1),
+	"matching":      patternTest(teraTest(tera.Matching, 1)),
 }
+
+func patternTest(d testDef) testDef { d.pattern = true; return d }
 
 func teraTest(fn func(any, []any) (bool, error), args int) testDef {
 	return testDef{args: args, fn: func(v any, args []value) (bool, error) {

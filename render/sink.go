@@ -1,6 +1,7 @@
 package render
 
 import (
+	"fmt"
 	"strings"
 )
 
@@ -42,6 +43,8 @@ type buffer struct {
 	fragments        int // of them, fragments
 	runStart, runEnd int // the current run of fragments, or runEnd < 0
 	runPieces        int
+	fragStart        int // where the first fragment starts, when fragments > 0
+	fragEnd          int // where the last one ends
 }
 
 // A fragment is a tainted piece shorter than fragment bytes: too short for
@@ -72,6 +75,12 @@ func (b *buffer) author(s string) error {
 // value writes the text of v, printed at the place at; a sink may refuse
 // it.
 func (b *buffer) value(v value, at place) error {
+	// A list or map is measured before its text is built.
+	if composite(v.v) {
+		if limit := b.x.engine.cfg.maxOutput.n; b.x.size(v) > limit {
+			return &Error{Kind: ErrTooLarge, Detail: fmt.Sprintf("the render prints more than %d bytes (WithMaxOutput)", limit)}
+		}
+	}
 	s := textOf(v.v)
 	if err := b.x.count(len(s)); err != nil {
 		return err
@@ -88,7 +97,11 @@ func (b *buffer) value(v value, at place) error {
 		b.x.derive(v.v, s)
 		b.tainted++
 		if len(s) < fragment {
+			if b.fragments == 0 {
+				b.fragStart = start
+			}
 			b.fragments++
+			b.fragEnd = b.b.Len()
 			b.extendRun(start, b.b.Len())
 		}
 	}
@@ -113,6 +126,19 @@ func (b *buffer) flushRun() {
 	b.runEnd = -1
 }
 
+// flushFragments ends the buffer's fragments: when it printed more than
+// one, the text from the first to the last is taught whole, however far
+// apart they stand, so pieces printed by separate outputs cannot spell a
+// secret out with text between them. (It masks that text too: printing
+// pieces of a secret is what a template should not do.)
+func (b *buffer) flushFragments() {
+	b.flushRun()
+	if b.fragments > 1 {
+		b.x.teach(b.b.String()[b.fragStart:b.fragEnd])
+	}
+	b.fragments = 0
+}
+
 func (b *buffer) len() int { return b.b.Len() }
 
 // since returns the text written from off on.
@@ -121,7 +147,7 @@ func (b *buffer) since(off int) string { return b.b.String()[off:] }
 // text ends the top buffer and returns what the template printed: the
 // sink's text, or the pieces as they are.
 func (b *buffer) text() (string, error) {
-	b.flushRun()
+	b.flushFragments()
 	if b.out != nil {
 		return b.out.String()
 	}
@@ -131,7 +157,7 @@ func (b *buffer) text() (string, error) {
 // result ends the buffer and returns its text as a value: data where data
 // was printed, secret if a secret was.
 func (b *buffer) result() value {
-	b.flushRun()
+	b.flushFragments()
 	s := b.b.String()
 	v := value{v: s, secret: b.tainted > 0}
 	if len(b.spans) > 0 {

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"encoding/json"
 	"reflect"
 )
 
@@ -14,8 +15,10 @@ import (
 // that derives from no secret ({{ input.env }}) is never taught, even when
 // its text happens to contain one. What a loop, a macro or a {% filter %}
 // block prints is taught whole when a tainted piece went into it, and so
-// is each run of tainted pieces printed close together: pieces
-// of a secret cannot spell it out one at a time.
+// is each run of tainted pieces printed close together, and the text from
+// the first to the last fragment a buffer prints (sink.go): pieces of a
+// secret cannot spell it out one at a time. Control flow carries no taint
+// (render/doc.go says so).
 
 // varSecret reports whether the value v of the variable p holds a value
 // the Secrets set knows, anywhere inside it. The answer is kept for the
@@ -61,7 +64,35 @@ func (x *execution) holdsKnown(v any, depth int) bool {
 		}
 		return false
 	}
+	// A value that prints as JSON of its own making (json.RawMessage, a
+	// json.Marshaler) is searched as the text the evaluator prints,
+	// decoded: the strings inside it. A []byte prints as its base64, and
+	// is a secret when its bytes are.
+	switch c := v.(type) {
+	case json.Marshaler, []byte:
+		text := textOf(v)
+		if b, ok := c.([]byte); ok && s.Knows(string(b)) { // printed as its base64
+			return true
+		}
+		if s.Knows(text) {
+			return true
+		}
+		var decoded any
+		if json.Unmarshal([]byte(text), &decoded) == nil {
+			if str, ok := decoded.(string); ok {
+				return s.Knows(str)
+			}
+			return x.holdsKnown(decoded, depth+1)
+		}
+		return false
+	}
 	rv := reflect.ValueOf(v)
+	for rv.Kind() == reflect.Pointer || rv.Kind() == reflect.Interface {
+		if rv.IsNil() {
+			return false
+		}
+		rv = rv.Elem()
+	}
 	switch rv.Kind() {
 	case reflect.Map:
 		for it := rv.MapRange(); it.Next(); {
@@ -71,12 +102,25 @@ func (x *execution) holdsKnown(v any, depth int) bool {
 		}
 		return false
 	case reflect.Slice, reflect.Array:
+		if rv.Kind() == reflect.Slice && rv.Type().Elem().Kind() == reflect.Uint8 { // bytes print as text
+			return x.holdsKnown(rv.Bytes(), depth+1)
+		}
 		for i := 0; i < rv.Len(); i++ {
 			if x.holdsKnown(rv.Index(i).Interface(), depth+1) {
 				return true
 			}
 		}
 		return false
+	case reflect.Struct:
+		// The fields a template reads (stepReflect), and the text a struct
+		// prints (a json.Marshaler's, above).
+		t := rv.Type()
+		for i := range rv.NumField() {
+			if t.Field(i).IsExported() && x.holdsKnown(rv.Field(i).Interface(), depth+1) {
+				return true
+			}
+		}
+		return s.Knows(textOf(v))
 	}
 	return s.Knows(textOf(v))
 }

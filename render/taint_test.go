@@ -2,6 +2,7 @@ package render_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
@@ -150,5 +151,48 @@ func TestWithSecretsNil(t *testing.T) {
 	t.Parallel()
 	if _, err := render.New(newResolver(), render.WithSecrets(nil)); err == nil || !strings.Contains(err.Error(), "WithSecrets") {
 		t.Errorf("New(WithSecrets(nil)) = %v, want an error naming the option", err)
+	}
+}
+
+type dbConfig struct {
+	User     string
+	Password string
+}
+
+type pointed struct{ Inner *dbConfig }
+
+// TestTaintSeesInsideGoValues: a variable holding a known secret inside a
+// struct, a json.RawMessage (a []byte the evaluator prints as its JSON), a
+// list or map of them, or behind a pointer, is tainted: what a template
+// derives from it (here its text reversed) is taught.
+func TestTaintSeesInsideGoValues(t *testing.T) {
+	t.Parallel()
+	for name, v := range map[string]any{
+		"json.RawMessage":    json.RawMessage(`{"token":"` + trickyPw + `"}`),
+		"list of structs":    []dbConfig{{"admin", trickyPw}},
+		"map of structs":     map[string]dbConfig{"db": {"admin", trickyPw}},
+		"list of RawMessage": []json.RawMessage{json.RawMessage(`"` + trickyPw + `"`)},
+		"pointer in struct":  pointed{&dbConfig{"admin", trickyPw}},
+		"bytes":              []byte(trickyPw),
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			s := newSecrets(trickyPw)
+			e := newEngine(t, newResolver(), render.WithSecrets(s))
+			out, err := e.Render(context.Background(), `{{ build.output ~ "" | reverse }}`, map[string]any{"build": map[string]any{"output": v}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !s.taught(out) {
+				t.Errorf("the reversed text of a value holding a secret was not taught")
+			}
+		})
+	}
+	// A value holding no secret is not tainted.
+	s := newSecrets(trickyPw)
+	e := newEngine(t, newResolver(), render.WithSecrets(s))
+	out, err := e.Render(context.Background(), `{{ build.output ~ "" | reverse }}`, map[string]any{"build": map[string]any{"output": []dbConfig{{"admin", "public"}}}})
+	if err != nil || s.taught(out) {
+		t.Errorf("a value without a secret: taught %v, err %v", s.taught(out), err)
 	}
 }

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"math"
 	"reflect"
 	"strings"
 	"unicode/utf8"
@@ -190,7 +191,7 @@ func replaceSize(in value, args []value) int {
 
 func joinSize(in value, args []value) int {
 	n, _ := length(in.v)
-	return sizeOf(in.v) + n*len(argText(args, 0, ""))
+	return sizeOf(in.v, math.MaxInt) + n*len(argText(args, 0, ""))
 }
 
 func indentSize(in value, args []value) int {

@@ -24,6 +24,10 @@ type value struct {
 	v      any
 	org    origin
 	secret bool
+	// size is what v counts for the budgets (sizeOf), when sized: a list
+	// literal's, summed from its items' as it is built.
+	size  int
+	sized bool
 }
 
 // origin says which bytes of a value's text are data (a variable's value,
@@ -320,4 +324,18 @@ func mapKey(kt reflect.Type, key string, index int, isIndex bool) (reflect.Value
 		return k, true
 	}
 	return reflect.Value{}, false
+}
+
+// composite reports whether v is a list, a map or a struct: a value whose
+// text is built from its items.
+func composite(v any) bool {
+	switch v.(type) {
+	case nil, bool, int64, float64, string, undefinedValue:
+		return false
+	}
+	switch reflect.ValueOf(v).Kind() {
+	case reflect.Slice, reflect.Array, reflect.Map, reflect.Struct, reflect.Pointer:
+		return true
+	}
+	return false
 }
