@@ -103,7 +103,9 @@
 //     length is masked whole where it is over, not searched. Writer may
 //     miss a reference whose scheme holds a space (vals accepts one) when a
 //     Write ends inside that scheme.
-//   - Middleware cannot mask a compressed body (it answers 500 instead) nor
+//   - Middleware cannot mask a compressed body nor one in a charset whose
+//     bytes are not ASCII text (UTF-16, UTF-32, EBCDIC: any but UTF-8,
+//     US-ASCII and ISO-8859-*); it answers 500 instead. Nor can it mask
 //     what a handler writes on a hijacked connection (refused unless the
 //     middleware was made with [WithUnmaskedHijack]). It serves a ranged
 //     request the whole masked body.
