@@ -65,9 +65,10 @@
 //   - a piece of a secret that an end of the text cuts (a log line
 //     truncated at a size limit, a stream closed mid-value): a prefix of a
 //     secret that ends the text, or a suffix that starts it, of at least 8
-//     bytes and at least half the secret. The ends are those of String's
-//     input, of each JSON string and of a Writer's stream; the same piece in
-//     the middle of a text is not masked.
+//     bytes and at least half the secret, plain or in the escapings above
+//     (Hunter2%2BXylo at the end of a truncated URL). The ends are those of
+//     String's input, of each JSON string and of a Writer's stream; the same
+//     piece in the middle of a text is not masked.
 //
 // ref+ references, as vals writes them (ref+vault://secret/data/api#token,
 // ending at a '+', a space, a newline or the end of the text, as
