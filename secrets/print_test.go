@@ -5,6 +5,7 @@ package secrets_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -16,6 +17,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -128,4 +130,53 @@ func exportedTypes(t *testing.T) []string {
 	}
 	slices.Sort(names)
 	return names
+}
+
+// hostState is how a host may keep this package's values: by value, inside
+// its own struct (set by a decoder or a DI container through reflect).
+type hostState struct {
+	Name     string
+	Snap     secrets.Snapshot
+	Backend  secrets.ValsBackend
+	Resolver secrets.Resolver
+}
+
+// backendFunc is a Backend that prints as a func: an address.
+type backendFunc func(context.Context, string) (string, error)
+
+func (b backendFunc) Get(ctx context.Context, ref string) (string, error) { return b(ctx, ref) }
+
+// A Snapshot, a ValsBackend and a Resolver held by value in a host's struct
+// print no value: Snapshot and ValsBackend format through value receivers,
+// and a Resolver's values sit behind pointers that fmt does not follow.
+func TestPrintingACopyShowsNoValue(t *testing.T) {
+	t.Parallel()
+	const pinned = "S3CRET-pinned-by-value"
+	f := newFake(map[string]string{"ref+fake://db/pinned": pinned})
+	// The fake store prints its map (a test double); a backend that does
+	// not, as ValsBackend does not, stands for the host's.
+	r := newResolver(t, backendFunc(f.Get))
+	h := &hostState{Name: "engine"}
+	reflect.ValueOf(&h.Snap).Elem().Set(reflect.ValueOf(r.Snapshot()).Elem())
+	reflect.ValueOf(&h.Backend).Elem().Set(reflect.ValueOf(secrets.NewValsBackend(secrets.ValsOptions{})).Elem())
+	if v, err := h.Snap.Resolve(t.Context(), "ref+fake://db/pinned"); err != nil || v != pinned {
+		t.Fatalf("resolve through the copy: %s", show(err))
+	}
+	reflect.ValueOf(&h.Resolver).Elem().Set(reflect.ValueOf(r).Elem()) // after the value is cached
+	byValue := reflect.ValueOf(h).Elem().Interface()                   // a copy (vet reports one written *h)
+	var logged bytes.Buffer
+	for _, hd := range []slog.Handler{slog.NewTextHandler(&logged, nil), slog.NewJSONHandler(&logged, nil)} {
+		slog.New(hd).Info("state", "holder", h, "value", byValue, "snap", h.Snap)
+	}
+	outs := map[string]string{"slog": logged.String()}
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x"} {
+		outs[verb] = fmt.Sprintf(verb, h)
+		outs[verb+" of the struct"] = fmt.Sprintf(verb, []any{byValue})
+	}
+	for name, out := range outs {
+		assertNoLeak(t, "a host struct printed with "+name, out, pinned, hex.EncodeToString([]byte(pinned)))
+	}
+	if got := fmt.Sprintf("%v", h.Snap); !strings.Contains(got, "pinned: 1") {
+		t.Errorf("a copied snapshot prints %q: want its count of pinned values, shared with the original", got)
+	}
 }
