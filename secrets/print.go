@@ -17,8 +17,7 @@ import (
 // printed with %+v or through slog) prints the summary too; LogValue keeps
 // a pointer receiver to tell nil, and slog prints a value with Format. A
 // Resolver holds locks, so it is used through its pointer only (go vet
-// reports a copy); its values sit behind pointers that fmt does not
-// follow.
+// reports a copy) and keeps pointer receivers.
 
 // Format writes a summary of r that holds no value, for every verb.
 func (r *Resolver) Format(f fmt.State, _ rune) { io.WriteString(f, r.GoString()) }
