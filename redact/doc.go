@@ -65,9 +65,10 @@
 //   - a piece of a secret that an end of the text cuts (a log line
 //     truncated at a size limit, a stream closed mid-value): a prefix of a
 //     secret that ends the text, or a suffix that starts it, of at least 8
-//     bytes and at least half the secret. The ends are those of String's
-//     input, of each JSON string and of a Writer's stream; the same piece in
-//     the middle of a text is not masked.
+//     bytes and at least half the secret, plain or in the escapings above
+//     (Hunter2%2BXylo at the end of a truncated URL). The ends are those of
+//     String's input, of each JSON string and of a Writer's stream; the same
+//     piece in the middle of a text is not masked.
 //
 // ref+ references, as vals writes them (ref+vault://secret/data/api#token,
 // ending at a '+', a space, a newline or the end of the text, as
@@ -103,7 +104,9 @@
 //     length is masked whole where it is over, not searched. Writer may
 //     miss a reference whose scheme holds a space (vals accepts one) when a
 //     Write ends inside that scheme.
-//   - Middleware cannot mask a compressed body (it answers 500 instead) nor
+//   - Middleware cannot mask a compressed body nor one in a charset whose
+//     bytes are not ASCII text (UTF-16, UTF-32, EBCDIC: any but UTF-8,
+//     US-ASCII and ISO-8859-*); it answers 500 instead. Nor can it mask
 //     what a handler writes on a hijacked connection (refused unless the
 //     middleware was made with [WithUnmaskedHijack]). It serves a ranged
 //     request the whole masked body.

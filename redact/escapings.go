@@ -307,12 +307,15 @@ func dumpBreakAt(b []byte, i int, dst []seq) []seq {
 	switch {
 	case i >= 2 && b[i-1] == '|':
 		// hexdump -C: "hh  |text|"; the text column starts at column 60,
-		// past hex columns padded to full width.
-		o := bytes.LastIndexByte(b[max(i-18, 0):i-1], '|')
+		// past hex columns padded to full width. The opening bar is the
+		// first '|' of the line's last 18 bytes: the hex columns before it
+		// hold none, the text after it may ('|' is printable).
+		from := max(i-18, bytes.LastIndexByte(b[:i], '\n')+1)
+		o := bytes.IndexByte(b[from:i-1], '|')
 		if o < 0 {
 			return dst
 		}
-		o += max(i-18, 0) // the opening bar: i-18 on a full line
+		o += from // the opening bar: i-18 on a full line
 		if mid := o - 26; mid >= 1 && b[mid] == ' ' && b[mid-1] == ' ' && hexAt(mid+1) && hexAt(mid-3) {
 			dst = append(dst, seq{start: mid, end: mid + 1}) // the second space
 		}

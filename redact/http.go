@@ -50,7 +50,12 @@ func WithUnmaskedHijack() MiddlewareOption {
 //   - A body that the handler compressed (a Content-Encoding other than
 //     identity, under any spelling of the header's name, in any of its
 //     values) cannot be masked: the response is replaced by an empty 500
-//     Internal Server Error. Put compression outside this middleware.
+//     Internal Server Error. Put compression outside this middleware. So
+//     is a body in a charset whose bytes are not ASCII text (UTF-16,
+//     UTF-32, EBCDIC, ISO-2022, any but UTF-8, US-ASCII and ISO-8859-*),
+//     declared or sniffed from a byte order mark. The headers are checked
+//     when they are sent: a buffered JSON body whose handler set
+//     Content-Encoding after writing it is refused too.
 //   - Range and If-Range are removed from the request before next sees it,
 //     so a ranged request gets the whole masked body: a range the client
 //     picks could cut a secret where the masker no longer recognises it.
@@ -168,7 +173,7 @@ func (mw *maskingResponse) Write(p []byte) (int, error) {
 // decide picks how to treat the body from its headers (and first bytes).
 func (mw *maskingResponse) decide(first []byte) {
 	h := mw.Header()
-	if encoded(h) {
+	if unreadable(h) {
 		mw.mode = refuse
 		return
 	}
@@ -178,6 +183,10 @@ func (mw *maskingResponse) decide(first []byte) {
 		h.Set("Content-Type", ctype)
 	}
 	delHeader(h, "Content-Length") // masking changes the length
+	if unreadable(h) {             // a sniffed UTF-16 byte order mark
+		mw.mode = refuse
+		return
+	}
 	media, _, _ := mime.ParseMediaType(ctype)
 	if media == "application/json" || strings.HasSuffix(media, "+json") {
 		mw.mode = maskJSON
@@ -236,6 +245,45 @@ func delHeader(h http.Header, name string) {
 	}
 }
 
+// unreadable reports whether the body h describes is one the masker cannot
+// read byte-wise: compressed (encoded), or in a character set where text is
+// not ASCII bytes (readableCharset).
+func unreadable(h http.Header) bool {
+	if encoded(h) {
+		return true
+	}
+	for name, values := range h {
+		if !strings.EqualFold(name, "Content-Type") {
+			continue
+		}
+		for _, v := range values {
+			if !readableCharset(v) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// readableCharset reports whether the charset a Content-Type value declares
+// writes ASCII characters as ASCII bytes, one a character, as the masker
+// reads them: none given, UTF-8, US-ASCII or the ISO-8859 family. UTF-16
+// and UTF-32 (two or four bytes a character), EBCDIC, ISO-2022 and the rest
+// are not; neither is a value that does not parse but names a charset.
+func readableCharset(ctype string) bool {
+	_, params, err := mime.ParseMediaType(ctype)
+	if err != nil {
+		return !strings.Contains(strings.ToLower(ctype), "charset")
+	}
+	cs := strings.ToLower(strings.Trim(strings.TrimSpace(params["charset"]), `"`))
+	switch {
+	case cs == "", cs == "utf-8", cs == "utf8", cs == "us-ascii", cs == "ascii",
+		cs == "latin1", cs == "iso_8859-1", strings.HasPrefix(cs, "iso-8859-"):
+		return true
+	}
+	return false
+}
+
 // encoded reports whether h declares a Content-Encoding other than
 // identity, under any spelling of the name and in any of its values: a
 // handler that sets h["content-encoding"] or adds a second value is as
@@ -265,6 +313,12 @@ func (mw *maskingResponse) finish() {
 	case maskStream:
 		_ = mw.stream.Close() // the client is gone if this fails
 	case maskJSON:
+		if unreadable(mw.Header()) {
+			// The header goes out now, not when the body was first
+			// written: a Content-Encoding or charset set since then counts.
+			mw.refuse()
+			break
+		}
 		out, err := mw.r.JSON(mw.body.Bytes())
 		if err != nil {
 			out = mw.r.invalidJSON(mw.body.Bytes())
@@ -272,12 +326,19 @@ func (mw *maskingResponse) finish() {
 		mw.sendHeader(mw.status)
 		_, _ = mw.w.Write(out)
 	case refuse:
-		for _, name := range []string{"Content-Encoding", "Content-Length", "Content-Type"} {
-			delHeader(mw.Header(), name)
-		}
-		mw.sendHeader(http.StatusInternalServerError)
+		mw.refuse()
 	}
 	mw.maskHeader() // trailers, set while or after the body was written
+}
+
+// refuse drops the body and sends an empty 500 in place of the response.
+func (mw *maskingResponse) refuse() {
+	mw.mode = refuse
+	mw.body = bytes.Buffer{}
+	for _, name := range []string{"Content-Encoding", "Content-Length", "Content-Type"} {
+		delHeader(mw.Header(), name)
+	}
+	mw.sendHeader(http.StatusInternalServerError)
 }
 
 // FlushError writes the header (masked) and what the body's masking stream
@@ -290,13 +351,18 @@ func (mw *maskingResponse) FlushError() error {
 	case refuse:
 		return nil
 	case undecided:
-		if encoded(mw.Header()) {
+		if unreadable(mw.Header()) {
 			mw.mode = refuse
 			return nil
 		}
 		delHeader(mw.Header(), "Content-Length")
 		mw.startStream()
 	case maskJSON:
+		if unreadable(mw.Header()) { // set since the first Write
+			mw.mode = refuse
+			mw.body = bytes.Buffer{}
+			return nil
+		}
 		mw.startStream()
 		if _, err := mw.stream.Write(mw.body.Bytes()); err != nil {
 			return err

@@ -33,6 +33,9 @@ type matcher struct {
 	sc         *scratch
 	ownScratch bool
 	few        *[]fewAnchor // the anchors, while they are few
+	// cutEdges are the ends of the text being scanned (a view's, while it
+	// is) that cut pieces of secrets are masked at: see spansAt.
+	cutEdges edges
 }
 
 func (r *Redactor) load() matcher {
@@ -89,7 +92,9 @@ func (m *matcher) spansAt(b []byte, dst []span, e edges) []span {
 	dst = dst[:0]
 	if len(b) >= m.minScan() {
 		budget := viewBudget * (len(b) + 512)
+		m.cutEdges = e // the views that reach an end of b look for cuts too
 		dst = m.scanText(b, dst, 0, &budget)
+		m.cutEdges = 0
 		m.returnScratch()
 	}
 	if e != 0 && len(b) >= minCut {

@@ -120,7 +120,22 @@ func (m *matcher) scanViews(b []byte, trig trigSet, dst []span, depth int, budge
 				prev = s.end
 			}
 			v.plain(b, prev, end)
+			// A window that reaches an end of b where secrets are cut
+			// (String's input, a stream's) is cut there too: a cut piece
+			// of a secret is masked escaped as well as plain.
+			outer, e := m.cutEdges, edges(0)
+			if start == 0 {
+				e |= outer & edgeStart
+			}
+			if end == len(b) {
+				e |= outer & edgeEnd
+			}
+			m.cutEdges = e
 			found = m.scanText(v.text, found[:0], depth+1, budget)
+			if e != 0 && len(v.text) >= minCut {
+				found = m.cutSpans(v.text, found, e)
+			}
+			m.cutEdges = outer
 			for _, s := range found {
 				if s.end <= s.start {
 					continue

@@ -16,6 +16,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -128,4 +129,45 @@ func exportedTypes(t *testing.T) []string {
 	}
 	slices.Sort(names)
 	return names
+}
+
+// hostState is how a host may keep this package's values: by value, inside
+// its own struct (set by a decoder or a DI container through reflect).
+type hostState struct {
+	Name    string
+	Snap    secrets.Snapshot
+	Backend secrets.ValsBackend
+}
+
+// A Snapshot and a ValsBackend held by value in a host's struct print no
+// value: they format through value receivers. (A Resolver holds locks and
+// is not copied: go vet reports a copy, and the race detector a copy taken
+// while a call it detached ends.)
+func TestPrintingACopyShowsNoValue(t *testing.T) {
+	t.Parallel()
+	const pinned = "S3CRET-pinned-by-value"
+	f := newFake(map[string]string{"ref+fake://db/pinned": pinned})
+	r := newResolver(t, f)
+	h := &hostState{Name: "engine"}
+	reflect.ValueOf(&h.Snap).Elem().Set(reflect.ValueOf(r.Snapshot()).Elem())
+	reflect.ValueOf(&h.Backend).Elem().Set(reflect.ValueOf(secrets.NewValsBackend(secrets.ValsOptions{})).Elem())
+	if v, err := h.Snap.Resolve(t.Context(), "ref+fake://db/pinned"); err != nil || v != pinned {
+		t.Fatalf("resolve through the copy: %s", show(err))
+	}
+	byValue := *h
+	var logged bytes.Buffer
+	for _, hd := range []slog.Handler{slog.NewTextHandler(&logged, nil), slog.NewJSONHandler(&logged, nil)} {
+		slog.New(hd).Info("state", "holder", h, "value", byValue, "snap", h.Snap)
+	}
+	outs := map[string]string{"slog": logged.String()}
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x"} {
+		outs[verb] = fmt.Sprintf(verb, h)
+		outs[verb+" of the struct"] = fmt.Sprintf(verb, []any{byValue})
+	}
+	for name, out := range outs {
+		assertNoLeak(t, "a host struct printed with "+name, out, pinned, hex.EncodeToString([]byte(pinned)))
+	}
+	if got := fmt.Sprintf("%v", h.Snap); !strings.Contains(got, "pinned: 1") {
+		t.Errorf("a copied snapshot prints %q: want its count of pinned values, shared with the original", got)
+	}
 }

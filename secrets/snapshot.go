@@ -21,14 +21,21 @@ import (
 // values are served as the resolver serves them. A Snapshot is safe for
 // concurrent use.
 type Snapshot struct {
-	r    *Resolver
+	r *Resolver
+	// p is shared by copies of the snapshot (a host may hold one by
+	// value): they pin, resolve and print as the original does.
+	p *pinSet
+}
+
+// pinSet is a snapshot's pinned values.
+type pinSet struct {
 	mu   sync.RWMutex
 	pins map[string]string // cache key → value
 }
 
 // Snapshot returns a new, empty snapshot of r.
 func (r *Resolver) Snapshot() *Snapshot {
-	return &Snapshot{r: r, pins: map[string]string{}}
+	return &Snapshot{r: r, p: &pinSet{pins: map[string]string{}}}
 }
 
 // Resolve is Resolver.Resolve, with every value pinned for the life of the
@@ -45,28 +52,28 @@ func (s *Snapshot) Resolve(ctx context.Context, str string) (string, error) {
 
 // get returns the value pinned for key. A nil snapshot pins nothing.
 func (s *Snapshot) get(key string) (string, bool) {
-	if s == nil {
+	if s == nil || s.p == nil {
 		return "", false
 	}
-	s.mu.RLock()
-	v, ok := s.pins[key]
-	s.mu.RUnlock()
+	s.p.mu.RLock()
+	v, ok := s.p.pins[key]
+	s.p.mu.RUnlock()
 	return v, ok
 }
 
 // pin pins v for key unless a value is pinned already, and returns the
 // pinned value: two concurrent first lookups agree on the first one pinned.
 func (s *Snapshot) pin(key, v string) string {
-	if s == nil {
+	if s == nil || s.p == nil {
 		return v
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if old, ok := s.pins[key]; ok {
+	s.p.mu.Lock()
+	defer s.p.mu.Unlock()
+	if old, ok := s.p.pins[key]; ok {
 		return old
 	}
-	if len(s.pins) < s.r.maxEntries {
-		s.pins[key] = v
+	if len(s.p.pins) < s.r.maxEntries {
+		s.p.pins[key] = v
 	}
 	return v
 }
