@@ -361,49 +361,6 @@ func dumpStart(line []byte) (int, byte) {
 	return 0, 0
 }
 
-// dumpStyle tells whether line is a full line of a hex dump: ':' for xxd
-// ("00000010: 6875 6e74 ...  hunter2..."), ' ' for hexdump -C
-// ("00000010  68 75 6e 74 ...  |hunter2...|"), 0 for neither. A line
-// that is not full (the last of a dump) is joined to nothing.
-func dumpStyle(line []byte) byte {
-	if len(line) < dumpOffset+2 {
-		return 0
-	}
-	for _, c := range line[:dumpOffset] {
-		if !isHexDigit(c) {
-			return 0
-		}
-	}
-	hexAt := func(from, n, group int) bool {
-		// n bytes of hex in groups of group bytes, a space after each group.
-		p := from
-		for k := range n {
-			if p+2 > len(line) || !isHexDigit(line[p]) || !isHexDigit(line[p+1]) {
-				return false
-			}
-			p += 2
-			if (k+1)%group == 0 && k+1 < n {
-				if p >= len(line) || line[p] != ' ' {
-					return false
-				}
-				p++
-			}
-		}
-		return true
-	}
-	switch {
-	case line[dumpOffset] == ':' && line[dumpOffset+1] == ' ':
-		if hexAt(dumpOffset+2, 16, 2) {
-			return ':'
-		}
-	case line[dumpOffset] == ' ' && line[dumpOffset+1] == ' ':
-		if len(line) > dumpOffset+2+dumpHexCols && hexAt(dumpOffset+2, 8, 1) && line[dumpMidSpace] == ' ' && line[dumpMidSpace+1] == ' ' && hexAt(dumpMidSpace+2, 8, 1) {
-			return ' '
-		}
-	}
-	return 0
-}
-
 // dumpLead tells whether line starts as a line of a hex dump does (the last
 // line of a dump may be short): ':' for xxd, ' ' for hexdump -C, 0 for
 // neither.
