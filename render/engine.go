@@ -69,7 +69,7 @@ func New(r Resolver, opts ...Option) (*Engine, error) {
 	cfg := newConfig()
 	for i, opt := range opts {
 		if opt == nil {
-			errs = append(errs, fmt.Errorf("render: option %d is nil", i+1))
+			errs = append(errs, fmt.Errorf("render: %w: option %d is nil", ErrInvalidOption, i))
 			continue
 		}
 		opt(cfg)

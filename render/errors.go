@@ -36,6 +36,11 @@ var (
 	ErrTooLarge = errors.New("over the limit")
 )
 
+// ErrInvalidOption is wrapped by New's error for each option whose argument
+// is wrong (a nil Option included), as in the other packages. It is not a
+// Kind: New's errors are not *Error values.
+var ErrInvalidOption = errors.New("invalid option")
+
 // Error is a failure of a template. Its message names the place (the value
 // path for RenderValue, the line and column) and the variable or reference,
 // never a value: not what a variable holds, not what a reference resolves to,

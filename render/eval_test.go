@@ -132,11 +132,11 @@ func TestLoopWithoutSecretNotTaught(t *testing.T) {
 func TestNewReportsEveryBadOption(t *testing.T) {
 	t.Parallel()
 	_, err := render.New(newResolver(), nil)
-	if err == nil || !strings.Contains(err.Error(), "option 1 is nil") {
+	if err == nil || !strings.Contains(err.Error(), "option 0 is nil") || !errors.Is(err, render.ErrInvalidOption) {
 		t.Errorf("New(r, nil) = %v, want an error naming the nil option", err)
 	}
 	_, err = render.New(nil, render.WithMaxDepth(0), nil, render.WithMaxOutput(-1), render.WithDataReferences())
-	for _, want := range []string{"Resolver", "WithMaxDepth", "option 2 is nil", "WithMaxOutput", "WithDataReferences"} {
+	for _, want := range []string{"Resolver", "WithMaxDepth", "option 1 is nil", "WithMaxOutput", "WithDataReferences"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("New with several bad options: %v, want it to name %s", err, want)
 		}

@@ -1,7 +1,6 @@
 package render
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 )
@@ -56,18 +55,18 @@ func (c *config) validate() []error {
 	var errs []error
 	for _, l := range []*limit{&c.maxTemplateSize, &c.maxDepth, &c.maxOutput, &c.maxIterations, &c.cacheBytes} {
 		if l.set && l.n < 1 {
-			errs = append(errs, fmt.Errorf("render: %s(%d): must be at least 1", l.name, l.n))
+			errs = append(errs, fmt.Errorf("render: %w: %s(%d): must be at least 1", ErrInvalidOption, l.name, l.n))
 		}
 	}
 	if c.secretsSet && c.secrets == nil {
-		errs = append(errs, errors.New("render: WithSecrets(nil): give a Secrets set, or leave the option out"))
+		errs = append(errs, fmt.Errorf("render: %w: WithSecrets(nil): give a Secrets set, or leave the option out", ErrInvalidOption))
 	}
 	if c.dataSet && len(c.dataSchemes) == 0 {
-		errs = append(errs, errors.New("render: WithDataReferences(): name at least one scheme"))
+		errs = append(errs, fmt.Errorf("render: %w: WithDataReferences(): name at least one scheme", ErrInvalidOption))
 	}
 	for i, s := range c.dataSchemes {
 		if s == "" || strings.ContainsAny(s, ":/+ \t\n?#") {
-			errs = append(errs, fmt.Errorf("render: WithDataReferences: scheme %d is not a scheme name (write \"vault\", not \"ref+vault://\")", i+1))
+			errs = append(errs, fmt.Errorf("render: %w: WithDataReferences: scheme %d is not a scheme name (write \"vault\", not \"ref+vault://\")", ErrInvalidOption, i+1))
 		}
 	}
 	return errs
