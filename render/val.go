@@ -150,23 +150,14 @@ func norm(v any) any {
 }
 
 // truthy is Tera's and Django's truth: false, 0, "", an empty list or map,
-// null and undefined are false.
+// null and undefined are false. The JSON shapes are Tera's own rule; a
+// host's other Go values are false when empty.
 func truthy(v any) bool {
-	switch x := v.(type) {
+	switch v.(type) {
 	case nil, undefinedValue:
 		return false
-	case bool:
-		return x
-	case int64:
-		return x != 0
-	case float64:
-		return x != 0 && !math.IsNaN(x)
-	case string:
-		return x != ""
-	case []any:
-		return len(x) > 0
-	case map[string]any:
-		return len(x) > 0
+	case bool, int64, float64, string, []any, map[string]any:
+		return tera.Truthy(v)
 	}
 	rv := reflect.ValueOf(v)
 	switch rv.Kind() {
