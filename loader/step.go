@@ -104,7 +104,7 @@ func (w *Workspace) placeError(v any, err error) error {
 	if !errors.As(err, &re) {
 		return err
 	}
-	tmpl, ok := stringAt(v, re.Path)
+	tmpl, ok := stringAt(v, re.Keys)
 	if !ok {
 		return err
 	}
@@ -124,74 +124,42 @@ func (w *Workspace) placeError(v any, err error) error {
 	return &FileError{Path: p.file, Key: p.key, Line: templateLine(p.node, re), Ref: failedRef(err), Err: err}
 }
 
-// stringAt returns the string at path in v, path written as the render
-// package writes an error's Path (env.DB_PASSWORD, args[2], env["a.b"]).
-func stringAt(v any, path string) (string, bool) {
-	var found string
-	ok := false
-	visitStrings(v, nil, func(p []any, s string) bool {
-		if valuePath(p) == path {
-			found, ok = s, true
-			return false
+// stringAt returns the string at keys in v: the map keys and list indexes
+// of a render error's Keys, in the shapes RenderValue walks.
+func stringAt(v any, keys []any) (string, bool) {
+	for _, k := range keys {
+		next, ok := step(v, k)
+		if !ok {
+			return "", false
 		}
-		return true
-	})
-	return found, ok
+		v = next
+	}
+	s, ok := v.(string)
+	return s, ok
 }
 
-// visitStrings calls fn with every string of v (in the shapes RenderValue
-// walks) and its path, until fn returns false.
-func visitStrings(v any, path []any, fn func([]any, string) bool) bool {
+// step returns the element of v at k: a map key (string) or a list index
+// (int).
+func step(v, k any) (any, bool) {
+	key, isKey := k.(string)
+	i, isIndex := k.(int)
 	switch x := v.(type) {
-	case string:
-		return fn(path, x)
 	case map[string]any:
-		for k, e := range x {
-			if !visitStrings(e, append(path, k), fn) {
-				return false
-			}
-		}
+		e, ok := x[key]
+		return e, ok && isKey
 	case map[string]string:
-		for k, e := range x {
-			if !fn(append(path, k), e) {
-				return false
-			}
-		}
+		e, ok := x[key]
+		return e, ok && isKey
 	case []any:
-		for i, e := range x {
-			if !visitStrings(e, append(path, i), fn) {
-				return false
-			}
+		if isIndex && i >= 0 && i < len(x) {
+			return x[i], true
 		}
 	case []string:
-		for i, e := range x {
-			if !fn(append(path, i), e) {
-				return false
-			}
+		if isIndex && i >= 0 && i < len(x) {
+			return x[i], true
 		}
 	}
-	return true
-}
-
-// valuePath writes path as the render package does in an error's Path.
-func valuePath(path []any) string {
-	var b strings.Builder
-	for _, p := range path {
-		switch x := p.(type) {
-		case int:
-			b.WriteString("[" + strconv.Itoa(x) + "]")
-		case string:
-			if x != "" && !strings.ContainsAny(x, ".[]\"' \t\n") {
-				if b.Len() > 0 {
-					b.WriteByte('.')
-				}
-				b.WriteString(x)
-			} else {
-				b.WriteString("[" + strconv.Quote(x) + "]")
-			}
-		}
-	}
-	return b.String()
+	return nil, false
 }
 
 func (w *Workspace) templateVars(sv StepVars) map[string]any {

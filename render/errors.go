@@ -51,6 +51,9 @@ type Error struct {
 	// Path is where in the value given to RenderValue the template sits, as
 	// in "env.DB_PASSWORD" or "args[2]"; empty for Render.
 	Path string
+	// Keys is Path as the map keys (string) and list indexes (int) that
+	// lead to the template in that value, for a caller that walks to it.
+	Keys []any
 	// Line and Column locate the failure in the template, from 1; columns
 	// count bytes, as pongo2's do. Zero when unknown.
 	Line, Column int
@@ -116,8 +119,8 @@ func (e *Error) Unwrap() []error {
 
 // withPath returns a copy of e placed at path (compiled templates and their
 // errors are cached and shared, so e itself is never changed).
-func (e *Error) withPath(path string) *Error {
+func (e *Error) withPath(path string, keys []any) *Error {
 	c := *e
-	c.Path = path
+	c.Path, c.Keys = path, keys
 	return &c
 }

@@ -50,7 +50,7 @@ type walker struct {
 
 func (w *walker) walk(v any, depth int) (any, error) {
 	if depth > w.engine.cfg.maxDepth.n {
-		return nil, &Error{Kind: ErrTooLarge, Path: w.pathString(),
+		return nil, &Error{Kind: ErrTooLarge, Path: w.pathString(), Keys: slices.Clone(w.path),
 			Detail: fmt.Sprintf("the value is nested deeper than %d levels", w.engine.cfg.maxDepth.n)}
 	}
 	switch x := v.(type) {
@@ -155,7 +155,7 @@ func (w *walker) render(s string, structured bool) (any, error) {
 func (w *walker) placed(err error) error {
 	var e *Error
 	if errors.As(err, &e) {
-		return e.withPath(w.pathString())
+		return e.withPath(w.pathString(), slices.Clone(w.path))
 	}
 	return err
 }
