@@ -171,7 +171,7 @@ func WithResolverOptions(opts ...secrets.Option) Option {
 }
 
 // WithRenderOptions configures the template engine that renders the
-// workspace's templates: budgets (render.WithMaxOutput, …) and
+// workspace's templates: budgets (render.WithLimits) and
 // render.WithDataReferences. The loader adds render.WithSecrets with the
 // workspace's redactor.
 func WithRenderOptions(opts ...render.Option) Option {

@@ -68,7 +68,7 @@ func BenchmarkRenderStep(b *testing.B) {
 	}{
 		{"cached", nil},
 		{"cached_secrets", []render.Option{render.WithSecrets(newSecrets(dbPassword, apiToken))}},
-		{"source", []render.Option{render.WithCacheBytes(1)}},
+		{"source", []render.Option{limits(func(l *render.Limits) { l.CacheBytes = 1 })}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			e := newEngine(b, newResolver(), bc.opts...)

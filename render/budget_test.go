@@ -67,11 +67,11 @@ func TestMacroDepth(t *testing.T) {
 		fmt.Fprintf(&b, "{%% macro m%d() %%}{{ m%d() }}{%% endmacro %%}", i, i+1)
 	}
 	fmt.Fprintf(&b, "{%% macro m%d() %%}end{%% endmacro %%}{{ m0() }}", n)
-	e := newEngine(t, newResolver(), render.WithMaxTemplateSize(1<<20))
-	if _, err := e.Render(context.Background(), b.String(), nil); !errors.Is(err, render.ErrTooLarge) || !strings.Contains(err.Error(), "WithMaxDepth") {
-		t.Errorf("err = %v, want ErrTooLarge naming WithMaxDepth", err)
+	e := newEngine(t, newResolver(), limits(func(l *render.Limits) { l.MaxTemplateSize = 1 << 20 }))
+	if _, err := e.Render(context.Background(), b.String(), nil); !errors.Is(err, render.ErrTooLarge) || !strings.Contains(err.Error(), "Limits.MaxDepth") {
+		t.Errorf("err = %v, want ErrTooLarge naming Limits.MaxDepth", err)
 	}
-	e2 := newEngine(t, newResolver(), render.WithMaxTemplateSize(1<<20), render.WithMaxDepth(100))
+	e2 := newEngine(t, newResolver(), limits(func(l *render.Limits) { l.MaxTemplateSize = 1 << 20; l.MaxDepth = 100 }))
 	if got, err := e2.Render(context.Background(), b.String(), nil); err != nil || got != "end" {
 		t.Errorf("with a deeper limit: %q, %v", got, err)
 	}
@@ -83,7 +83,7 @@ func TestMacroDepth(t *testing.T) {
 func TestLoopsStopAtDeadline(t *testing.T) {
 	t.Parallel()
 	const tmpl = `{% for a in "x"|ljust:300|make_list %}{% for b in "x"|ljust:300|make_list %}{% for c in "x"|ljust:300|make_list %}{% endfor %}{% endfor %}{% endfor %}`
-	e := newEngine(t, newResolver(), render.WithMaxIterations(1<<40))
+	e := newEngine(t, newResolver(), limits(func(l *render.Limits) { l.MaxIterations = 1 << 40 }))
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	_, err := e.Render(ctx, tmpl, nil)
@@ -91,9 +91,9 @@ func TestLoopsStopAtDeadline(t *testing.T) {
 		t.Errorf("err = %v, want ErrExec wrapping the deadline", err)
 	}
 	// The iteration budget stops it without a deadline.
-	e2 := newEngine(t, newResolver(), render.WithMaxIterations(10000))
-	if _, err := e2.Render(context.Background(), tmpl, nil); !errors.Is(err, render.ErrTooLarge) || !strings.Contains(err.Error(), "WithMaxIterations") {
-		t.Errorf("err = %v, want ErrTooLarge naming WithMaxIterations", err)
+	e2 := newEngine(t, newResolver(), limits(func(l *render.Limits) { l.MaxIterations = 10000 }))
+	if _, err := e2.Render(context.Background(), tmpl, nil); !errors.Is(err, render.ErrTooLarge) || !strings.Contains(err.Error(), "Limits.MaxIterations") {
+		t.Errorf("err = %v, want ErrTooLarge naming Limits.MaxIterations", err)
 	}
 }
 
@@ -118,10 +118,10 @@ func TestOutputBudget(t *testing.T) {
 	for name, tmpl := range tests {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			e := newEngine(t, newResolver(), render.WithMaxOutput(1<<20), render.WithMaxDepth(100))
+			e := newEngine(t, newResolver(), limits(func(l *render.Limits) { l.MaxOutput = 1 << 20; l.MaxDepth = 100 }))
 			_, err := e.Render(context.Background(), tmpl, map[string]any{"big": strings.Repeat("y", 4000), "wide": strings.Repeat("a.com ", 12000)})
-			if !errors.Is(err, render.ErrTooLarge) || !strings.Contains(err.Error(), "WithMaxOutput") {
-				t.Errorf("err = %v, want ErrTooLarge naming WithMaxOutput", err)
+			if !errors.Is(err, render.ErrTooLarge) || !strings.Contains(err.Error(), "Limits.MaxOutput") {
+				t.Errorf("err = %v, want ErrTooLarge naming Limits.MaxOutput", err)
 			}
 		})
 	}
@@ -130,15 +130,30 @@ func TestOutputBudget(t *testing.T) {
 func TestBudgetOptionsValidated(t *testing.T) {
 	t.Parallel()
 	for name, opt := range map[string]render.Option{
-		"WithMaxOutput":       render.WithMaxOutput(0),
-		"WithMaxIterations":   render.WithMaxIterations(-1),
-		"WithCacheBytes":      render.WithCacheBytes(0),
-		"WithMaxDepth":        render.WithMaxDepth(0),
-		"WithMaxTemplateSize": render.WithMaxTemplateSize(0),
+		"Limits.MaxOutput":       limits(func(l *render.Limits) { l.MaxOutput = 0 }),
+		"Limits.MaxIterations":   limits(func(l *render.Limits) { l.MaxIterations = -1 }),
+		"Limits.CacheBytes":      limits(func(l *render.Limits) { l.CacheBytes = 0 }),
+		"Limits.MaxDepth":        limits(func(l *render.Limits) { l.MaxDepth = 0 }),
+		"Limits.MaxTemplateSize": limits(func(l *render.Limits) { l.MaxTemplateSize = 0 }),
 	} {
-		if _, err := render.New(newResolver(), opt); err == nil || !strings.Contains(err.Error(), name) {
-			t.Errorf("New(%s(bad)) = %v, want an error naming the option", name, err)
+		_, err := render.New(newResolver(), opt)
+		if err == nil || !strings.Contains(err.Error(), name) || !errors.Is(err, render.ErrInvalidOption) {
+			t.Errorf("New(%s bad) = %v, want an ErrInvalidOption naming the field", name, err)
 		}
+	}
+	// Every bad field is named, not just the first; the good ones are not.
+	_, err := render.New(newResolver(), render.WithLimits(render.Limits{MaxDepth: 1}))
+	for _, name := range []string{"MaxTemplateSize", "MaxOutput", "MaxIterations", "CacheBytes"} {
+		if err == nil || !strings.Contains(err.Error(), "Limits."+name) {
+			t.Errorf("New(WithLimits(Limits{MaxDepth: 1})) = %v, want it to name Limits.%s", err, name)
+		}
+	}
+	if err != nil && strings.Contains(err.Error(), "Limits.MaxDepth") {
+		t.Errorf("New(WithLimits(Limits{MaxDepth: 1})) = %v, names the good field MaxDepth", err)
+	}
+	// DefaultLimits is valid as it is.
+	if _, err := render.New(newResolver(), render.WithLimits(render.DefaultLimits())); err != nil {
+		t.Errorf("New(WithLimits(DefaultLimits())) = %v", err)
 	}
 }
 

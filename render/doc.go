@@ -219,34 +219,35 @@
 // # Limits
 //
 // A template cannot stop or exhaust the process that renders it. Each
-// limit has an option; past it the call fails with ErrTooLarge, naming
-// the option:
+// limit is a field of Limits, set with WithLimits (start from
+// DefaultLimits); past it the call fails with ErrTooLarge, naming the
+// field:
 //
-//   - WithMaxTemplateSize: the bytes of one template.
-//   - WithMaxDepth: nesting of tags and expressions, of macro calls, and
+//   - Limits.MaxTemplateSize: the bytes of one template.
+//   - Limits.MaxDepth: nesting of tags and expressions, of macro calls, and
 //     of RenderValue's maps and lists. A macro that calls itself, directly
 //     or through others, is refused when the template is parsed.
-//   - WithMaxIterations: loop iterations and macro calls of one call.
-//   - WithMaxOutput: the text one call prints, and any value a filter, a
+//   - Limits.MaxIterations: loop iterations and macro calls of one call.
+//   - Limits.MaxOutput: the text one call prints, and any value a filter, a
 //     test, ~ or a list literal takes or makes; and the memory a filter
 //     call may allocate. A value counts its contents: a string its bytes,
 //     a number, boolean or null 8, a list, map or struct 16 bytes an item
 //     plus what its items count, so a list literal that names another list
 //     many times counts it every time and nesting multiplies; a list or map
 //     is measured before its text is built (printed, joined, ~).
-//   - 4 × WithMaxOutput: what the values set and set_global assign during
+//   - 4 × Limits.MaxOutput: what the values set and set_global assign during
 //     one call count, in total (every assignment counts, even one that
 //     replaces a value), which bounds what a render keeps until it ends.
 //   - the matching test: its pattern is the template's own text
 //     (ErrUntrusted otherwise, as for removetags), and the pattern's bytes
-//     times the input's count at most WithMaxOutput, since Go's regexp runs
+//     times the input's count at most Limits.MaxOutput, since Go's regexp runs
 //     in time linear in the input times the pattern's size.
 //     Every filter has a work factor, measured by a test that runs it on
 //     the inputs that make it allocate most: a filter refuses an input
-//     (its value and its arguments) over WithMaxOutput divided by that
+//     (its value and its arguments) over Limits.MaxOutput divided by that
 //     factor, and the filters whose arguments multiply the size of their
 //     result (join, replace, indent) check that size before they build it.
-//   - WithCacheBytes: the memory of the cached parsed templates.
+//   - Limits.CacheBytes: the memory of the cached parsed templates.
 //
 // Every loop iteration, macro call, filter, test and output checks the call's
 // context, so a render stops at the caller's deadline (an ErrExec wrapping

@@ -78,7 +78,7 @@ func New(r Resolver, opts ...Option) (*Engine, error) {
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	e := &Engine{resolver: r, cfg: cfg, cache: newTemplateCache(cfg.cacheBytes.n)}
+	e := &Engine{resolver: r, cfg: cfg, cache: newTemplateCache(cfg.limits.CacheBytes)}
 	if len(cfg.dataSchemes) > 0 {
 		e.dataRefs = map[string]bool{}
 		for _, s := range cfg.dataSchemes {
@@ -133,9 +133,9 @@ func (e *Engine) compile(src string) (*compiled, error) {
 	if t, ok := e.cache.get(src); ok {
 		return t.result()
 	}
-	if len(src) > e.cfg.maxTemplateSize.n {
+	if len(src) > e.cfg.limits.MaxTemplateSize {
 		return nil, &Error{Kind: ErrTooLarge,
-			Detail: fmt.Sprintf("the template is %d bytes, the limit is %d", len(src), e.cfg.maxTemplateSize.n)}
+			Detail: fmt.Sprintf("the template is %d bytes, over %d (Limits.MaxTemplateSize)", len(src), e.cfg.limits.MaxTemplateSize)}
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -157,7 +157,7 @@ func (t *compiled) result() (*compiled, error) {
 // parse parses and checks src. The caller holds e.mu.
 func (e *Engine) parse(src string) *compiled {
 	e.parses.Add(1)
-	nodes, err := parseTemplate(src, e.cfg.maxDepth.n)
+	nodes, err := parseTemplate(src, e.cfg.limits.MaxDepth)
 	if err == nil {
 		err = validate(src, nodes)
 	}

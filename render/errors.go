@@ -31,8 +31,9 @@ var (
 	// when the call's context is done (the error wraps the context's).
 	ErrExec = errors.New("execution failed")
 	// ErrTooLarge is returned when a template is longer than
-	// WithMaxTemplateSize, nests deeper than WithMaxDepth, or a render goes
-	// over WithMaxOutput or WithMaxIterations; the message names the option.
+	// Limits.MaxTemplateSize, nests deeper than Limits.MaxDepth, or a render
+	// goes over Limits.MaxOutput or Limits.MaxIterations; the message names
+	// the limit.
 	ErrTooLarge = errors.New("over the limit")
 )
 

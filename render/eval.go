@@ -168,13 +168,13 @@ func (x *execution) tooLarge(off int, format string, args ...any) *Error {
 // count adds n printed bytes to the call's total.
 func (x *execution) count(n int) error {
 	x.produced += n
-	if limit := x.engine.cfg.maxOutput.n; x.produced > limit {
-		return &Error{Kind: ErrTooLarge, Detail: fmt.Sprintf("the render prints more than %d bytes (WithMaxOutput)", limit)}
+	if limit := x.engine.cfg.limits.MaxOutput; x.produced > limit {
+		return &Error{Kind: ErrTooLarge, Detail: fmt.Sprintf("the render prints more than %d bytes (Limits.MaxOutput)", limit)}
 	}
 	return nil
 }
 
-// retainFactor is how many times WithMaxOutput the values that set and
+// retainFactor is how many times Limits.MaxOutput the values that set and
 // set_global assign may count, in total, during one call.
 const retainFactor = 4
 
@@ -182,10 +182,10 @@ const retainFactor = 4
 // budget of retained values: what a render keeps lives until it ends, so
 // the sum of all the values it assigns bounds what it holds.
 func (x *execution) retain(off int, v value) error {
-	limit := retainFactor * x.engine.cfg.maxOutput.n
+	limit := retainFactor * x.engine.cfg.limits.MaxOutput
 	x.retained += x.size(v)
 	if x.retained > limit {
-		return x.tooLarge(off, "the values set and set_global assign count more than %d bytes in total (%d × WithMaxOutput)", limit, retainFactor)
+		return x.tooLarge(off, "the values set and set_global assign count more than %d bytes in total (%d × Limits.MaxOutput)", limit, retainFactor)
 	}
 	return nil
 }
@@ -196,8 +196,8 @@ func (x *execution) iterate(off int) error {
 		return err
 	}
 	x.iterations++
-	if limit := x.engine.cfg.maxIterations.n; x.iterations > limit {
-		return x.tooLarge(off, "the template runs more than %d loop iterations and macro calls (WithMaxIterations)", limit)
+	if limit := x.engine.cfg.limits.MaxIterations; x.iterations > limit {
+		return x.tooLarge(off, "the template runs more than %d loop iterations and macro calls (Limits.MaxIterations)", limit)
 	}
 	return nil
 }
@@ -329,8 +329,8 @@ func (x *execution) forLoop(n *forNode, out *buffer) error {
 	}
 	// Refused before the sequence is built (a map's keys sorted, a list
 	// sorted): what cannot finish within the budget costs nothing.
-	if count, ok := length(it.v); ok && x.iterations+count > x.engine.cfg.maxIterations.n {
-		return x.tooLarge(n.off, "the loop runs more than %d iterations in all (WithMaxIterations)", x.engine.cfg.maxIterations.n)
+	if count, ok := length(it.v); ok && x.iterations+count > x.engine.cfg.limits.MaxIterations {
+		return x.tooLarge(n.off, "the loop runs more than %d iterations in all (Limits.MaxIterations)", x.engine.cfg.limits.MaxIterations)
 	}
 	seq, err := x.sequence(n, it)
 	if err != nil {
@@ -340,8 +340,8 @@ func (x *execution) forLoop(n *forNode, out *buffer) error {
 	if count == 0 {
 		return x.nodes(n.empty, out)
 	}
-	if limit := x.engine.cfg.maxIterations.n; x.iterations+count > limit {
-		return x.tooLarge(n.off, "the loop runs more than %d iterations in all (WithMaxIterations)", limit)
+	if limit := x.engine.cfg.limits.MaxIterations; x.iterations+count > limit {
+		return x.tooLarge(n.off, "the loop runs more than %d iterations in all (Limits.MaxIterations)", limit)
 	}
 	mark := len(x.stack)
 	x.frames++
@@ -558,8 +558,8 @@ func (x *execution) call(c *callExpr) (value, error) {
 	if err := x.iterate(c.off); err != nil {
 		return value{}, err
 	}
-	if x.depth >= x.engine.cfg.maxDepth.n {
-		return value{}, x.tooLarge(c.off, "macro calls nest deeper than %d (WithMaxDepth)", x.engine.cfg.maxDepth.n)
+	if x.depth >= x.engine.cfg.limits.MaxDepth {
+		return value{}, x.tooLarge(c.off, "macro calls nest deeper than %d (Limits.MaxDepth)", x.engine.cfg.limits.MaxDepth)
 	}
 	if len(c.args) > len(m.params) {
 		return value{}, x.failf(c.off, ErrExec, "the macro %s takes %d arguments, not %d", c.name, len(m.params), len(c.args))
@@ -641,14 +641,14 @@ func (x *execution) eval(e expr) (value, error) {
 		// list is refused before anything walks or prints it.
 		items := make([]any, len(e.items))
 		vals := make([]value, len(e.items))
-		limit, n := x.engine.cfg.maxOutput.n, 16
+		limit, n := x.engine.cfg.limits.MaxOutput, 16
 		for i, it := range e.items {
 			v, err := x.eval(it)
 			if err != nil {
 				return value{}, err
 			}
 			if n += 16 + x.size(v); n > limit {
-				return value{}, x.tooLarge(e.off, "a list would count more than %d bytes (WithMaxOutput)", limit)
+				return value{}, x.tooLarge(e.off, "a list would count more than %d bytes (Limits.MaxOutput)", limit)
 			}
 			items[i], vals[i] = plain(v.v), v
 		}
@@ -670,13 +670,13 @@ func (x *execution) concat(c *concatExpr) (value, error) {
 		if err != nil {
 			return value{}, err
 		}
-		limit := x.engine.cfg.maxOutput.n
+		limit := x.engine.cfg.limits.MaxOutput
 		if composite(v.v) && x.size(v) > limit {
-			return value{}, x.tooLarge(c.off, "a string would be longer than %d bytes (WithMaxOutput)", limit)
+			return value{}, x.tooLarge(c.off, "a string would be longer than %d bytes (Limits.MaxOutput)", limit)
 		}
 		s := textOf(v.v)
 		if sb.Len()+len(s) > limit {
-			return value{}, x.tooLarge(c.off, "a string would be longer than %d bytes (WithMaxOutput)", limit)
+			return value{}, x.tooLarge(c.off, "a string would be longer than %d bytes (Limits.MaxOutput)", limit)
 		}
 		spans = v.org.appendShifted(spans, sb.Len(), len(s))
 		sb.WriteString(s)
@@ -710,13 +710,13 @@ func (x *execution) test(t *testExpr) (value, error) {
 	if err := x.stopped(t.off); err != nil {
 		return value{}, err
 	}
-	limit := x.engine.cfg.maxOutput.n
+	limit := x.engine.cfg.limits.MaxOutput
 	n := x.size(v)
 	for _, a := range args {
 		n += x.size(a)
 	}
 	if n > limit {
-		return value{}, x.tooLarge(t.off, "the test %s would take a value over %d bytes (WithMaxOutput)", t.name, limit)
+		return value{}, x.tooLarge(t.off, "the test %s would take a value over %d bytes (Limits.MaxOutput)", t.name, limit)
 	}
 	def := testTable[t.name]
 	if def.pattern {
@@ -728,7 +728,7 @@ func (x *execution) test(t *testExpr) (value, error) {
 		// Go's regexp runs in time linear in the input, times the
 		// pattern's size: their product is bounded like a filter's memory.
 		if p := len(argText(args, 0, "")); p*max(x.size(v), 1) > limit {
-			return value{}, x.tooLarge(t.off, "the test %s would match a %d-byte pattern against %d bytes, over %d (WithMaxOutput)", t.name, p, x.size(v), limit)
+			return value{}, x.tooLarge(t.off, "the test %s would match a %d-byte pattern against %d bytes, over %d (Limits.MaxOutput)", t.name, p, x.size(v), limit)
 		}
 	}
 	r, err := def.fn(v.v, args)

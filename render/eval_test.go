@@ -135,8 +135,8 @@ func TestNewReportsEveryBadOption(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "option 0 is nil") || !errors.Is(err, render.ErrInvalidOption) {
 		t.Errorf("New(r, nil) = %v, want an error naming the nil option", err)
 	}
-	_, err = render.New(nil, render.WithMaxDepth(0), nil, render.WithMaxOutput(-1), render.WithDataReferences())
-	for _, want := range []string{"Resolver", "WithMaxDepth", "option 1 is nil", "WithMaxOutput", "WithDataReferences"} {
+	_, err = render.New(nil, limits(func(l *render.Limits) { l.MaxDepth = 0; l.MaxOutput = -1 }), nil, render.WithDataReferences())
+	for _, want := range []string{"Resolver", "Limits.MaxDepth", "option 1 is nil", "Limits.MaxOutput", "WithDataReferences"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("New with several bad options: %v, want it to name %s", err, want)
 		}
@@ -148,7 +148,7 @@ func TestNewReportsEveryBadOption(t *testing.T) {
 // expression per tag of data and ran seconds past its deadline).
 func TestFilterArgumentsFromData(t *testing.T) {
 	t.Parallel()
-	e := newEngine(t, newResolver(), render.WithMaxOutput(1<<20))
+	e := newEngine(t, newResolver(), limits(func(l *render.Limits) { l.MaxOutput = 1 << 20 }))
 	tags := strings.Repeat("a|b(c*)*d,", 128<<10/10)
 	vars := map[string]any{"input": map[string]any{"tags": tags, "text": "<a>x</a>", "big": strings.Repeat("x", 600<<10)}}
 	for tmpl, kind := range map[string]error{
@@ -169,7 +169,7 @@ func TestFilterArgumentsFromData(t *testing.T) {
 // work grows with the square of their input, are refused.
 func TestFilterWorkBudget(t *testing.T) {
 	t.Parallel()
-	e := newEngine(t, newResolver(), render.WithMaxOutput(1<<20))
+	e := newEngine(t, newResolver(), limits(func(l *render.Limits) { l.MaxOutput = 1 << 20 }))
 	vars := map[string]any{"input": map[string]any{"lines": strings.Repeat("\n", 128<<10), "html": strings.Repeat("<a", 100)}}
 	for tmpl, kind := range map[string]error{
 		"{{ input.lines|linenumbers }}":          render.ErrTooLarge,

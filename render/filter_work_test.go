@@ -43,14 +43,14 @@ func workInputs(n int) map[string]any {
 // TestFilterWork runs every filter of the table on inputs that make it
 // allocate most, and fails when it allocates more than its declared work
 // factor times the bytes it was given: a filter cannot be added without a
-// measured factor, and the budget (WithMaxOutput / work) holds. It does
+// measured factor, and the budget (Limits.MaxOutput / work) holds. It does
 // not run in parallel: it reads the process's allocation counter.
 func TestFilterWork(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector allocates for its own bookkeeping: the figures would not be the filters'")
 	}
 	const n = 32 << 10
-	e, err := New(echoResolver{}, WithMaxOutput(1<<30))
+	e, err := New(echoResolver{}, limits(func(l *Limits) { l.MaxOutput = 1 << 30 }))
 	if err != nil {
 		t.Fatal(err)
 	}

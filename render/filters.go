@@ -36,7 +36,7 @@ type filterDef struct {
 	fn               filterFunc
 	// work bounds the memory the filter allocates: about work bytes per
 	// byte of its input and arguments (measured by TestFilterWork). An
-	// input that would take more than WithMaxOutput is refused before the
+	// input that would take more than Limits.MaxOutput is refused before the
 	// filter runs.
 	work int
 	// sized: the argument sets the size of the result (ljust:1000000), so
@@ -47,7 +47,7 @@ type filterDef struct {
 	pattern bool
 	// size, when not nil, bounds the bytes of the result from the input
 	// and the arguments that set it (join's sep, replace's to), checked
-	// against WithMaxOutput before the filter runs.
+	// against Limits.MaxOutput before the filter runs.
 	size func(in value, args []value) int
 	// refused says why templates may not use the filter.
 	refused string
@@ -270,15 +270,15 @@ func (x *execution) affords(f *filterExpr, def *filterDef, in value, args []valu
 		}
 		n += x.size(a)
 	}
-	limit := x.engine.cfg.maxOutput.n
+	limit := x.engine.cfg.limits.MaxOutput
 	if n > limit {
-		return x.tooLarge(f.off, "a filter would take a value over %d bytes (WithMaxOutput)", limit)
+		return x.tooLarge(f.off, "a filter would take a value over %d bytes (Limits.MaxOutput)", limit)
 	}
 	if k := max(def.work, 1); k*n > limit {
-		return x.tooLarge(f.off, "%s needs about %d bytes of memory for %d bytes of input, over %d (WithMaxOutput)", f.name, k*n, n, limit)
+		return x.tooLarge(f.off, "%s needs about %d bytes of memory for %d bytes of input, over %d (Limits.MaxOutput)", f.name, k*n, n, limit)
 	}
 	if def.size != nil && def.size(in, args) > limit {
-		return x.tooLarge(f.off, "%s would make a value over %d bytes (WithMaxOutput)", f.name, limit)
+		return x.tooLarge(f.off, "%s would make a value over %d bytes (Limits.MaxOutput)", f.name, limit)
 	}
 	return nil
 }
@@ -375,20 +375,20 @@ func addSize(v any, limit int, n *int) {
 	}
 }
 
-// size is what v counts (sizeOf), up to just over WithMaxOutput; a list
+// size is what v counts (sizeOf), up to just over Limits.MaxOutput; a list
 // literal's value carries its count, so a list named again is not walked
 // again.
 func (x *execution) size(v value) int {
 	if v.sized {
 		return v.size
 	}
-	return sizeOf(v.v, x.engine.cfg.maxOutput.n)
+	return sizeOf(v.v, x.engine.cfg.limits.MaxOutput)
 }
 
-// fits checks a value a filter takes or makes against WithMaxOutput.
+// fits checks a value a filter takes or makes against Limits.MaxOutput.
 func (x *execution) fits(off int, v any) error {
-	if limit := x.engine.cfg.maxOutput.n; sizeOf(v, limit) > limit {
-		return x.tooLarge(off, "a filter would take or make a value over %d bytes (WithMaxOutput)", limit)
+	if limit := x.engine.cfg.limits.MaxOutput; sizeOf(v, limit) > limit {
+		return x.tooLarge(off, "a filter would take or make a value over %d bytes (Limits.MaxOutput)", limit)
 	}
 	return nil
 }
@@ -434,9 +434,9 @@ func teraTest(fn func(any, []any) (bool, error), args int) testDef {
 	return testDef{args: args, fn: func(v any, args []value) (bool, error) {
 		in := make([]any, len(args))
 		for i, a := range args {
-			in[i] = jsonModel(a.v, DefaultMaxDepth)
+			in[i] = jsonModel(a.v, DefaultLimits().MaxDepth)
 		}
-		ok, err := fn(jsonModel(v, DefaultMaxDepth), in)
+		ok, err := fn(jsonModel(v, DefaultLimits().MaxDepth), in)
 		if err != nil {
 			// Tera's errors name the test and argument, never a value.
 			return false, &Error{Kind: ErrExec, Detail: err.Error()}

@@ -23,7 +23,7 @@ func FuzzParse(f *testing.F) {
 	} {
 		f.Add(seed)
 	}
-	e, err := New(echoResolver{}, WithMaxIterations(1000), WithMaxOutput(1<<16))
+	e, err := New(echoResolver{}, limits(func(l *Limits) { l.MaxIterations = 1000; l.MaxOutput = 1 << 16 }))
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -31,7 +31,7 @@ func FuzzParse(f *testing.F) {
 		if len(src) > 4096 {
 			return
 		}
-		nodes, err := parseTemplate(src, DefaultMaxDepth)
+		nodes, err := parseTemplate(src, DefaultLimits().MaxDepth)
 		if err == nil {
 			err = validate(src, nodes)
 		}

@@ -72,8 +72,8 @@ func FuzzRender(f *testing.F) {
 	} {
 		f.Add(seed)
 	}
-	e, err := render.New(fuzzResolver{}, render.WithMaxTemplateSize(4096), render.WithMaxOutput(1<<20),
-		render.WithMaxIterations(20000), render.WithSecrets(newSecrets("var-"+fuzzMark+"-a")))
+	e, err := render.New(fuzzResolver{}, limits(func(l *render.Limits) { l.MaxTemplateSize = 4096; l.MaxOutput = 1 << 20; l.MaxIterations = 20000 }),
+		render.WithSecrets(newSecrets("var-"+fuzzMark+"-a")))
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -12,9 +12,16 @@ type echoResolver struct{}
 
 func (echoResolver) Resolve(_ context.Context, s string) (string, error) { return "<" + s + ">", nil }
 
+// limits returns WithLimits of DefaultLimits changed by set.
+func limits(set func(*Limits)) Option {
+	l := DefaultLimits()
+	set(&l)
+	return WithLimits(l)
+}
+
 func compiledOf(t *testing.T, src string) *compiled {
 	t.Helper()
-	nodes, err := parseTemplate(src, DefaultMaxDepth)
+	nodes, err := parseTemplate(src, DefaultLimits().MaxDepth)
 	if err != nil {
 		t.Fatalf("parse %q: %v", src, err)
 	}
@@ -40,7 +47,7 @@ func TestSingleExpression(t *testing.T) {
 func TestCacheBytes(t *testing.T) {
 	t.Parallel()
 	const limit = 200 << 10
-	e, err := New(echoResolver{}, WithCacheBytes(limit))
+	e, err := New(echoResolver{}, limits(func(l *Limits) { l.CacheBytes = limit }))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,21 +5,69 @@ import (
 	"strings"
 )
 
-// Defaults of the options: limits a workflow template never meets.
-const (
-	DefaultMaxTemplateSize = 64 << 10 // bytes of one template
-	DefaultMaxDepth        = 64       // levels of maps and lists in RenderValue, of nested tags and expressions, of macro calls
-	DefaultMaxOutput       = 16 << 20 // bytes: of the text one call prints, and of any string a filter takes or makes
-	DefaultMaxIterations   = 1 << 20  // loop iterations and macro calls of one call
-	DefaultCacheBytes      = 64 << 20 // estimated memory of the parsed templates kept
-)
+// Limits bound what one engine and each of its calls may use: limits a
+// workflow template never meets. Start from [DefaultLimits] and change what
+// you need: every field must be positive. Past a limit a call fails with
+// ErrTooLarge, naming the limit ("Limits.MaxOutput").
+type Limits struct {
+	// MaxTemplateSize is the largest template, in bytes, the engine
+	// parses; a longer one fails with ErrTooLarge. Strings without template
+	// syntax are not templates and have no limit.
+	MaxTemplateSize int
+	// MaxDepth is how deeply RenderValue descends into nested maps and
+	// lists, how deeply a template may nest tags and expressions, and how
+	// deeply macro calls may nest, before failing with ErrTooLarge.
+	MaxDepth int
+	// MaxOutput is, in bytes, how much text one Render or RenderValue call
+	// may print in all, and how long a string any filter may take or make.
+	// Past it the call fails with ErrTooLarge.
+	MaxOutput int
+	// MaxIterations is how many loop iterations and macro calls one Render
+	// or RenderValue call may run, in all its templates, before failing
+	// with ErrTooLarge.
+	MaxIterations int
+	// CacheBytes bounds the memory the cache of parsed templates may hold,
+	// as the engine estimates it; the least recently used template goes
+	// first. A template larger than the bound alone is parsed for every use.
+	CacheBytes int
+}
+
+// DefaultLimits returns the limits used where none are set: 64 KiB a
+// template, 64 levels of nesting, 16 MiB of output, 1,048,576 loop
+// iterations and macro calls a call, 64 MiB of cached parsed templates.
+func DefaultLimits() Limits {
+	return Limits{
+		MaxTemplateSize: 64 << 10,
+		MaxDepth:        64,
+		MaxOutput:       16 << 20,
+		MaxIterations:   1 << 20,
+		CacheBytes:      64 << 20,
+	}
+}
+
+// validate names every field that is not positive.
+func (l Limits) validate() []error {
+	var errs []error
+	for _, f := range []struct {
+		name string
+		v    int
+	}{
+		{"MaxTemplateSize", l.MaxTemplateSize}, {"MaxDepth", l.MaxDepth}, {"MaxOutput", l.MaxOutput},
+		{"MaxIterations", l.MaxIterations}, {"CacheBytes", l.CacheBytes},
+	} {
+		if f.v <= 0 {
+			errs = append(errs, fmt.Errorf("render: %w: WithLimits: Limits.%s is %d, it must be positive (start from DefaultLimits)", ErrInvalidOption, f.name, f.v))
+		}
+	}
+	return errs
+}
 
 // An Option configures an Engine. Options only record their argument; New
 // checks them all and names the option whose argument is wrong.
 type Option func(*config)
 
 type config struct {
-	maxTemplateSize, maxDepth, maxOutput, maxIterations, cacheBytes limit
+	limits Limits
 
 	secrets    Secrets
 	secretsSet bool
@@ -30,34 +78,12 @@ type config struct {
 	shellOff bool // WithShellQuoting(false)
 }
 
-// limit is a size option: its value and whether it was given.
-type limit struct {
-	n    int
-	name string
-	set  bool
-}
-
-func (l *limit) record(n int) { l.n, l.set = n, true }
-
-func newConfig() *config {
-	return &config{
-		maxTemplateSize: limit{n: DefaultMaxTemplateSize, name: "WithMaxTemplateSize"},
-		maxDepth:        limit{n: DefaultMaxDepth, name: "WithMaxDepth"},
-		maxOutput:       limit{n: DefaultMaxOutput, name: "WithMaxOutput"},
-		maxIterations:   limit{n: DefaultMaxIterations, name: "WithMaxIterations"},
-		cacheBytes:      limit{n: DefaultCacheBytes, name: "WithCacheBytes"},
-	}
-}
+func newConfig() *config { return &config{limits: DefaultLimits()} }
 
 // validate returns an error for every option given a wrong value, each
 // naming its option.
 func (c *config) validate() []error {
-	var errs []error
-	for _, l := range []*limit{&c.maxTemplateSize, &c.maxDepth, &c.maxOutput, &c.maxIterations, &c.cacheBytes} {
-		if l.set && l.n < 1 {
-			errs = append(errs, fmt.Errorf("render: %w: %s(%d): must be at least 1", ErrInvalidOption, l.name, l.n))
-		}
-	}
+	errs := c.limits.validate()
 	if c.secretsSet && c.secrets == nil {
 		errs = append(errs, fmt.Errorf("render: %w: WithSecrets(nil): give a Secrets set, or leave the option out", ErrInvalidOption))
 	}
@@ -72,32 +98,9 @@ func (c *config) validate() []error {
 	return errs
 }
 
-// WithMaxTemplateSize sets the largest template, in bytes, the engine
-// parses; a longer one fails with ErrTooLarge. Strings without template
-// syntax are not templates and have no limit. n must be at least 1.
-func WithMaxTemplateSize(n int) Option { return func(c *config) { c.maxTemplateSize.record(n) } }
-
-// WithMaxDepth sets how deeply RenderValue descends into nested maps and
-// lists, how deeply a template may nest tags and expressions, and how
-// deeply macro calls may nest, before failing with ErrTooLarge. n must be
-// at least 1.
-func WithMaxDepth(n int) Option { return func(c *config) { c.maxDepth.record(n) } }
-
-// WithMaxOutput sets, in bytes, how much text one Render or RenderValue
-// call may print in all, and how long a string any filter may take or
-// make. Past it the call fails with ErrTooLarge. n must be at least 1.
-func WithMaxOutput(n int) Option { return func(c *config) { c.maxOutput.record(n) } }
-
-// WithMaxIterations sets how many loop iterations and macro calls one
-// Render or RenderValue call may run, in all its templates, before failing
-// with ErrTooLarge. n must be at least 1.
-func WithMaxIterations(n int) Option { return func(c *config) { c.maxIterations.record(n) } }
-
-// WithCacheBytes bounds the memory the cache of parsed templates may hold,
-// as the engine estimates it; the least recently used template goes first.
-// A template larger than the bound alone is parsed for every use. n must
-// be at least 1.
-func WithCacheBytes(n int) Option { return func(c *config) { c.cacheBytes.record(n) } }
+// WithLimits replaces [DefaultLimits]. Every field must be positive: start
+// from DefaultLimits and change what you need.
+func WithLimits(l Limits) Option { return func(c *config) { c.limits = l } }
 
 // WithSecrets makes the engine treat what templates derive from secrets as
 // secrets too (see "Derived secrets" in the package documentation): s says

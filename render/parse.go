@@ -116,7 +116,7 @@ func (p *parser) nodes() ([]node, *segment, error) {
 }
 
 func (p *parser) tooDeep(off int) *Error {
-	e := p.errAt(off, "the template is nested deeper than %d levels", p.maxDepth)
+	e := p.errAt(off, "the template is nested deeper than %d levels (Limits.MaxDepth)", p.maxDepth)
 	e.Kind = ErrTooLarge
 	return e
 }

@@ -33,6 +33,13 @@ func newResolver() *fakeResolver {
 	}}
 }
 
+// limits returns WithLimits of DefaultLimits changed by set.
+func limits(set func(*render.Limits)) render.Option {
+	l := render.DefaultLimits()
+	set(&l)
+	return render.WithLimits(l)
+}
+
 func newEngine(t testing.TB, r render.Resolver, opts ...render.Option) *render.Engine {
 	t.Helper()
 	e, err := render.New(r, opts...)
@@ -569,10 +576,10 @@ func TestExecErrors(t *testing.T) {
 
 func TestTooLarge(t *testing.T) {
 	t.Parallel()
-	e := newEngine(t, newResolver(), render.WithMaxTemplateSize(100))
+	e := newEngine(t, newResolver(), limits(func(l *render.Limits) { l.MaxTemplateSize = 100 }))
 	_, err := e.Render(context.Background(), "{{ input.env }}"+strings.Repeat("x", 100), stepVars())
-	if !errors.Is(err, render.ErrTooLarge) {
-		t.Errorf("err = %v, want ErrTooLarge", err)
+	if !errors.Is(err, render.ErrTooLarge) || !strings.Contains(err.Error(), "Limits.MaxTemplateSize") {
+		t.Errorf("err = %v, want ErrTooLarge naming Limits.MaxTemplateSize", err)
 	}
 	// A long string without template syntax is not a template.
 	long := strings.Repeat("x", 1000)
@@ -583,7 +590,13 @@ func TestTooLarge(t *testing.T) {
 
 func TestNewOptions(t *testing.T) {
 	t.Parallel()
-	for _, opt := range []render.Option{render.WithCacheBytes(0), render.WithMaxOutput(0), render.WithMaxIterations(-1), render.WithMaxTemplateSize(0), render.WithMaxDepth(0)} {
+	for _, opt := range []render.Option{
+		limits(func(l *render.Limits) { l.CacheBytes = 0 }),
+		limits(func(l *render.Limits) { l.MaxOutput = 0 }),
+		limits(func(l *render.Limits) { l.MaxIterations = -1 }),
+		limits(func(l *render.Limits) { l.MaxTemplateSize = 0 }),
+		limits(func(l *render.Limits) { l.MaxDepth = 0 }),
+	} {
 		if _, err := render.New(newResolver(), opt); err == nil {
 			t.Error("New accepted a limit of 0")
 		}
@@ -691,13 +704,13 @@ func TestRenderValueErrorPath(t *testing.T) {
 
 func TestRenderValueDepth(t *testing.T) {
 	t.Parallel()
-	e := newEngine(t, newResolver(), render.WithMaxDepth(3))
+	e := newEngine(t, newResolver(), limits(func(l *render.Limits) { l.MaxDepth = 3 }))
 	deep := any("x")
 	for range 5 {
 		deep = []any{deep}
 	}
-	if _, err := e.RenderValue(context.Background(), deep, nil); !errors.Is(err, render.ErrTooLarge) {
-		t.Errorf("err = %v, want ErrTooLarge", err)
+	if _, err := e.RenderValue(context.Background(), deep, nil); !errors.Is(err, render.ErrTooLarge) || !strings.Contains(err.Error(), "Limits.MaxDepth") {
+		t.Errorf("err = %v, want ErrTooLarge naming Limits.MaxDepth", err)
 	}
 	cyclic := map[string]any{}
 	cyclic["self"] = cyclic
@@ -789,7 +802,7 @@ func TestHostPongo2Unaffected(t *testing.T) {
 
 func TestConcurrentSameTemplate(t *testing.T) {
 	t.Parallel()
-	e := newEngine(t, newResolver(), render.WithCacheBytes(40<<10))
+	e := newEngine(t, newResolver(), limits(func(l *render.Limits) { l.CacheBytes = 40 << 10 }))
 	var wg sync.WaitGroup
 	for i := range 64 {
 		wg.Go(func() {

@@ -29,7 +29,7 @@ type place struct {
 
 // buffer is where the evaluator writes: it keeps the text, which of its
 // bytes are data (so that a block's or a macro's text keeps the origin of
-// what was printed into it), counts every byte against WithMaxOutput, and
+// what was printed into it), counts every byte against Limits.MaxOutput, and
 // teaches the Secrets set what derives from secrets: each tainted piece,
 // and each run of fragments of them, so that pieces cut from a secret
 // cannot spell it out one at a time.
@@ -77,8 +77,8 @@ func (b *buffer) author(s string) error {
 func (b *buffer) value(v value, at place) error {
 	// A list or map is measured before its text is built.
 	if composite(v.v) {
-		if limit := b.x.engine.cfg.maxOutput.n; b.x.size(v) > limit {
-			return &Error{Kind: ErrTooLarge, Detail: fmt.Sprintf("the render prints more than %d bytes (WithMaxOutput)", limit)}
+		if limit := b.x.engine.cfg.limits.MaxOutput; b.x.size(v) > limit {
+			return &Error{Kind: ErrTooLarge, Detail: fmt.Sprintf("the render prints more than %d bytes (Limits.MaxOutput)", limit)}
 		}
 	}
 	s := textOf(v.v)

@@ -40,7 +40,7 @@ func (x *execution) varSecret(p *pathExpr, v any) bool {
 
 // holdsKnown reports whether v, or a value inside it, is a known secret.
 func (x *execution) holdsKnown(v any, depth int) bool {
-	if depth > x.engine.cfg.maxDepth.n {
+	if depth > x.engine.cfg.limits.MaxDepth {
 		return false
 	}
 	s := x.engine.cfg.secrets
@@ -144,7 +144,7 @@ func (x *execution) derive(v any, printed string) {
 }
 
 func (x *execution) deriveLeaves(v any, depth int) {
-	if depth > x.engine.cfg.maxDepth.n {
+	if depth > x.engine.cfg.limits.MaxDepth {
 		return
 	}
 	switch c := v.(type) {

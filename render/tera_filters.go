@@ -80,7 +80,7 @@ func teraFilter(name string, fn func(any, map[string]any) (any, error), args []t
 		}
 	}
 	d.fn = func(c *filterCall, in value, args []value) (value, error) {
-		depth := c.x.engine.cfg.maxDepth.n
+		depth := c.x.engine.cfg.limits.MaxDepth
 		var kw map[string]any
 		for i, a := range args {
 			if isAbsent(a) || i >= len(d.kwargs) {

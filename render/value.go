@@ -49,9 +49,9 @@ type walker struct {
 }
 
 func (w *walker) walk(v any, depth int) (any, error) {
-	if depth > w.engine.cfg.maxDepth.n {
+	if depth > w.engine.cfg.limits.MaxDepth {
 		return nil, &Error{Kind: ErrTooLarge, Path: w.pathString(), Keys: slices.Clone(w.path),
-			Detail: fmt.Sprintf("the value is nested deeper than %d levels", w.engine.cfg.maxDepth.n)}
+			Detail: fmt.Sprintf("the value is nested deeper than %d levels (Limits.MaxDepth)", w.engine.cfg.limits.MaxDepth)}
 	}
 	switch x := v.(type) {
 	case string:
@@ -146,7 +146,7 @@ func (w *walker) render(s string, structured bool) (any, error) {
 	if capture {
 		switch reflect.ValueOf(value).Kind() {
 		case reflect.Map, reflect.Slice, reflect.Array:
-			return deepCopy(value, w.engine.cfg.maxDepth.n), nil
+			return deepCopy(value, w.engine.cfg.limits.MaxDepth), nil
 		}
 	}
 	return text, nil

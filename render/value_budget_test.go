@@ -27,7 +27,7 @@ const build64K = `{% set s = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" %}{% set s = s ~
 
 // TestListContentsCountForMaxOutput: a list counts what its items hold, so
 // a list literal naming a 64 KiB string a thousand times is refused under
-// WithMaxOutput(64 KiB) before anything turns it into text (printing,
+// Limits.MaxOutput = 64 KiB before anything turns it into text (printing,
 // join, as_str, ~, a filter argument). It used to count 16 bytes an item
 // and allocate hundreds of MiB.
 func TestListContentsCountForMaxOutput(t *testing.T) {
@@ -44,7 +44,7 @@ func TestListContentsCountForMaxOutput(t *testing.T) {
 		{"data list joined", `{{ input.big | join(sep="") }}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) { // not parallel: it measures allocations
-			e := newEngine(t, newResolver(), render.WithMaxOutput(limit))
+			e := newEngine(t, newResolver(), limits(func(l *render.Limits) { l.MaxOutput = limit }))
 			big := make([]any, 1000)
 			for i := range big {
 				big[i] = strings.Repeat("y", 1<<10)
@@ -57,12 +57,12 @@ func TestListContentsCountForMaxOutput(t *testing.T) {
 				t.Errorf("err = %v, want ErrTooLarge", err)
 			}
 			if n > 64*limit {
-				t.Errorf("allocated %d MiB under WithMaxOutput(%d KiB)", n>>20, limit>>10)
+				t.Errorf("allocated %d MiB under Limits.MaxOutput = %d KiB", n>>20, limit>>10)
 			}
 		})
 	}
 	// What fits still renders.
-	e := newEngine(t, newResolver(), render.WithMaxOutput(limit))
+	e := newEngine(t, newResolver(), limits(func(l *render.Limits) { l.MaxOutput = limit }))
 	out, err := e.Render(context.Background(), `{% set s = "abc" %}{{ [s, s, [s]] | length }} {{ [s, s] | join(sep="-") }}`, nil)
 	if err != nil || out != "3 abc-abc" {
 		t.Errorf("got %q, %v", out, err)
@@ -102,14 +102,14 @@ func TestSharedNestedListsAreRefused(t *testing.T) {
 }
 
 // TestSetRetainsWithinBudget: the values set and set_global assign count
-// against 4 × WithMaxOutput in total. Each value below fits WithMaxOutput,
+// against 4 × Limits.MaxOutput in total. Each value below fits Limits.MaxOutput,
 // but a render keeps every name it sets until it ends: 40 names holding
 // 62 KiB each, or a loop that keeps appending to a list, would hold MiBs
-// under WithMaxOutput(64 KiB) (at the defaults, a 64 KiB template of such
+// under Limits.MaxOutput = 64 KiB (at the defaults, a 64 KiB template of such
 // sets would hold tens of GiB).
 func TestSetRetainsWithinBudget(t *testing.T) {
 	const limit = 64 << 10
-	e := newEngine(t, newResolver(), render.WithMaxOutput(limit))
+	e := newEngine(t, newResolver(), limits(func(l *render.Limits) { l.MaxOutput = limit }))
 	build := `{% set s = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" %}` + strings.Repeat(`{% set s = s ~ s %}`, 11) // 62 KiB
 	var names strings.Builder
 	for i := range 40 {
@@ -130,7 +130,7 @@ func TestSetRetainsWithinBudget(t *testing.T) {
 			t.Errorf("err = %v, want ErrTooLarge", err)
 		}
 		if n > 64*limit {
-			t.Errorf("allocated %d MiB under WithMaxOutput(%d KiB)", n>>20, limit>>10)
+			t.Errorf("allocated %d MiB under Limits.MaxOutput = %d KiB", n>>20, limit>>10)
 		}
 	}
 	// A counter kept by set_global over many iterations stays far inside.
@@ -142,7 +142,7 @@ func TestSetRetainsWithinBudget(t *testing.T) {
 
 // TestMatchingPattern: the matching test's pattern is the template's own
 // text, like removetags', and the pattern's size times the input's is
-// bounded by WithMaxOutput, so a hard pattern over 64 KiB of data cannot
+// bounded by Limits.MaxOutput, so a hard pattern over 64 KiB of data cannot
 // run for seconds past the deadline.
 func TestMatchingPattern(t *testing.T) {
 	t.Parallel()

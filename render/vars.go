@@ -29,7 +29,7 @@ type Var struct {
 func (v Var) String() string { return strings.Join(v.Path, ".") }
 
 // varsMaxDepth bounds nesting while Vars parses: a template the engine
-// accepted (WithMaxDepth defaults to 64) parses well within it.
+// accepted (Limits.MaxDepth defaults to 64) parses well within it.
 const varsMaxDepth = 1024
 
 // Vars parses tmpl (pongo2's Django syntax or Tera's, as the engine reads
