@@ -96,6 +96,10 @@ func (st *state) load(ctx context.Context, src source) (*Workspace, error) {
 			st.resolver.ExpireFiles(changed...)
 		}
 	}
+	// A typo in a template fails the load before anything resolves.
+	if err := mg.index(w); err != nil {
+		return nil, err
+	}
 	if err := w.renderSections(ctx, mg.m); err != nil {
 		return nil, err
 	}
@@ -120,6 +124,30 @@ type merged struct {
 	fileList        []File
 	encrypted       map[*yaml.Node]bool
 	encryptedValues []string
+
+	// The templates' index and checks (indexTemplates, indexShell) depend
+	// on the merged files only: a reload that reuses the merge reuses them.
+	indexed   bool
+	templates map[string][]templatePlace
+	shell     map[string]bool
+}
+
+// index checks every template of the merge and tells w where each stands
+// and which render as shell commands, once per merge. Only a load whose
+// index succeeded keeps its merge for the next one, so a merge that is
+// reused was indexed already and is only read.
+func (mg *merged) index(w *Workspace) error {
+	if !mg.indexed {
+		if err := w.indexTemplates(mg.m); err != nil {
+			return err
+		}
+		if err := w.indexShell(mg.m); err != nil {
+			return err
+		}
+		mg.templates, mg.shell, mg.indexed = w.templates, w.shell, true
+	}
+	w.templates, w.shell = mg.templates, mg.shell
+	return nil
 }
 
 // merge merges files in order; the redactor learns the values that were

@@ -16,19 +16,12 @@ import (
 // backend calls on its own).
 const maxSectionJobs = 64
 
-// renderSections checks every template's references (indexTemplates),
-// then renders what Strøm renders when a workspace loads: the secrets:
-// section, in an empty context, then the connections: section with
+// renderSections renders what Strøm renders when a workspace loads: the
+// secrets: section, in an empty context, then the connections: section with
 // secret.* in scope, and applies connection types' defaults. Every template
-// and reference resolves through the workspace's snapshot.
+// and reference resolves through the workspace's snapshot. The templates
+// are checked before (merged.index).
 func (w *Workspace) renderSections(ctx context.Context, m *merger) error {
-	// A typo in a template fails the load before anything resolves.
-	if err := w.indexTemplates(m); err != nil {
-		return err
-	}
-	if err := w.indexShell(m); err != nil {
-		return err
-	}
 	w.snapshot = w.st.resolver.Snapshot()
 	ctx = withSnapshot(ctx, w.snapshot)
 	var failed []*FileError
