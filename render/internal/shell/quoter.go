@@ -66,21 +66,7 @@ func (q *Quoter) Author(text string) { q.pending.WriteString(text) }
 // quoting can make v safe where it stands; nothing is appended then, and
 // String reports the same error.
 func (q *Quoter) Value(v string) error {
-	if q.err != nil {
-		return q.err
-	}
-	q.flush(true)
-	if q.err != nil {
-		return q.err
-	}
-	s, err := q.place(v)
-	if err != nil {
-		q.err = err
-		return err
-	}
-	q.out.WriteString(s)
-	q.placed = true
-	return nil
+	return q.appendPlaced(func() (string, error) { return q.place(v) })
 }
 
 // Words appends each of words as a separate, quoted argument (the `shell_words`
@@ -89,6 +75,12 @@ func (q *Quoter) Value(v string) error {
 // stand only where a whole argument starts and must end the word: between
 // blanks in the arguments of a command, or in the list of a `for` loop.
 func (q *Quoter) Words(words []string) error {
+	return q.appendPlaced(func() (string, error) { return q.placeWords(words) })
+}
+
+// appendPlaced lexes the author's text so far, then appends what place
+// writes for where it stands; a refusal sticks.
+func (q *Quoter) appendPlaced(place func() (string, error)) error {
 	if q.err != nil {
 		return q.err
 	}
@@ -96,7 +88,7 @@ func (q *Quoter) Words(words []string) error {
 	if q.err != nil {
 		return q.err
 	}
-	s, err := q.placeWords(words)
+	s, err := place()
 	if err != nil {
 		q.err = err
 		return err
