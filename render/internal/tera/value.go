@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/hushflow/hushflow/internal/numfmt"
 )
 
 // Kinds of failure; every error of this package is an *Error wrapping one.
@@ -181,7 +183,7 @@ func render(b *strings.Builder, v any) {
 	case int64:
 		b.WriteString(strconv.FormatInt(x, 10))
 	case float64:
-		b.WriteString(FormatFloat(x))
+		b.WriteString(numfmt.Display(x, 64))
 	case []any:
 		b.WriteByte('[')
 		for i, e := range x {
@@ -194,20 +196,6 @@ func render(b *strings.Builder, v any) {
 	case map[string]any:
 		b.WriteString("[object]")
 	}
-}
-
-// FormatFloat writes f as Rust's Display does: the shortest text that reads
-// back as f, in plain decimal (no exponent), 2 for 2.0, NaN, inf and -inf.
-func FormatFloat(f float64) string {
-	switch {
-	case math.IsNaN(f):
-		return "NaN"
-	case math.IsInf(f, 1):
-		return "inf"
-	case math.IsInf(f, -1):
-		return "-inf"
-	}
-	return strconv.FormatFloat(f, 'f', -1, 64)
 }
 
 // JSON encodes v as serde_json does: object keys sorted, no HTML escaping,
@@ -294,44 +282,12 @@ func writeJSON(b *strings.Builder, v any, pretty bool, depth int) error {
 
 const maxJSONDepth = 128
 
-// jsonFloat writes a finite float as serde_json does (ryu): decimal
-// notation with at least one fractional digit for exponents from -5 to 15,
-// else d.ddde±x without a plus sign.
+// jsonFloat writes f as serde_json does (ryu), NaN and infinities as null.
 func jsonFloat(f float64) string {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return "null"
 	}
-	if f == 0 {
-		if math.Signbit(f) {
-			return "-0.0"
-		}
-		return "0.0"
-	}
-	e := strconv.FormatFloat(f, 'e', -1, 64) // -d.ddde±xx
-	neg := strings.HasPrefix(e, "-")
-	e = strings.TrimPrefix(e, "-")
-	mant, expText, _ := strings.Cut(e, "e")
-	exp, _ := strconv.Atoi(expText)
-	digits := strings.Replace(mant, ".", "", 1)
-	n := len(digits)
-	kk := exp + 1 // position of the decimal point relative to the digits
-	var s string
-	switch {
-	case n <= kk && kk <= 16:
-		s = digits + strings.Repeat("0", kk-n) + ".0"
-	case 0 < kk && kk <= 16:
-		s = digits[:kk] + "." + digits[kk:]
-	case -5 < kk && kk <= 0:
-		s = "0." + strings.Repeat("0", -kk) + digits
-	case n == 1:
-		s = digits + "e" + strconv.Itoa(kk-1)
-	default:
-		s = digits[:1] + "." + digits[1:] + "e" + strconv.Itoa(kk-1)
-	}
-	if neg {
-		s = "-" + s
-	}
-	return s
+	return numfmt.SerdeJSON(f)
 }
 
 func writeJSONString(b *strings.Builder, s string) {
