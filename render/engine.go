@@ -94,6 +94,12 @@ func New(r Resolver, opts ...Option) (*Engine, error) {
 // Errors are *Error values (see the package documentation), or ctx.Err()
 // when ctx is done before the template starts.
 func (e *Engine) Render(ctx context.Context, tmpl string, vars map[string]any) (string, error) {
+	return e.renderText(ctx, tmpl, vars, false)
+}
+
+// renderText is Render, and RenderShell when shell is set (and quoting is
+// not switched off).
+func (e *Engine) renderText(ctx context.Context, tmpl string, vars map[string]any, shell bool) (string, error) {
 	if err := ctx.Err(); err != nil {
 		return "", err
 	}
@@ -106,6 +112,7 @@ func (e *Engine) Render(ctx context.Context, tmpl string, vars map[string]any) (
 	}
 	x := newExecution(ctx, e, vars)
 	defer x.finish()
+	x.shell = shell && !e.cfg.shellOff
 	s, _, err := x.execute(t, false)
 	return s, err
 }

@@ -175,18 +175,6 @@ func finite(f float64) any {
 func (x *execution) compare(b *binaryExpr, l, r any) (bool, error) {
 	_, lf, _, lok := number(l)
 	_, rf, _, rok := number(r)
-	if lok && rok {
-		switch b.op {
-		case "<":
-			return lf < rf, nil
-		case ">":
-			return lf > rf, nil
-		case "<=":
-			return lf <= rf, nil
-		default:
-			return lf >= rf, nil
-		}
-	}
 	if lt, ok := l.(time.Time); ok {
 		if rt, ok := r.(time.Time); ok {
 			lf, rf = float64(lt.Compare(rt)), 0

@@ -32,21 +32,7 @@ func WithShellQuoting(on bool) Option { return func(c *config) { c.shellOff = !o
 // naming the variable, its line and column, never the value. See "Shell
 // commands" in the package documentation.
 func (e *Engine) RenderShell(ctx context.Context, tmpl string, vars map[string]any) (string, error) {
-	if err := ctx.Err(); err != nil {
-		return "", err
-	}
-	if !IsTemplate(tmpl) {
-		return tmpl, nil
-	}
-	t, err := e.compile(tmpl)
-	if err != nil {
-		return "", err
-	}
-	x := newExecution(ctx, e, vars)
-	defer x.finish()
-	x.shell = !e.cfg.shellOff
-	s, _, err := x.execute(t, false)
-	return s, err
+	return e.renderText(ctx, tmpl, vars, true)
 }
 
 // RenderValueShell is RenderValue where each string for which inShell
