@@ -101,22 +101,7 @@ func (r *Resolver) store(key, v string, gen generation) {
 // backend call that started before MarkStale still answers its callers,
 // and leaves its value as a stale one. Call it on a refresh: it never makes
 // things worse than not refreshing.
-func (r *Resolver) MarkStale() {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	now := time.Now()
-	r.lastMark = now
-	r.marks.Add(1)
-	if r.cache == nil {
-		return
-	}
-	// Oldest first, so that adding each again keeps the LRU order.
-	for _, k := range r.cache.Keys() {
-		if e, ok := r.cache.Peek(k); ok && e.expires.After(now) {
-			r.cache.Add(k, &entry{value: e.value, expires: now})
-		}
-	}
-}
+func (r *Resolver) MarkStale() { r.expire(func(string) bool { return true }) }
 
 // Purge forgets every cached value now: the next Resolve of any reference
 // asks the backend, does not join a backend call that started before, and
