@@ -99,3 +99,24 @@ func TestOpen(t *testing.T) {
 		}
 	}
 }
+
+// FuzzOpen checks Open, which reads only the end of its input, against its
+// definition: the last prefix Prefixes finds, when nothing after it is a
+// '+', a space or a newline.
+func FuzzOpen(f *testing.F) {
+	for _, s := range []string{"x ref+vault://a", "ref+a+ref+", "secretref+x", "ref+ ", "aref+b\n", "+", "ref"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := -1
+		if ps := Prefixes(s); len(ps) > 0 {
+			last := ps[len(ps)-1]
+			if !strings.ContainsAny(s[last.End:], "+ \n") {
+				want = last.Start
+			}
+		}
+		if got := Open(s); got != want {
+			t.Errorf("Open(%q) = %d, want %d", s, got, want)
+		}
+	})
+}

@@ -116,24 +116,16 @@ func End(s string) (n int, ok bool) {
 //
 // vals lets a scheme hold spaces and newlines; Open does not wait past them,
 // so a stream cut inside such a scheme may let the reference through.
+//
+// Only the end of s is read: the prefix's '+' must be the last '+', space
+// or newline of s, so a stream masker that calls Open after every write
+// does not read again what it holds.
 func Open(s string) int {
-	ps := lastPrefix(s)
-	if ps.End == 0 {
+	i := strings.LastIndexAny(s, "+ \n")
+	if i < len("ref+")-1 || s[i] != '+' || s[i-len("ref"):i] != "ref" {
 		return -1
 	}
-	if strings.ContainsAny(s[ps.End:], "+ \n") {
-		return -1
-	}
-	return ps.Start
-}
-
-// lastPrefix returns the last prefix of s, or the zero Prefix.
-func lastPrefix(s string) Prefix {
-	i := strings.LastIndex(s, "ref+")
-	if i < 0 {
-		return Prefix{}
-	}
-	return prefixAt(s, i)
+	return prefixAt(s, i-len("ref")).Start
 }
 
 // prefixAt returns the prefix whose "ref+" starts at i.
