@@ -3,6 +3,7 @@ package redact
 import (
 	"bytes"
 	"fmt"
+	"math"
 )
 
 // escaping is everything the scanner knows of one way text escapes bytes:
@@ -181,26 +182,68 @@ func findPair(c byte) func(b []byte) int {
 	return func(b []byte) int { return bytes.Index(b, pair) }
 }
 
-// next returns the index of the next byte of b where a sequence may start.
-func (e *escaping) next(b []byte) int {
+// starts finds, left to right, the bytes of a text where sequences of an
+// escaping may start. For several trigger bytes it keeps where each one
+// occurs next, so that every byte is searched by bytes.IndexByte (memory
+// speed) once per trigger, not by a byte-at-a-time IndexAny from each
+// sequence on.
+type starts struct {
+	e    *escaping
+	b    []byte
+	next [4]int // where each trigger byte occurs at or after the last search (-1: nowhere)
+}
+
+func (e *escaping) starts(b []byte) starts {
+	st := starts{e: e, b: b}
+	for k := range st.next {
+		st.next[k] = math.MinInt // not searched yet
+	}
+	if len(e.triggers) > len(st.next) {
+		panic("redact: an escaping has more trigger bytes than starts keeps")
+	}
+	return st
+}
+
+// from returns the first index at or after pos where a sequence may start,
+// or -1.
+func (st *starts) from(pos int) int {
+	e, b := st.e, st.b
 	switch {
 	case e.find != nil:
-		return e.find(b)
+		if k := e.find(b[pos:]); k >= 0 {
+			return pos + k
+		}
+		return -1
 	case len(e.triggers) == 1:
-		return bytes.IndexByte(b, e.triggers[0])
+		if k := bytes.IndexByte(b[pos:], e.triggers[0]); k >= 0 {
+			return pos + k
+		}
+		return -1
 	}
-	return bytes.IndexAny(b, e.triggers)
+	first := -1
+	for k := range len(e.triggers) {
+		if n := st.next[k]; n != -1 && n < pos {
+			st.next[k] = -1
+			if i := bytes.IndexByte(b[pos:], e.triggers[k]); i >= 0 {
+				st.next[k] = pos + i
+			}
+		}
+		if n := st.next[k]; n >= 0 && (first < 0 || n < first) {
+			first = n
+		}
+	}
+	return first
 }
 
 // sequences returns the sequences of e in b, left to right, none
 // overlapping another.
 func (e *escaping) sequences(b []byte, dst []seq) []seq {
+	st := e.starts(b)
 	for pos := 0; pos < len(b); {
-		k := e.next(b[pos:])
-		if k < 0 {
+		i := st.from(pos)
+		if i < 0 {
 			break
 		}
-		i := pos + k
 		n := len(dst)
 		dst = e.at(b, i, dst)
 		// Keep what follows the last sequence kept, in order.

@@ -95,7 +95,7 @@ func (m *matcher) scanViews(b []byte, trig trigSet, dst []span, depth int, budge
 		for first := 0; first < len(kept); {
 			// A window: the kept sequences whose reaches overlap.
 			start := reachBefore(b, seqs[kept[first]].start, reach)
-			ahead.target = math.MinInt
+			ahead.restart(seqs[kept[first]].start)
 			end := ahead.extend(seqs[kept[first]].end)
 			last := first
 			for last+1 < len(kept) && seqs[kept[last+1]].start <= end {
@@ -201,6 +201,17 @@ type reachAhead struct {
 	end, endLvl int // how far the walk went, and G there
 	endIndent   bool
 	target      int // the level the window's end must meet (math.MinInt: a new window)
+}
+
+// restart begins a window whose first sequence starts at x, past the end
+// of the previous window's walk. Only differences of G count, so G starts
+// again from 0 at x: the walk covers the window, not the text before it.
+// A sequence starts at a trigger byte or, for a hex dump's join, at a space
+// after hex digits: no indentation runs into x.
+func (r *reachAhead) restart(x int) {
+	r.at, r.level, r.atIndent = x, 0, false
+	r.end, r.endLvl, r.endIndent = x, 0, false
+	r.target = math.MinInt
 }
 
 func (r *reachAhead) levelAt(x int) int {
