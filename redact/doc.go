@@ -146,14 +146,15 @@
 // # Speed
 //
 // The cost of masking is linear in the input, not in input × secrets. While
-// few patterns are known (a secret or two), each is looked for by its
-// rarest byte with bytes.IndexByte; beyond that, each position of the text
+// few patterns are known (up to eight or so secrets), each is looked for
+// by its rarest byte with bytes.IndexByte, a second byte checked before the
+// whole pattern is; beyond that, each position of the text
 // is tested against every pattern at once with one multiplication and one
 // load of a filter that fits in a CPU cache for thousands of secrets, and
 // about one position in a few hundred reaches the hash table. Escaped text
 // is decoded only around escape sequences that may be part of a match (the
-// bytes around each must form a run of three bytes that some pattern
-// holds), in time linear in the text whatever the secrets' lengths. A
+// bytes around each must form a run of four bytes, or of three beyond a few
+// dozen secrets, that some pattern holds), in time linear in the text whatever the secrets' lengths. A
 // Writer searches its held-back tail (about twice the longest form of the
 // longest secret) again at each Write, and reuses its buffers, so a Write
 // allocates at most once in the steady state; many small Writes with a long

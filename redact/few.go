@@ -2,65 +2,175 @@ package redact
 
 import "bytes"
 
-// While the index holds few anchors (one secret has about ten forms), a
-// text is not scanned position by position: each anchor is looked for by
-// its rarest byte with bytes.IndexByte, which runs at memory speed, and
-// only the positions it finds are compared with the anchor. Trigger bits
-// come from one IndexByte per trigger byte. Beyond maxFew anchors (or with
-// an anchor shorter than 8 bytes) the scanner tests every position.
+// While few patterns are known (one secret has about ten forms), a text is
+// not scanned position by position. Each pattern is looked for by its
+// rarest byte with bytes.IndexByte, which runs at memory speed; patterns
+// looked for by the same byte share one pass. Where that byte occurs, a
+// second rare byte of the pattern, at its place, is checked before the
+// whole pattern is. Trigger bits come from one IndexByte per trigger byte.
+// Beyond maxFew patterns, the passes would cost more than testing every
+// position against the anchor filter, and the scanner does that instead.
 
-const maxFew = 24
+const maxFew = 96
 
-// fewAnchor is an anchor of 8 bytes and the byte it is looked for by: rare
-// at off in it, in its raw spellings (both cases of a letter, both base64
-// alphabets).
-type fewAnchor struct {
-	key uint64
-	off int
-	raw [2]byte
-	n   int
+// fewSet is the patterns of an index while there are at most maxFew,
+// grouped by the byte each is looked for by. It is never changed once
+// published: a new pattern publishes a new set.
+type fewSet struct {
+	groups   []fewGroup
+	patterns int
 }
 
-// commonness ranks bytes by how often logs hold them, so that an anchor is
-// looked for by its rarest.
-func commonness(c byte) int {
+// fewGroup is one pass: the patterns looked for by the byte c.
+type fewGroup struct {
+	c       byte
+	members []fewMember
+}
+
+// fewMember is a pattern and the two places of its text that are checked
+// first: at by, the byte the group's pass finds; at check, one of the bytes
+// in checkRaw.
+type fewMember struct {
+	p        *pattern
+	by       int
+	check    int
+	checkRaw [2]byte
+	checkN   int
+}
+
+// rarity ranks bytes by how often logs and text hold them (lower is rarer),
+// so that a pattern is looked for by the byte that stops IndexByte least.
+func rarity(c byte) int {
 	switch {
 	case c == ' ':
 		return 100
-	case bytes.IndexByte([]byte("etaoinsrhldcu"), c) >= 0:
-		return 60
-	case c >= 'a' && c <= 'z':
-		return 25
+	case bytes.IndexByte([]byte("etaoinsr"), c) >= 0:
+		return 70
+	case bytes.IndexByte([]byte("hldcum012"), c) >= 0:
+		return 50
 	case c >= '0' && c <= '9':
 		return 45
-	case bytes.IndexByte([]byte(".:-/=_,\"\n"), c) >= 0:
+	case bytes.IndexByte([]byte("fpgwyb.:-/=_,\"\n"), c) >= 0:
 		return 35
+	case c >= 'a' && c <= 'z':
+		return 15
 	case c < 0x20 || c >= 0x7f:
 		return 2
 	}
-	return 8
+	return 8 // upper case letters, rarer punctuation
 }
 
-func newFewAnchor(key uint64) fewAnchor {
-	best := fewAnchor{key: key}
-	bestScore := 1 << 30
-	for j := range 8 {
-		c := byte(key >> (8 * j))
-		var a fewAnchor
-		a.key, a.off = key, j
-		score := 0
-		for r := range 256 {
-			if foldTable[r] == c && a.n < 2 {
-				a.raw[a.n] = byte(r)
-				a.n++
-				score += commonness(lowerASCII(byte(r)))
-			}
+// spellings returns the bytes of text that a byte of p's text matches (both
+// cases of a folded letter, both base64 alphabets' '+' or '/') and how
+// many there are.
+func (p *pattern) spellings(i int) ([2]byte, int) {
+	c := p.text[i]
+	switch p.kind {
+	case folded:
+		if l := lowerASCII(c); l >= 'a' && l <= 'z' {
+			return [2]byte{l, l - 'a' + 'A'}, 2
 		}
-		if a.n > 0 && score < bestScore {
-			best, bestScore = a, score
+	case base64Alphabets:
+		switch base64Class(c) {
+		case '+':
+			return [2]byte{'+', '-'}, 2
+		case '/':
+			return [2]byte{'/', '_'}, 2
 		}
 	}
-	return best
+	return [2]byte{c}, 1
+}
+
+// cost is how often the spellings of p's byte at i stop a pass.
+func (p *pattern) cost(i int) int {
+	raw, n := p.spellings(i)
+	s := 0
+	for _, c := range raw[:n] {
+		s += rarity(c)
+	}
+	return s
+}
+
+// withPattern returns a copy of s holding p too, or nil when that is more
+// than maxFew patterns. s may be nil (no pattern yet).
+func (s *fewSet) withPattern(p *pattern) *fewSet {
+	n := 1
+	if s != nil {
+		n += s.patterns
+	}
+	if n > maxFew {
+		return nil
+	}
+	// The rarest byte, and the rarest other byte to check; a byte already
+	// searched for by a pass is preferred at equal cost.
+	by, check := 0, -1
+	for i := range len(p.text) {
+		c := p.cost(i)
+		if c < p.cost(by) || c == p.cost(by) && s.searches(p, i) && !s.searches(p, by) {
+			by = i
+		}
+	}
+	for i := range len(p.text) {
+		if foldTable[p.text[i]] != foldTable[p.text[by]] && (check < 0 || p.cost(i) < p.cost(check)) {
+			check = i
+		}
+	}
+	m := fewMember{p: p, by: by, check: by}
+	if check >= 0 {
+		m.check = check
+	}
+	m.checkRaw, m.checkN = p.spellings(m.check)
+	next := &fewSet{patterns: n}
+	if s != nil {
+		next.groups = make([]fewGroup, len(s.groups), len(s.groups)+2)
+		copy(next.groups, s.groups)
+	}
+	raw, k := p.spellings(by)
+	for _, c := range raw[:k] {
+		g := -1
+		for j := range next.groups {
+			if next.groups[j].c == c {
+				g = j
+			}
+		}
+		if g < 0 {
+			next.groups = append(next.groups, fewGroup{c: c})
+			g = len(next.groups) - 1
+		}
+		members := append([]fewMember(nil), next.groups[g].members...)
+		next.groups[g].members = append(members, m)
+	}
+	return next
+}
+
+// searches reports whether a pass of s looks for a spelling of p's byte at
+// i already.
+func (s *fewSet) searches(p *pattern, i int) bool {
+	if s == nil {
+		return false
+	}
+	raw, n := p.spellings(i)
+	for _, g := range s.groups {
+		for _, c := range raw[:n] {
+			if g.c == c {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// noteFew keeps few up to date with the pattern just stored. The caller
+// holds the writer's lock.
+func (ix *index) noteFew(p *pattern) {
+	if ix.manyOrShort {
+		return
+	}
+	next := ix.few.Load().withPattern(p)
+	if next == nil {
+		ix.manyOrShort = true
+	}
+	ix.few.Store(next)
 }
 
 // triggerList holds each byte that sets a trigger bit.
@@ -74,8 +184,8 @@ var triggerList = func() []byte {
 	return l
 }()
 
-// scanFew is scanPatterns for an index of few anchors.
-func (m *matcher) scanFew(b []byte, few []fewAnchor, dst []span) ([]span, trigSet) {
+// scanFew is scanPatterns for an index of few patterns.
+func (m *matcher) scanFew(b []byte, few *fewSet, dst []span) ([]span, trigSet) {
 	var trig trigSet
 	for _, c := range triggerList {
 		if t := trigSet(foldTrig[c] >> 32); trig&t != t && bytes.IndexByte(b, c) >= 0 {
@@ -83,25 +193,27 @@ func (m *matcher) scanFew(b []byte, few []fewAnchor, dst []span) ([]span, trigSe
 		}
 	}
 	n := len(b)
-	for _, a := range few {
-		for r := range a.n {
-			c := a.raw[r]
-			for pos := 0; pos < n; {
-				k := bytes.IndexByte(b[pos:], c)
-				if k < 0 {
-					break
-				}
-				pos += k + 1
-				i := pos - 1 - a.off
-				if i < 0 || i+8 > n {
+	for gi := range few.groups {
+		g := &few.groups[gi]
+		for pos := 0; pos < n; {
+			k := bytes.IndexByte(b[pos:], g.c)
+			if k < 0 {
+				break
+			}
+			at := pos + k
+			pos = at + 1
+			for mi := range g.members {
+				f := &g.members[mi]
+				start := at - f.by
+				end := start + len(f.p.text)
+				if start < 0 || end > n {
 					continue
 				}
-				var w uint64
-				for q := 7; q >= 0; q-- {
-					w = w<<8 | uint64(foldTable[b[i+q]])
+				if c := b[start+f.check]; c != f.checkRaw[0] && (f.checkN < 2 || c != f.checkRaw[1]) {
+					continue
 				}
-				if w == a.key {
-					dst = m.confirm(b, i, w, dst)
+				if f.p.matches(b[start:end]) {
+					dst = append(dst, f.p.widened(b, start, end))
 				}
 			}
 		}

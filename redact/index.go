@@ -126,33 +126,14 @@ type index struct {
 	// pattern (minLen is 0 while there is none).
 	maxLen, minLen atomic.Int32
 
-	// few lists the anchors while there are at most maxFew, all of 8
-	// bytes (nil otherwise), for scanFew.
-	few atomic.Pointer[[]fewAnchor]
+	// few holds the patterns while there are at most maxFew (nil
+	// otherwise), for scanFew. Only the Redactor's main index keeps it.
+	few atomic.Pointer[fewSet]
 
 	// Writer only.
 	patterns    int32
 	anchors     int
-	manyOrShort bool
-}
-
-// noteFew keeps few up to date with a new anchor. The caller holds the
-// writer's lock.
-func (ix *index) noteFew(key uint64, n int) {
-	if ix.manyOrShort {
-		return
-	}
-	if n != 8 || ix.anchors > maxFew {
-		ix.manyOrShort = true
-		ix.few.Store(nil)
-		return
-	}
-	var next []fewAnchor
-	if old := ix.few.Load(); old != nil {
-		next = append(next, *old...)
-	}
-	next = append(next, newFewAnchor(key))
-	ix.few.Store(&next)
+	manyOrShort bool // more than maxFew patterns were filed
 }
 
 // insert files p under an anchor of n bytes (n ≤ 8) of its text. The
@@ -183,7 +164,6 @@ func (ix *index) insertAt(p pattern, key uint64, off, n int) {
 		t.slots[i].key.Store(key)
 		t.used++
 		ix.anchors++
-		ix.noteFew(key, n)
 	}
 	t.slots[i].head.Store(id + 1)
 	f := ix.filter.Load()

@@ -53,7 +53,7 @@ type Redactor struct {
 	// more than minCut bytes under its first and its last minCut bytes, to
 	// find the pieces of it that the ends of a text cut.
 	heads, tails index
-	tri          trigrams // the runs of three bytes of every pattern
+	grams        grams    // the runs of three and four bytes of every pattern
 	values       valueSet // the values taught, and those masked only as a whole
 	numeric      atomic.Bool
 	secretCount  atomic.Int64 // how many values were taught, for printing
@@ -213,8 +213,9 @@ func (r *Redactor) addPattern(f form) {
 	if r.ix.has(p, n) {
 		return
 	}
-	r.tri.add(p.text)
+	r.grams.add(p.text)
 	r.ix.insert(p, n)
+	r.ix.noteFew(r.ix.pattern(r.ix.patterns - 1))
 }
 
 // String returns s with every known secret, every encoded form of one and

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"slices"
 	"strconv"
-	"sync/atomic"
 	"unsafe"
 
 	"github.com/hushflow/hushflow/internal/numfmt"
@@ -26,13 +25,12 @@ type matcher struct {
 	refs    bool
 	numeric bool
 	whole   bool // some value is masked only as a whole
-	tri     *[1 << (trigramBits - 6)]atomic.Uint64
-	triAll  bool
+	grams   gramView
 	// sc holds the buffers of views (from the Redactor's pool, or a
 	// Writer's own).
 	sc         *scratch
 	ownScratch bool
-	few        *[]fewAnchor // the anchors, while they are few
+	few        *fewSet // the patterns, while they are few
 	// cutEdges are the ends of the text being scanned (a view's, while it
 	// is) that cut pieces of secrets are masked at: see spansAt.
 	cutEdges edges
@@ -54,8 +52,7 @@ func (r *Redactor) load() matcher {
 	}
 	m.f = ix.filter.Load()
 	m.few = ix.few.Load()
-	m.triAll = r.tri.all.Load()
-	m.tri = r.tri.words.Load()
+	m.grams = r.grams.load()
 	return m
 }
 
@@ -264,7 +261,7 @@ func (m *matcher) scanText(b []byte, dst []span, depth int, budget *int) []span 
 // load of the filter tell whether it may be an anchor.
 func (m *matcher) scanPatterns(b []byte, dst []span) ([]span, trigSet) {
 	if m.few != nil && len(b) >= 64 {
-		return m.scanFew(b, *m.few, dst)
+		return m.scanFew(b, m.few, dst)
 	}
 	n := len(b)
 	var trig uint64
