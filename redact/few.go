@@ -173,6 +173,91 @@ func (ix *index) noteFew(p *pattern) {
 	ix.few.Store(next)
 }
 
+// maxFewAnchors is how many anchors the ends of a text are searched for by
+// a rare byte each; beyond it, every window at an end is tested against the
+// filter.
+const maxFewAnchors = 16
+
+// fewAnchor is an anchor of 8 bytes and the byte it is looked for by, at by
+// in it, in its spellings (both cases of a letter, both base64 alphabets).
+type fewAnchor struct {
+	key uint64
+	by  int
+	raw [2]byte
+	n   int
+}
+
+func newFewAnchor(key uint64) fewAnchor {
+	best, bestCost := fewAnchor{key: key}, 1<<30
+	for j := range 8 {
+		c := byte(key >> (8 * j))
+		a := fewAnchor{key: key, by: j}
+		cost := 0
+		for r := range 256 {
+			if foldTable[r] == c && a.n < 2 {
+				a.raw[a.n] = byte(r)
+				a.n++
+				cost += rarity(byte(r))
+			}
+		}
+		if a.n > 0 && cost < bestCost {
+			best, bestCost = a, cost
+		}
+	}
+	return best
+}
+
+// noteAnchor keeps fewAnchors up to date with a new anchor of n bytes. The
+// caller holds the writer's lock.
+func (ix *index) noteAnchor(key uint64, n int) {
+	if ix.manyAnchors {
+		return
+	}
+	if n != 8 || ix.anchors > maxFewAnchors {
+		ix.manyAnchors = true
+		ix.fewAnchors.Store(nil)
+		return
+	}
+	var next []fewAnchor
+	if old := ix.fewAnchors.Load(); old != nil {
+		next = append(next, *old...)
+	}
+	next = append(next, newFewAnchor(key))
+	ix.fewAnchors.Store(&next)
+}
+
+// anchorsIn calls hit with each i in [lo, hi] where an anchor of few starts
+// in b (b[i:i+8] folds to it).
+func anchorsIn(b []byte, lo, hi int, few []fewAnchor, hit func(i int, key uint64)) {
+	if lo > hi {
+		return
+	}
+	for _, a := range few {
+		for r := range a.n {
+			for pos := lo + a.by; pos <= hi+a.by; {
+				k := bytes.IndexByte(b[pos:hi+a.by+1], a.raw[r])
+				if k < 0 {
+					break
+				}
+				i := pos + k - a.by
+				pos += k + 1
+				if foldedKey(b[i:i+8]) == a.key {
+					hit(i, a.key)
+				}
+			}
+		}
+	}
+}
+
+// foldedKey is the anchor key of the 8 bytes of w.
+func foldedKey(w []byte) uint64 {
+	var k uint64
+	for q := 7; q >= 0; q-- {
+		k = k<<8 | uint64(foldTable[w[q]])
+	}
+	return k
+}
+
 // triggerList holds each byte that sets a trigger bit.
 var triggerList = func() []byte {
 	var l []byte

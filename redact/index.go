@@ -129,11 +129,15 @@ type index struct {
 	// few holds the patterns while there are at most maxFew (nil
 	// otherwise), for scanFew. Only the Redactor's main index keeps it.
 	few atomic.Pointer[fewSet]
+	// fewAnchors lists the anchors while there are at most maxFewAnchors,
+	// all of 8 bytes (nil otherwise), for the ends of a text (cutSpans).
+	fewAnchors atomic.Pointer[[]fewAnchor]
 
 	// Writer only.
 	patterns    int32
 	anchors     int
 	manyOrShort bool // more than maxFew patterns were filed
+	manyAnchors bool // more than maxFewAnchors anchors, or a short one
 }
 
 // insert files p under an anchor of n bytes (n ≤ 8) of its text. The
@@ -164,6 +168,7 @@ func (ix *index) insertAt(p pattern, key uint64, off, n int) {
 		t.slots[i].key.Store(key)
 		t.used++
 		ix.anchors++
+		ix.noteAnchor(key, n)
 	}
 	t.slots[i].head.Store(id + 1)
 	f := ix.filter.Load()

@@ -115,28 +115,39 @@ func (m *matcher) cutSpans(b []byte, dst []span, e edges) []span {
 		return w
 	}
 	if h := int(m.r.heads.maxLen.Load()); e&edgeEnd != 0 && h > 0 {
-		hf := m.r.heads.filter.Load()
-		i := max(0, n-h+1)
-		w := window(i)
-		for ; ; i++ {
-			if hf.has(w) {
-				dst = m.cutHead(b, i, w, dst)
+		lo, hi := max(0, n-h+1), n-minCut
+		if few := m.r.heads.fewAnchors.Load(); few != nil {
+			anchorsIn(b, lo, hi, *few, func(i int, key uint64) { dst = m.cutHead(b, i, key, dst) })
+		} else {
+			hf := m.r.heads.filter.Load()
+			w := window(lo)
+			for i := lo; ; i++ {
+				if hf.has(w) {
+					dst = m.cutHead(b, i, w, dst)
+				}
+				if i >= hi {
+					break
+				}
+				w = w>>8 | uint64(foldTable[b[i+minCut]])<<56
 			}
-			if i+minCut >= n {
-				break
-			}
-			w = w>>8 | uint64(foldTable[b[i+minCut]])<<56
 		}
 	}
 	if t := int(m.r.tails.maxLen.Load()); e&edgeStart != 0 && t > 0 {
-		tf := m.r.tails.filter.Load()
-		w := window(0)
-		for l := minCut; l < t && l <= n; l++ {
-			if tf.has(w) {
-				dst = m.cutTail(b, l, w, dst)
-			}
-			if l < n {
-				w = w>>8 | uint64(foldTable[b[l]])<<56
+		// The suffix of length l, for l from minCut up to t-1 and n, ends
+		// with an anchor at l-minCut.
+		hi := min(t-1, n) - minCut
+		if few := m.r.tails.fewAnchors.Load(); few != nil {
+			anchorsIn(b, 0, hi, *few, func(i int, key uint64) { dst = m.cutTail(b, i+minCut, key, dst) })
+		} else {
+			tf := m.r.tails.filter.Load()
+			w := window(0)
+			for i := 0; i <= hi; i++ {
+				if tf.has(w) {
+					dst = m.cutTail(b, i+minCut, w, dst)
+				}
+				if i+minCut < n {
+					w = w>>8 | uint64(foldTable[b[i+minCut]])<<56
+				}
 			}
 		}
 	}
