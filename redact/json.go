@@ -55,6 +55,7 @@ type jsonMasker struct {
 	out     []byte
 	copied  int
 	scratch []byte // a string's decoded text, when it has escapes
+	masked  []byte // a string's masked text
 	spans   []span
 }
 
@@ -251,7 +252,8 @@ func (j *jsonMasker) str(keys *keySet) error {
 	if j.m.isWhole(stringOf(text)) {
 		masked = []byte(Mask)
 	} else if j.spans = j.m.spansAt(text, j.spans, edgeStart|edgeEnd); len(j.spans) > 0 {
-		masked = appendMasked(nil, text, j.spans)
+		j.masked = appendMasked(j.masked[:0], text, j.spans)
+		masked = j.masked
 	} else {
 		changed = false
 	}
@@ -261,11 +263,22 @@ func (j *jsonMasker) str(keys *keySet) error {
 		changed = changed || renamed
 	}
 	if changed {
-		q := append(make([]byte, 0, len(masked)+2), '"')
-		q = appendJSONEscaped(q, stringOf(masked))
-		j.replace(start, append(q, '"'))
+		j.replaceString(start, masked)
 	}
 	return nil
+}
+
+// replaceString writes s, quoted, in place of in[start:j.pos]: straight
+// into out, so that a masked string costs no buffer of its own.
+func (j *jsonMasker) replaceString(start int, s []byte) {
+	if j.out == nil {
+		j.out = make([]byte, 0, len(j.in)+len(s)+2)
+	}
+	j.out = append(j.out, j.in[j.copied:start]...)
+	j.out = append(j.out, '"')
+	j.out = appendJSONEscaped(j.out, stringOf(s))
+	j.out = append(j.out, '"')
+	j.copied = j.pos
 }
 
 // skipString moves past the string at j.pos, checking its escapes, and
