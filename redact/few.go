@@ -269,14 +269,21 @@ var triggerList = func() []byte {
 	return l
 }()
 
-// scanFew is scanPatterns for an index of few patterns.
-func (m *matcher) scanFew(b []byte, few *fewSet, dst []span) ([]span, trigSet) {
+// triggersOf returns the trigger bits of b, from one IndexByte (memory
+// speed) for each trigger byte whose bits are not set yet.
+func triggersOf(b []byte) trigSet {
 	var trig trigSet
 	for _, c := range triggerList {
 		if t := trigSet(foldTrig[c] >> 32); trig&t != t && bytes.IndexByte(b, c) >= 0 {
 			trig |= t
 		}
 	}
+	return trig
+}
+
+// scanFew is scanPatterns for an index of few patterns.
+func (m *matcher) scanFew(b []byte, few *fewSet, dst []span) ([]span, trigSet) {
+	trig := triggersOf(b)
 	n := len(b)
 	for gi := range few.groups {
 		g := &few.groups[gi]

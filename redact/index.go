@@ -96,10 +96,22 @@ func newFilter(logWords uint) *filter {
 	return &filter{words: make([]atomic.Uint64, 1<<logWords), shift: 64 - logWords}
 }
 
+// The word of an anchor is the top bits of its hash, which depend on all
+// of its bytes; its two bits are taken at fixed places below them, so that
+// the scanner's loop shifts by a register once, not three times (the
+// shift by a register takes CL on amd64 without BMI2, and spills).
+const (
+	filterBit1 = 26
+	filterBit2 = 32
+	// maxFilterLog keeps the word's bits above the bits' (2^26 words,
+	// 512 MB: more than any number of secrets needs).
+	maxFilterLog = 64 - filterBit2 - 6
+)
+
 // probe returns the word and the two bits of key.
 func (f *filter) probe(key uint64) (*atomic.Uint64, uint64) {
 	h := key * kFilter
-	return &f.words[h>>f.shift], 1<<(h>>(f.shift-6)&63) | 1<<(h>>(f.shift-12)&63)
+	return &f.words[h>>f.shift], 1<<(h>>filterBit1&63) | 1<<(h>>filterBit2&63)
 }
 
 func (f *filter) add(key uint64) {
@@ -326,7 +338,7 @@ func (ix *index) growFilter() *filter {
 	if old := ix.filter.Load(); old != nil {
 		logWords = max(logWords, 64-old.shift+2)
 	}
-	logWords = min(logWords, 40)
+	logWords = min(logWords, maxFilterLog)
 	f := newFilter(logWords)
 	for i := range ix.shards {
 		t := ix.shards[i].Load()

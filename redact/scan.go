@@ -275,6 +275,11 @@ func (m *matcher) scanPatterns(b []byte, dst []span) ([]span, trigSet) {
 		return m.scanFew(b, m.few, dst)
 	}
 	n := len(b)
+	if m.lens == 1<<8 && n >= 64 {
+		// Only anchors of 8 bytes, the common case: a loop with nothing
+		// else in it, and the trigger bits from IndexByte.
+		return m.scanLong(b, dst), triggersOf(b)
+	}
 	var trig uint64
 	var w uint64
 	for i := min(n, 8) - 1; i >= 0; i-- {
@@ -290,7 +295,7 @@ func (m *matcher) scanPatterns(b []byte, dst []span) ([]span, trigSet) {
 		for i := 0; ; i++ {
 			if long {
 				h := w * kFilter
-				bits := uint64(1)<<(h>>(shift-6)&63) | uint64(1)<<(h>>(shift-12)&63)
+				bits := uint64(1)<<(h>>filterBit1&63) | uint64(1)<<(h>>filterBit2&63)
 				if words[h>>shift].Load()&bits == bits {
 					dst = m.confirm(b, i, w, dst)
 				}
@@ -319,6 +324,46 @@ func (m *matcher) scanPatterns(b []byte, dst []span) ([]span, trigSet) {
 		}
 	}
 	return dst, trigSet(trig >> 32)
+}
+
+// scanLong is scanPatterns for an index whose anchors are all 8 bytes long.
+func (m *matcher) scanLong(b []byte, dst []span) []span {
+	var w uint64
+	for q := 7; q >= 0; q-- {
+		w = w<<8 | uint64(foldTable[b[q]])
+	}
+	for i := 8; ; i++ {
+		i, w = nextCandidate(b, i, w, m.f)
+		if i < 0 {
+			return dst
+		}
+		dst = m.confirm(b, i-8, w, dst)
+		if i >= len(b) {
+			return dst
+		}
+		w = w>>8 | uint64(foldTable[b[i]])<<56
+	}
+}
+
+// nextCandidate returns the first i, from the given one, where the folded
+// window b[i-8:i] (w at the given i) passes the filter, and that window; i
+// is -1 when none does. It calls nothing, so that its loop keeps every
+// value in a register.
+func nextCandidate(b []byte, i int, w uint64, f *filter) (int, uint64) {
+	words := f.words
+	mask := uint64(len(words) - 1)
+	s0 := f.shift & 63
+	for {
+		h := w * kFilter
+		if x := words[h>>s0&mask].Load(); x&(1<<(h>>filterBit1&63)) != 0 && x&(1<<(h>>filterBit2&63)) != 0 {
+			return i, w
+		}
+		if i >= len(b) {
+			return -1, 0
+		}
+		w = w>>8 | uint64(foldTable[b[i]])<<56
+		i++
+	}
 }
 
 // probeShort looks for the anchors shorter than 8 bytes (their lengths are
