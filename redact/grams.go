@@ -1,6 +1,9 @@
 package redact
 
-import "sync/atomic"
+import (
+	"math/bits"
+	"sync/atomic"
+)
 
 // A window of escaped text is decoded and searched only when one of its
 // sequences may be part of a match. A match that holds a decoded byte is at
@@ -11,41 +14,80 @@ import "sync/atomic"
 // of a match, and most escapes in a log (a '+' for a space, %20 in a URL)
 // are dropped at the cost of a few table loads instead of a decoded window.
 //
-// Runs of four tell more: the decimal and spaced-hex forms of a single
+// Runs of four tell far more: the decimal and spaced-hex forms of any
 // secret hold " 55" and "5 6", which every log holds too, but seldom
-// "= 55". They are also many more: ten thousand secrets fill any set of a
-// reasonable size with them. So the runs of four are used while few enough
-// were filed to leave their set sparse (a few dozen secrets), and the runs
-// of three after that, whose number is bounded by the alphabets of the
-// forms.
+// "= 55" (on the CI log of bench/redact, 22% of the escapes pass the runs
+// of three of 100 secrets, 0.6% the runs of four). They are also many
+// more, so their set grows with them: two bits of one word a run, the set
+// doubled (and filled anew from the patterns) whenever an eighth of its
+// bits are set, up to gram4MaxLog. Past that (several thousand secrets),
+// the runs of three are used, whose number the alphabets of the forms
+// bound.
 
 const (
-	// gram3Bits and gram4Bits size the sets (512 KB and 256 KB), allocated
-	// at the first pattern.
+	// gram3Bits sizes the set of runs of three: 2^22 bits, 512 KB.
 	gram3Bits = 22
-	gram4Bits = 21
-	// gram4Limit is how many runs of four may be filed before the set of
-	// them is too full to tell much (one bit in sixteen).
-	gram4Limit = 1 << gram4Bits / 16
+	// gram4MinLog and gram4MaxLog bound the size of the set of runs of
+	// four: 2^21 bits (256 KB) to 2^25 (4 MB).
+	gram4MinLog = 21
+	gram4MaxLog = 25
 )
 
 // grams holds the runs of three and four bytes of every pattern.
 type grams struct {
 	three atomic.Pointer[[1 << (gram3Bits - 6)]atomic.Uint64]
-	four  atomic.Pointer[[1 << (gram4Bits - 6)]atomic.Uint64]
-	// fours counts the runs of four filed (with repeats).
-	fours atomic.Int64
+	four  atomic.Pointer[gramSet]
+	// fourFull says the runs of four outgrew gram4MaxLog: matchers use
+	// the runs of three.
+	fourFull atomic.Bool
 	// short3 and short4 say some pattern is shorter than three or four
 	// bytes: every sequence may then be part of a match of it.
 	short3, short4 atomic.Bool
 }
 
+// gramSet is a Bloom-like set of runs of four: two bits of one word each.
+type gramSet struct {
+	words []atomic.Uint64
+	shift uint // 64 - log2(len(words))
+	set   int  // bits set (the writer's count)
+}
+
+func newGramSet(logBits uint) *gramSet {
+	return &gramSet{words: make([]atomic.Uint64, 1<<(logBits-6)), shift: 64 - (logBits - 6)}
+}
+
+// probe returns the word and the two bits of the run g (folded bytes).
+func (s *gramSet) probe(g uint32) (*atomic.Uint64, uint64) {
+	h := uint64(g) * kFilter
+	return &s.words[h>>s.shift], 1<<(h>>filterBit1&63) | 1<<(h>>filterBit2&63)
+}
+
+// add files the run g and counts the bits it set.
+func (s *gramSet) add(g uint32) {
+	w, bits := s.probe(g)
+	if old := w.Load(); old&bits != bits {
+		s.set += popcount(bits &^ old)
+		w.Or(bits)
+	}
+}
+
+func (s *gramSet) has(g uint32) bool {
+	w, bits := s.probe(g)
+	return w.Load()&bits == bits
+}
+
+// full reports whether an eighth of the bits are set.
+func (s *gramSet) full() bool { return s.set > len(s.words)*64/8 }
+
+func popcount(x uint64) int { return bits.OnesCount64(x) }
+
 func gram3Hash(a, b, c byte) uint32 {
 	return (uint32(foldTable[a])<<16 | uint32(foldTable[b])<<8 | uint32(foldTable[c])) * 0x9E3779B1 >> (32 - gram3Bits)
 }
 
-func gram4Hash(a, b, c, d byte) uint32 {
-	return (uint32(foldTable[a])<<24 | uint32(foldTable[b])<<16 | uint32(foldTable[c])<<8 | uint32(foldTable[d])) * 0x9E3779B1 >> (32 - gram4Bits)
+// gram4 is the run a, b, c, d folded, as one number.
+func gram4(a, b, c, d byte) uint32 {
+	return uint32(foldTable[a])<<24 | uint32(foldTable[b])<<16 | uint32(foldTable[c])<<8 | uint32(foldTable[d])
 }
 
 // setBit sets bit h of w, without a write when it is set already.
@@ -55,51 +97,73 @@ func setBit(w []atomic.Uint64, h uint32) {
 	}
 }
 
-// add files the runs of text. The caller holds the writer's lock.
-func (g *grams) add(text string) {
+// add files the runs of text. all calls its argument with the text of
+// every pattern filed before, to fill a grown set of runs of four. The
+// caller holds the writer's lock.
+func (g *grams) add(text string, all func(func(string))) {
 	if len(text) < 3 {
 		g.short3.Store(true)
 	}
 	if len(text) < 4 {
 		g.short4.Store(true)
 	}
-	three, four := g.three.Load(), g.four.Load()
+	three := g.three.Load()
 	if three == nil {
-		three, four = new([1 << (gram3Bits - 6)]atomic.Uint64), new([1 << (gram4Bits - 6)]atomic.Uint64)
+		three = new([1 << (gram3Bits - 6)]atomic.Uint64)
 		g.three.Store(three)
-		g.four.Store(four)
+		g.four.Store(newGramSet(gram4MinLog))
 	}
 	for i := 0; i+3 <= len(text); i++ {
 		setBit(three[:], gram3Hash(text[i], text[i+1], text[i+2]))
 	}
-	if g.fours.Load() > gram4Limit {
+	if g.fourFull.Load() {
 		return // no matcher reads them any more
 	}
-	for i := 0; i+4 <= len(text); i++ {
-		setBit(four[:], gram4Hash(text[i], text[i+1], text[i+2], text[i+3]))
+	four := g.four.Load()
+	addFours(four, text)
+	if !four.full() {
+		return
 	}
-	g.fours.Add(int64(max(len(text)-3, 0)))
+	logBits := 64 - four.shift + 6
+	if logBits >= gram4MaxLog {
+		g.fourFull.Store(true)
+		g.four.Store(nil) // its memory goes back
+		return
+	}
+	// A set twice the size, filled before it is published: a matcher
+	// holds the old one or the new one, each with every run filed so far.
+	next := newGramSet(logBits + 1)
+	all(func(t string) { addFours(next, t) })
+	addFours(next, text)
+	g.four.Store(next)
+}
+
+func addFours(s *gramSet, text string) {
+	for i := 0; i+4 <= len(text); i++ {
+		s.add(gram4(text[i], text[i+1], text[i+2], text[i+3]))
+	}
 }
 
 // gramView is what a matcher reads of grams: the runs of n bytes (n is 3
-// or 4), or nil when every sequence may be part of a match.
+// or 4), or n = 0 when every sequence may be part of a match.
 type gramView struct {
 	n     int
-	words []atomic.Uint64
+	four  *gramSet
+	three []atomic.Uint64
 }
 
-// load picks the set a matcher uses. The count is read before the set: a
-// matcher that sees the runs of four as usable sees every pattern filed
-// before the count passed the limit in them.
+// load picks the set a matcher uses. fourFull is read before the set of
+// runs of four: a matcher that sees it false sees a set that holds every
+// pattern filed before it turned true.
 func (g *grams) load() gramView {
-	if g.fours.Load() <= gram4Limit && !g.short4.Load() {
-		if w := g.four.Load(); w != nil {
-			return gramView{n: 4, words: w[:]}
+	if !g.fourFull.Load() && !g.short4.Load() {
+		if s := g.four.Load(); s != nil {
+			return gramView{n: 4, four: s}
 		}
 	}
 	if !g.short3.Load() {
 		if w := g.three.Load(); w != nil {
-			return gramView{n: 3, words: w[:]}
+			return gramView{n: 3, three: w[:]}
 		}
 	}
 	return gramView{}
@@ -107,13 +171,11 @@ func (g *grams) load() gramView {
 
 // has reports whether the run g (3 or 4 bytes) may be a pattern's.
 func (v *gramView) has(g []int) bool {
-	var h uint32
 	if v.n == 4 {
-		h = gram4Hash(byte(g[0]), byte(g[1]), byte(g[2]), byte(g[3]))
-	} else {
-		h = gram3Hash(byte(g[0]), byte(g[1]), byte(g[2]))
+		return v.four.has(gram4(byte(g[0]), byte(g[1]), byte(g[2]), byte(g[3])))
 	}
-	return v.words[h>>6].Load()&(1<<(h&63)) != 0
+	h := gram3Hash(byte(g[0]), byte(g[1]), byte(g[2]))
+	return v.three[h>>6].Load()&(1<<(h&63)) != 0
 }
 
 // wild stands for a neighbour whose decoded value is not known here: a byte
@@ -124,7 +186,7 @@ const wild = -1
 // unless before or after say they are sequences too, may be part of a
 // match in the view.
 func (m *matcher) mayMatch(b []byte, s *seq, seqBefore, seqAfter bool) bool {
-	if m.grams.words == nil {
+	if m.grams.n == 0 {
 		return true
 	}
 	gl := m.grams.n

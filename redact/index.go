@@ -409,3 +409,11 @@ func (ix *index) inChain(key uint64, p *pattern) bool {
 	}
 	return false
 }
+
+// eachText calls f with the text of every pattern filed. The caller holds
+// the writer's lock.
+func (ix *index) eachText(f func(string)) {
+	for id := range ix.patterns {
+		f(ix.pattern(id).text)
+	}
+}

@@ -213,7 +213,7 @@ func (r *Redactor) addPattern(f form) {
 	if r.ix.has(p, n) {
 		return
 	}
-	r.grams.add(p.text)
+	r.grams.add(p.text, r.ix.eachText)
 	r.ix.insert(p, n)
 	r.ix.noteFew(r.ix.pattern(r.ix.patterns - 1))
 }
