@@ -22,14 +22,15 @@ import (
 // doubled (and filled anew from the patterns) whenever an eighth of its
 // bits are set, up to gram4MaxLog. Past that (several thousand secrets),
 // the runs of three are used, whose number the alphabets of the forms
-// bound.
+// bound. The sets start small (8 KB for a secret or two), so that the
+// escapes of a log cost no cache misses where few secrets are known.
 
 const (
 	// gram3Bits sizes the set of runs of three: 2^22 bits, 512 KB.
 	gram3Bits = 22
 	// gram4MinLog and gram4MaxLog bound the size of the set of runs of
-	// four: 2^21 bits (256 KB) to 2^25 (4 MB).
-	gram4MinLog = 21
+	// four: 2^16 bits (8 KB) to 2^25 (4 MB).
+	gram4MinLog = 16
 	gram4MaxLog = 25
 )
 
@@ -98,8 +99,8 @@ func setBit(w []atomic.Uint64, h uint32) {
 }
 
 // add files the runs of text. all calls its argument with the text of
-// every pattern filed before, to fill a grown set of runs of four. The
-// caller holds the writer's lock.
+// every pattern filed before, to fill a new set. The caller holds the
+// writer's lock.
 func (g *grams) add(text string, all func(func(string))) {
 	if len(text) < 3 {
 		g.short3.Store(true)
@@ -107,35 +108,40 @@ func (g *grams) add(text string, all func(func(string))) {
 	if len(text) < 4 {
 		g.short4.Store(true)
 	}
-	three := g.three.Load()
-	if three == nil {
-		three = new([1 << (gram3Bits - 6)]atomic.Uint64)
-		g.three.Store(three)
-		g.four.Store(newGramSet(gram4MinLog))
-	}
-	for i := 0; i+3 <= len(text); i++ {
-		setBit(three[:], gram3Hash(text[i], text[i+1], text[i+2]))
-	}
 	if g.fourFull.Load() {
-		return // no matcher reads them any more
+		addThrees(g.three.Load(), text)
+		return
 	}
 	four := g.four.Load()
+	if four == nil {
+		four = newGramSet(gram4MinLog)
+		g.four.Store(four)
+	}
 	addFours(four, text)
 	if !four.full() {
 		return
 	}
-	logBits := 64 - four.shift + 6
-	if logBits >= gram4MaxLog {
-		g.fourFull.Store(true)
-		g.four.Store(nil) // its memory goes back
+	// Each new set is filled before it is published: a matcher holds the
+	// old one or the new one, each with every run filed so far.
+	if logBits := 64 - four.shift + 6; logBits < gram4MaxLog {
+		next := newGramSet(logBits + 1)
+		all(func(t string) { addFours(next, t) })
+		addFours(next, text)
+		g.four.Store(next)
 		return
 	}
-	// A set twice the size, filled before it is published: a matcher
-	// holds the old one or the new one, each with every run filed so far.
-	next := newGramSet(logBits + 1)
-	all(func(t string) { addFours(next, t) })
-	addFours(next, text)
-	g.four.Store(next)
+	three := new([1 << (gram3Bits - 6)]atomic.Uint64)
+	all(func(t string) { addThrees(three, t) })
+	addThrees(three, text)
+	g.three.Store(three)
+	g.fourFull.Store(true)
+	g.four.Store(nil) // its memory goes back
+}
+
+func addThrees(w *[1 << (gram3Bits - 6)]atomic.Uint64, text string) {
+	for i := 0; i+3 <= len(text); i++ {
+		setBit(w[:], gram3Hash(text[i], text[i+1], text[i+2]))
+	}
 }
 
 func addFours(s *gramSet, text string) {
