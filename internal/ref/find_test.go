@@ -120,3 +120,14 @@ func FuzzOpen(f *testing.F) {
 		}
 	})
 }
+
+func FuzzIndexPrefix(f *testing.F) {
+	for _, s := range []string{"ref+", "a+ref+b", "re+f+ref", "+++", "xref+ref+"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := indexPrefix(s), strings.Index(s, "ref+"); got != want {
+			t.Errorf("indexPrefix(%q) = %d, want %d", s, got, want)
+		}
+	})
+}
