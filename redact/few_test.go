@@ -87,3 +87,43 @@ func byteListOf(s string) string {
 	}
 	return strings.Join(parts, " ")
 }
+
+// TestCutPiecesWithManySecrets checks the ends of a text for pieces of
+// secrets when too many are known for a rare byte each: a prefix that ends
+// the text and a suffix that starts it, each at least half a secret, are
+// masked; the middle is left alone.
+func TestCutPiecesWithManySecrets(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(24, 7))
+	const alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	var secrets []string
+	for range 40 {
+		b := make([]byte, 16+rng.IntN(30))
+		for i := range b {
+			b[i] = alnum[rng.IntN(len(alnum))]
+		}
+		secrets = append(secrets, string(b))
+	}
+	r, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Add(secrets...)
+	if r.heads.fewAnchors.Load() != nil || r.tails.fewAnchors.Load() != nil {
+		t.Fatal("40 secrets still have few anchors at the ends: the test does not reach the filter")
+	}
+	for i, s := range secrets {
+		head, tail := s[:len(s)/2+1], s[len(s)/2-1:]
+		for _, tt := range []struct {
+			text, want string
+		}{
+			{"log: " + head, "log: " + Mask},
+			{tail + " done", Mask + " done"},
+			{"log: " + head + " more", "log: " + head + " more"},
+		} {
+			if got := r.String(tt.text); got != tt.want {
+				t.Errorf("secret %d: String of a %d-byte text masks wrong (got %d bytes, want %d)", i, len(tt.text), len(got), len(tt.want))
+			}
+		}
+	}
+}

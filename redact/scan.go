@@ -106,30 +106,12 @@ func (m *matcher) spansAt(b []byte, dst []span, e edges) []span {
 // of a secret there is no secret.
 func (m *matcher) cutSpans(b []byte, dst []span, e edges) []span {
 	n := len(b)
-	// The folded window of minCut bytes at i, moved one byte at a time.
-	window := func(i int) uint64 {
-		var w uint64
-		for k := minCut - 1; k >= 0; k-- {
-			w = w<<8 | uint64(foldTable[b[i+k]])
-		}
-		return w
-	}
 	if h := int(m.r.heads.maxLen.Load()); e&edgeEnd != 0 && h > 0 {
 		lo, hi := max(0, n-h+1), n-minCut
 		if few := m.r.heads.fewAnchors.Load(); few != nil {
 			anchorsIn(b, lo, hi, *few, func(i int, key uint64) { dst = m.cutHead(b, i, key, dst) })
 		} else {
-			hf := m.r.heads.filter.Load()
-			w := window(lo)
-			for i := lo; ; i++ {
-				if hf.has(w) {
-					dst = m.cutHead(b, i, w, dst)
-				}
-				if i >= hi {
-					break
-				}
-				w = w>>8 | uint64(foldTable[b[i+minCut]])<<56
-			}
+			cutWindows(b, lo, hi, m.r.heads.filter.Load(), func(i int, key uint64) { dst = m.cutHead(b, i, key, dst) })
 		}
 	}
 	if t := int(m.r.tails.maxLen.Load()); e&edgeStart != 0 && t > 0 {
@@ -139,19 +121,31 @@ func (m *matcher) cutSpans(b []byte, dst []span, e edges) []span {
 		if few := m.r.tails.fewAnchors.Load(); few != nil {
 			anchorsIn(b, 0, hi, *few, func(i int, key uint64) { dst = m.cutTail(b, i+minCut, key, dst) })
 		} else {
-			tf := m.r.tails.filter.Load()
-			w := window(0)
-			for i := 0; i <= hi; i++ {
-				if tf.has(w) {
-					dst = m.cutTail(b, i+minCut, w, dst)
-				}
-				if i+minCut < n {
-					w = w>>8 | uint64(foldTable[b[i+minCut]])<<56
-				}
-			}
+			cutWindows(b, 0, hi, m.r.tails.filter.Load(), func(i int, key uint64) { dst = m.cutTail(b, i+minCut, key, dst) })
 		}
 	}
 	return dst
+}
+
+// cutWindows calls hit with each i in [lo, hi] where the folded window
+// b[i:i+minCut] passes the filter f.
+func cutWindows(b []byte, lo, hi int, f *filter, hit func(i int, key uint64)) {
+	if lo > hi {
+		return
+	}
+	b = b[:hi+minCut]
+	w := foldedKey(b[lo:])
+	for e := lo + minCut; ; e++ {
+		e, w = nextCandidate(b, e, w, f)
+		if e < 0 {
+			return
+		}
+		hit(e-minCut, w)
+		if e >= len(b) {
+			return
+		}
+		w = w>>8 | uint64(foldTable[b[e]])<<56
+	}
 }
 
 // cutHead appends the span of a prefix of a secret that starts at b[i]
