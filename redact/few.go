@@ -32,6 +32,7 @@ type fewGroup struct {
 // in checkRaw.
 type fewMember struct {
 	p        *pattern
+	text     string // p's text, written out: few patterns are few bytes
 	by       int
 	check    int
 	checkRaw [2]byte
@@ -60,12 +61,11 @@ func rarity(c byte) int {
 	return 8 // upper case letters, rarer punctuation
 }
 
-// spellings returns the bytes of text that a byte of p's text matches (both
-// cases of a folded letter, both base64 alphabets' '+' or '/') and how
-// many there are.
-func (p *pattern) spellings(i int) ([2]byte, int) {
-	c := p.text[i]
-	switch p.kind {
+// spellings returns the bytes of text that the byte c of a pattern of
+// kind k matches (both cases of a folded letter, both base64 alphabets' '+'
+// or '/') and how many there are.
+func spellings(k kind, c byte) ([2]byte, int) {
+	switch k {
 	case folded:
 		if l := lowerASCII(c); l >= 'a' && l <= 'z' {
 			return [2]byte{l, l - 'a' + 'A'}, 2
@@ -81,9 +81,10 @@ func (p *pattern) spellings(i int) ([2]byte, int) {
 	return [2]byte{c}, 1
 }
 
-// cost is how often the spellings of p's byte at i stop a pass.
-func (p *pattern) cost(i int) int {
-	raw, n := p.spellings(i)
+// cost is how often the spellings of the byte c of a pattern of kind k
+// stop a pass.
+func cost(k kind, c byte) int {
+	raw, n := spellings(k, c)
 	s := 0
 	for _, c := range raw[:n] {
 		s += rarity(c)
@@ -91,9 +92,10 @@ func (p *pattern) cost(i int) int {
 	return s
 }
 
-// withPattern returns a copy of s holding p too, or nil when that is more
-// than maxFew patterns. s may be nil (no pattern yet).
-func (s *fewSet) withPattern(p *pattern) *fewSet {
+// withPattern returns a copy of s holding p, whose text is text, too, or
+// nil when that is more than maxFew patterns. s may be nil (no pattern
+// yet).
+func (s *fewSet) withPattern(p *pattern, text string) *fewSet {
 	n := 1
 	if s != nil {
 		n += s.patterns
@@ -103,30 +105,31 @@ func (s *fewSet) withPattern(p *pattern) *fewSet {
 	}
 	// The rarest byte, and the rarest other byte to check; a byte already
 	// searched for by a pass is preferred at equal cost.
+	k := p.kind
 	by, check := 0, -1
-	for i := range len(p.text) {
-		c := p.cost(i)
-		if c < p.cost(by) || c == p.cost(by) && s.searches(p, i) && !s.searches(p, by) {
+	for i := range len(text) {
+		c := cost(k, text[i])
+		if c < cost(k, text[by]) || c == cost(k, text[by]) && s.searches(k, text[i]) && !s.searches(k, text[by]) {
 			by = i
 		}
 	}
-	for i := range len(p.text) {
-		if foldTable[p.text[i]] != foldTable[p.text[by]] && (check < 0 || p.cost(i) < p.cost(check)) {
+	for i := range len(text) {
+		if foldTable[text[i]] != foldTable[text[by]] && (check < 0 || cost(k, text[i]) < cost(k, text[check])) {
 			check = i
 		}
 	}
-	m := fewMember{p: p, by: by, check: by}
+	m := fewMember{p: p, text: text, by: by, check: by}
 	if check >= 0 {
 		m.check = check
 	}
-	m.checkRaw, m.checkN = p.spellings(m.check)
+	m.checkRaw, m.checkN = spellings(k, text[m.check])
 	next := &fewSet{patterns: n}
 	if s != nil {
 		next.groups = make([]fewGroup, len(s.groups), len(s.groups)+2)
 		copy(next.groups, s.groups)
 	}
-	raw, k := p.spellings(by)
-	for _, c := range raw[:k] {
+	raw, nraw := spellings(k, text[by])
+	for _, c := range raw[:nraw] {
 		g := -1
 		for j := range next.groups {
 			if next.groups[j].c == c {
@@ -143,13 +146,13 @@ func (s *fewSet) withPattern(p *pattern) *fewSet {
 	return next
 }
 
-// searches reports whether a pass of s looks for a spelling of p's byte at
-// i already.
-func (s *fewSet) searches(p *pattern, i int) bool {
+// searches reports whether a pass of s looks for a spelling of the byte c
+// of a pattern of kind k already.
+func (s *fewSet) searches(k kind, c byte) bool {
 	if s == nil {
 		return false
 	}
-	raw, n := p.spellings(i)
+	raw, n := spellings(k, c)
 	for _, g := range s.groups {
 		for _, c := range raw[:n] {
 			if g.c == c {
@@ -160,13 +163,13 @@ func (s *fewSet) searches(p *pattern, i int) bool {
 	return false
 }
 
-// noteFew keeps few up to date with the pattern just stored. The caller
-// holds the writer's lock.
-func (ix *index) noteFew(p *pattern) {
+// noteFew keeps few up to date with the pattern just stored, whose text is
+// text. The caller holds the writer's lock.
+func (ix *index) noteFew(p *pattern, text string) {
 	if ix.manyOrShort {
 		return
 	}
-	next := ix.few.Load().withPattern(p)
+	next := ix.few.Load().withPattern(p, text)
 	if next == nil {
 		ix.manyOrShort = true
 	}
@@ -297,14 +300,14 @@ func (m *matcher) scanFew(b []byte, few *fewSet, dst []span) ([]span, trigSet) {
 			for mi := range g.members {
 				f := &g.members[mi]
 				start := at - f.by
-				end := start + len(f.p.text)
+				end := start + len(f.text)
 				if start < 0 || end > n {
 					continue
 				}
 				if c := b[start+f.check]; c != f.checkRaw[0] && (f.checkN < 2 || c != f.checkRaw[1]) {
 					continue
 				}
-				if f.p.matches(b[start:end]) {
+				if textMatches(f.p.kind, b[start:end], f.text) {
 					dst = append(dst, f.p.widened(b, start, end))
 				}
 			}

@@ -63,7 +63,7 @@ func TestFewAgreesWithEveryPosition(t *testing.T) {
 			piece := []string{
 				s, strings.ToUpper(s), hex.EncodeToString([]byte(s)), base64.StdEncoding.EncodeToString([]byte(s)),
 				base64.URLEncoding.EncodeToString([]byte("x" + s)), s[:len(s)/2+1], s[len(s)/2:], word(rng.IntN(30)),
-				strings.ReplaceAll(s, "a", "%61"), byteListOf(s),
+				strings.ReplaceAll(s, "a", "%61"), decimalList(s),
 			}[rng.IntN(10)]
 			text.WriteString(piece)
 			text.WriteString(word(rng.IntN(6)))
@@ -80,7 +80,7 @@ func TestFewAgreesWithEveryPosition(t *testing.T) {
 	}
 }
 
-func byteListOf(s string) string {
+func decimalList(s string) string {
 	var parts []string
 	for i := 0; i < len(s); i++ {
 		parts = append(parts, fmt.Sprint(s[i]))

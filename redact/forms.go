@@ -22,7 +22,11 @@ const caseFoldFrom = 8
 // form is one way a secret can show up in text, searched as a pattern (or,
 // when too short to be searched, masked as a whole value).
 type form struct {
-	text  string
+	text string
+	// src and enc say how text is written from the secret: a pattern keeps
+	// them instead of text (see derivation).
+	src   string
+	enc   derivation
 	kind  kind
 	widen widen
 	// fragment marks a piece of the secret rather than all of it (a base64
@@ -65,7 +69,16 @@ func forms(secret string, short bool) []form {
 		f := form{text: text, kind: k, widen: w, fragment: fragment}
 		if !seen[f] {
 			seen[f] = true
+			f.src = text
 			out = append(out, f)
+		}
+	}
+	// derived adds the form d writes from v.
+	derived := func(v string, d derivation, k kind, w widen, fragment bool) {
+		n := len(out)
+		add(string(d.appendText(nil, v)), k, w, fragment)
+		if len(out) > n {
+			out[n].src, out[n].enc = v, d
 		}
 	}
 	for _, v := range variants(secret) {
@@ -73,14 +86,14 @@ func forms(secret string, short bool) []form {
 		if strings.Contains(v, " ") {
 			add(url.QueryEscape(v), folded, 0, false)
 		}
-		h := hex.EncodeToString([]byte(v))
-		add(h, folded, 0, false)
+		derived(v, hexOf, folded, 0, false)
 		// Go's %v of a []byte, fmt's % x (and hexdump -C, whose lines the
 		// scanner joins), xxd's groups of two bytes at either alignment.
-		add(byteList(v), exact, 0, false)
-		add(spacedHex(v, 1, 0), folded, 0, false)
-		add(spacedHex(v, 2, 0), folded, 0, false)
-		add(spacedHex(v, 2, 1), folded, 0, true)
+		derived(v, byteListOf, exact, 0, false)
+		derived(v, spacedHexOf, folded, 0, false)
+		derived(v, xxdOf, folded, 0, false)
+		derived(v, xxdShiftedOf, folded, 0, true)
+		h := hex.EncodeToString([]byte(v))
 		if short {
 			// Masked as whole values only, where case folding does not
 			// reach below 8 bytes: both cases of hex, whole encodings.
@@ -97,14 +110,14 @@ func forms(secret string, short bool) []form {
 			// too; widened over their neighbours and padding, they cover
 			// the whole encodings.
 			for align := range 3 {
-				core, w := base64Core(v, base64.RawStdEncoding, align)
-				add(core, base64Alphabets, w, true)
+				_, w := base64Core(v, base64.RawStdEncoding, align)
+				derived(v, base64CoreOf+derivation(align), base64Alphabets, w, true)
 			}
 			// Base32 of the secret alone, in both alphabets and any case,
 			// padded or not (a TOTP seed, a DNS label).
-			for _, enc := range []*base32.Encoding{base32.StdEncoding, base32.HexEncoding} {
-				core, w := base32Core(v, enc, 0)
-				add(core, folded, w|widenBase32, true)
+			for i, enc := range []*base32.Encoding{base32.StdEncoding, base32.HexEncoding} {
+				_, w := base32Core(v, enc, 0)
+				derived(v, base32StdOf+derivation(i), folded, w|widenBase32, true)
 			}
 		}
 		if strings.Contains(v, "\n") {
@@ -273,33 +286,6 @@ func base32Core(secret string, enc *base32.Encoding, align int) (string, widen) 
 	return e[start:end], w
 }
 
-// byteList writes s as Go's %v writes a []byte, without the brackets:
-// "104 117 110".
-func byteList(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(strconv.Itoa(int(s[i])))
-	}
-	return b.String()
-}
-
-// spacedHex writes s in hex with a space after every group bytes, the first
-// group align bytes short: fmt's % x is (1, 0), xxd's columns (2, 0) and
-// (2, 1).
-func spacedHex(s string, group, align int) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if i > 0 && (i+align)%group == 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(hex.EncodeToString([]byte{s[i]}))
-	}
-	return b.String()
-}
-
 // isNumberish reports whether t could occur in the text of a number.
 func isNumberish(t string) bool {
 	switch strings.ToLower(strings.TrimLeft(t, "+-")) {
@@ -314,4 +300,99 @@ func isNumberish(t string) bool {
 		}
 	}
 	return true
+}
+
+// A derivation writes a pattern's text from the secret it encodes. The
+// index keeps the secret and the derivation, not the text: the encodings of
+// a secret are about twenty times its length (hex, decimal, spaced hex,
+// base64 at three alignments, base32), and a confirmed anchor, which is
+// rare, pays for writing the text out again.
+type derivation uint8
+
+const (
+	asIs         derivation = iota // the text itself
+	hexOf                          // hex, lower case
+	byteListOf                     // "104 117 110"
+	spacedHexOf                    // fmt's % x
+	xxdOf                          // xxd's groups of two bytes
+	xxdShiftedOf                   // the same, the first group one byte short
+	base64CoreOf                   // base64Core at alignment 0; +1, +2 for the others
+	_
+	_
+	base32StdOf // base32Core in the standard alphabet; +1 for base32hex
+	_
+)
+
+const (
+	base64Alphabet   = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+	base32Alphabet   = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+	base32HexAlpabet = "0123456789ABCDEFGHIJKLMNOPQRSTUV"
+)
+
+// appendText appends the text d writes from src, allocating nothing but
+// what dst needs to grow.
+func (d derivation) appendText(dst []byte, src string) []byte {
+	switch d {
+	case asIs:
+		return append(dst, src...)
+	case hexOf:
+		return hex.AppendEncode(dst, bytesOf(src))
+	case byteListOf:
+		for i := 0; i < len(src); i++ {
+			if i > 0 {
+				dst = append(dst, ' ')
+			}
+			dst = strconv.AppendUint(dst, uint64(src[i]), 10)
+		}
+		return dst
+	case spacedHexOf, xxdOf, xxdShiftedOf:
+		group, align := 1, 0
+		if d != spacedHexOf {
+			group = 2
+		}
+		if d == xxdShiftedOf {
+			align = 1
+		}
+		for i := 0; i < len(src); i++ {
+			if i > 0 && (i+align)%group == 0 {
+				dst = append(dst, ' ')
+			}
+			dst = append(dst, hexDigits[src[i]>>4], hexDigits[src[i]&0xF])
+		}
+		return dst
+	case base64CoreOf, base64CoreOf + 1, base64CoreOf + 2:
+		// base64Core: the characters of the raw standard encoding of align
+		// zero bytes and src that hold src's bits alone.
+		align := int(d - base64CoreOf)
+		total := align + len(src)
+		start, end := [3]int{0, 2, 3}[align], 4*(total/3)+total%3
+		for k := start; k < end; k++ {
+			dst = append(dst, base64Alphabet[bitsAt(src, align, 6*k, 6)])
+		}
+		return dst
+	case base32StdOf, base32StdOf + 1:
+		alphabet := base32Alphabet
+		if d == base32StdOf+1 {
+			alphabet = base32HexAlpabet
+		}
+		for k := range 8 * len(src) / 5 {
+			dst = append(dst, alphabet[bitsAt(src, 0, 5*k, 5)])
+		}
+		return dst
+	}
+	panic("redact: unknown derivation")
+}
+
+// bitsAt returns the n bits (n ≤ 8) from bit of the byte string that is
+// align zero bytes, then src, then zero bytes, most significant first.
+func bitsAt(src string, align, bit, n int) byte {
+	at := func(i int) uint16 {
+		if i -= align; i >= 0 && i < len(src) {
+			return uint16(src[i])
+		}
+		return 0
+	}
+	i := bit / 8
+	two := at(i)<<8 | at(i+1)
+	return byte(two >> (16 - n - bit%8) & (1<<n - 1))
 }

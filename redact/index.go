@@ -65,13 +65,42 @@ const (
 	widenBase32                   // up to six '=' after that character (base32)
 )
 
-// pattern is one text that is masked wherever it occurs.
+// pattern is one text that is masked wherever it occurs. It keeps the
+// text itself only when the text is a secret as written (folded for a
+// folded pattern); an encoding of one keeps the secret and how the text is
+// written from it (see derivation), and writes the text out where an
+// anchor of it is confirmed.
 type pattern struct {
-	text  string
+	src   string
+	n     int32 // the length of the text
 	next  int32 // the next pattern filed under the same anchor, or -1
-	off   int32 // where the anchor starts in text
+	off   int32 // where the anchor starts in the text
 	kind  kind
 	widen widen
+	enc   derivation
+}
+
+// appendText appends p's text to dst.
+func (p *pattern) appendText(dst []byte) []byte {
+	if p.enc == asIs {
+		return append(dst, p.src...)
+	}
+	n := len(dst)
+	dst = p.enc.appendText(dst, p.src)
+	if p.kind == folded {
+		for i := n; i < len(dst); i++ {
+			dst[i] = lowerASCII(dst[i])
+		}
+	}
+	return dst
+}
+
+// textOf returns p's text: src itself, or written out into buf.
+func (p *pattern) textOf(buf []byte) string {
+	if p.enc == asIs {
+		return p.src
+	}
+	return stringOf(p.appendText(buf[:0]))
 }
 
 // slot is one entry of an anchor table: an anchor and the last pattern filed
@@ -152,10 +181,10 @@ type index struct {
 	manyAnchors bool // more than maxFewAnchors anchors, or a short one
 }
 
-// insert files p under an anchor of n bytes (n ≤ 8) of its text. The
-// caller holds the writer's lock.
-func (ix *index) insert(p pattern, n int) {
-	key, off := ix.chooseAnchor(p.text, n)
+// insert files p, whose text is text, under an anchor of n bytes (n ≤ 8)
+// of it. The caller holds the writer's lock.
+func (ix *index) insert(p pattern, text string, n int) {
+	key, off := ix.chooseAnchor(text, n)
 	ix.insertAt(p, key, off, n)
 }
 
@@ -189,10 +218,10 @@ func (ix *index) insertAt(p pattern, key uint64, off, n int) {
 	}
 	f.add(key)
 	ix.lens.Or(1 << n)
-	if l := int32(len(p.text)); l > ix.maxLen.Load() {
+	if l := p.n; l > ix.maxLen.Load() {
 		ix.maxLen.Store(l)
 	}
-	if l := int32(len(p.text)); ix.minLen.Load() == 0 || l < ix.minLen.Load() {
+	if l := p.n; ix.minLen.Load() == 0 || l < ix.minLen.Load() {
 		ix.minLen.Store(l)
 	}
 }
@@ -379,30 +408,33 @@ func (ix *index) pattern(id int32) *pattern {
 	return &(*ix.chunks[c].Load())[i]
 }
 
-// has reports whether a pattern with p's text, kind and widening is filed
-// already, under an anchor of n bytes.
-func (ix *index) has(p pattern, n int) bool {
-	key := anchorKey(p.text, 0, n)
-	if ix.inChain(key, &p) {
+// has reports whether a pattern with p's text (text), kind and widening is
+// filed already, under an anchor of n bytes.
+func (ix *index) has(p *pattern, text string, n int) bool {
+	key := anchorKey(text, 0, n)
+	if ix.inChain(key, p, text) {
 		return true
 	}
 	if ix.chainLen(key) < maxChain {
 		// Chains only grow: a copy would have been filed under this one.
 		return false
 	}
-	for off := n; off+n <= len(p.text); off += n {
-		if ix.inChain(anchorKey(p.text, off, n), &p) {
+	for off := n; off+n <= len(text); off += n {
+		if ix.inChain(anchorKey(text, off, n), p, text) {
 			return true
 		}
 	}
-	last := len(p.text) - n
-	return last > 0 && last%n != 0 && ix.inChain(anchorKey(p.text, last, n), &p)
+	last := len(text) - n
+	return last > 0 && last%n != 0 && ix.inChain(anchorKey(text, last, n), p, text)
 }
 
-func (ix *index) inChain(key uint64, p *pattern) bool {
+// inChain reports whether a pattern filed under key has p's text (text),
+// kind and widening.
+func (ix *index) inChain(key uint64, p *pattern, text string) bool {
+	var buf [256]byte
 	for id := ix.lookup(key); id >= 0; {
 		q := ix.pattern(id)
-		if q.text == p.text && q.kind == p.kind && q.widen == p.widen {
+		if q.n == p.n && q.kind == p.kind && q.widen == p.widen && q.textOf(buf[:]) == text {
 			return true
 		}
 		id = q.next
@@ -413,7 +445,14 @@ func (ix *index) inChain(key uint64, p *pattern) bool {
 // eachText calls f with the text of every pattern filed. The caller holds
 // the writer's lock.
 func (ix *index) eachText(f func(string)) {
+	var buf []byte
 	for id := range ix.patterns {
-		f(ix.pattern(id).text)
+		p := ix.pattern(id)
+		if p.enc == asIs {
+			f(p.src)
+			continue
+		}
+		buf = p.appendText(buf[:0])
+		f(stringOf(buf))
 	}
 }

@@ -186,12 +186,13 @@ func (r *Redactor) addCuts(s string) {
 		if len(v) <= minCut || strings.TrimSpace(v) == "" {
 			continue
 		}
-		p := pattern{text: foldASCII(v), kind: folded}
-		if k := anchorKey(p.text, 0, minCut); !r.heads.inChain(k, &p) {
+		text := foldASCII(v)
+		p := pattern{src: text, n: int32(len(text)), kind: folded}
+		if k := anchorKey(text, 0, minCut); !r.heads.inChain(k, &p, text) {
 			r.heads.insertAt(p, k, 0, minCut)
 		}
-		off := len(p.text) - minCut
-		if k := anchorKey(p.text, off, minCut); !r.tails.inChain(k, &p) {
+		off := len(text) - minCut
+		if k := anchorKey(text, off, minCut); !r.tails.inChain(k, &p, text) {
 			r.tails.insertAt(p, k, off, minCut)
 		}
 	}
@@ -204,18 +205,22 @@ func (r *Redactor) addPattern(f form) {
 	if n > 4 && n < 8 {
 		n = 4 // patterns of 4 to 7 bytes share one anchor length: one probe
 	}
-	p := pattern{text: f.text, kind: f.kind, widen: f.widen}
+	text := f.text
+	p := pattern{src: f.src, n: int32(len(text)), kind: f.kind, widen: f.widen, enc: f.enc}
 	if p.kind == folded {
 		// Kept folded, so that secrets that differ in case only (rotations
 		// of one password, say) are one pattern, not a chain to walk.
-		p.text = foldASCII(p.text)
+		text = foldASCII(text)
+		if p.enc == asIs {
+			p.src = text
+		}
 	}
-	if r.ix.has(p, n) {
+	if r.ix.has(&p, text, n) {
 		return
 	}
-	r.grams.add(p.text, r.ix.eachText)
-	r.ix.insert(p, n)
-	r.ix.noteFew(r.ix.pattern(r.ix.patterns - 1))
+	r.grams.add(text, r.ix.eachText)
+	r.ix.insert(p, text, n)
+	r.ix.noteFew(r.ix.pattern(r.ix.patterns-1), text)
 }
 
 // String returns s with every known secret, every encoded form of one and

@@ -155,7 +155,7 @@ func (m *matcher) cutHead(b []byte, i int, key uint64, dst []span) []span {
 	for id := m.r.heads.lookup(key); id >= 0; {
 		p := m.r.heads.pattern(id)
 		id = p.next
-		if avail < len(p.text) && 2*avail >= len(p.text) && foldedEqual(b[i:], p.text[:avail]) {
+		if avail < len(p.src) && 2*avail >= len(p.src) && foldedEqual(b[i:], p.src[:avail]) {
 			return append(dst, span{i, len(b)})
 		}
 	}
@@ -168,7 +168,7 @@ func (m *matcher) cutTail(b []byte, l int, key uint64, dst []span) []span {
 	for id := m.r.tails.lookup(key); id >= 0; {
 		p := m.r.tails.pattern(id)
 		id = p.next
-		if l < len(p.text) && 2*l >= len(p.text) && foldedEqual(b[:l], p.text[len(p.text)-l:]) {
+		if l < len(p.src) && 2*l >= len(p.src) && foldedEqual(b[:l], p.src[len(p.src)-l:]) {
 			return append(dst, span{0, l})
 		}
 	}
@@ -382,7 +382,7 @@ func (m *matcher) confirm(b []byte, i int, key uint64, dst []span) []span {
 		p := m.ix.pattern(id)
 		id = p.next
 		start := i - int(p.off)
-		end := start + len(p.text)
+		end := start + int(p.n)
 		if start < 0 || end > len(b) || !p.matches(b[start:end]) {
 			continue
 		}
@@ -393,19 +393,29 @@ func (m *matcher) confirm(b []byte, i int, key uint64, dst []span) []span {
 
 // matches reports whether t, as long as p's text, is an occurrence of p.
 func (p *pattern) matches(t []byte) bool {
-	switch p.kind {
+	if p.enc == asIs {
+		return textMatches(p.kind, t, p.src)
+	}
+	var buf [256]byte // texts up to this long are written out on the stack
+	return textMatches(p.kind, t, stringOf(p.appendText(buf[:0])))
+}
+
+// textMatches reports whether t is an occurrence of text, compared as k
+// says.
+func textMatches(k kind, t []byte, text string) bool {
+	switch k {
 	case exact:
-		return stringOf(t) == p.text
+		return stringOf(t) == text
 	case folded:
 		for i := range t {
-			if c, d := t[i], p.text[i]; c != d && lowerASCII(c) != lowerASCII(d) {
+			if c, d := t[i], text[i]; c != d && lowerASCII(c) != lowerASCII(d) {
 				return false
 			}
 		}
 		return true
 	}
 	for i := range t { // base64Alphabets
-		if c, d := t[i], p.text[i]; c != d && base64Class(c) != base64Class(d) {
+		if c, d := t[i], text[i]; c != d && base64Class(c) != base64Class(d) {
 			return false
 		}
 	}
