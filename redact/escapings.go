@@ -394,7 +394,9 @@ func dumpBreakAt(b []byte, i int, dst []seq) []seq {
 // its style (see dumpLead); style 0 when line holds none.
 func dumpStart(line []byte) (int, byte) {
 	for k := 0; k+dumpOffset+4 <= len(line) && k <= 100; k++ {
-		if !isHexDigit(line[k]) {
+		// The separator after the offset first: it rules out most places
+		// at the cost of one comparison (a Writer asks at every Write).
+		if c := line[k+dumpOffset]; c != ':' && c != ' ' || !isHexDigit(line[k]) {
 			continue
 		}
 		if st := dumpLead(line[k:]); st != 0 {
