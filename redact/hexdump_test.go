@@ -2,6 +2,7 @@ package redact
 
 import (
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"testing"
 
@@ -44,6 +45,29 @@ func TestHexDumpOfSecretWithPipe(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// A text whose first line is cut as the end of an xxd line is (four hex
+// digits, two spaces, 16 bytes of text, a line break at index 22) has no
+// byte before that group to look at: masking it does not panic, with or
+// without secrets.
+func TestXxdLineAtTextStart(t *testing.T) {
+	t.Parallel()
+	text := "beef  0123456789abcdef\n00000010: 6162 6364  abcd\n"
+	for _, secrets := range [][]string{nil, {"somesecretvalue"}} {
+		r := newRedactor(t)
+		r.Add(secrets...)
+		if got := r.String(text); got != text {
+			t.Errorf("%d secrets: String changed a text without secrets (%d bytes to %d)", len(secrets), len(text), len(got))
+		}
+		quoted, _ := json.Marshal(text)
+		if _, err := r.JSON(quoted); err != nil {
+			t.Errorf("%d secrets: JSON: %v", len(secrets), err)
+		}
+		if got := writeInPieces(t, r, text, 5); got != text {
+			t.Errorf("%d secrets: Writer changed a text without secrets (%d bytes to %d)", len(secrets), len(text), len(got))
 		}
 	}
 }
