@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/hushflow/hushflow/internal/testkit"
@@ -68,6 +69,38 @@ func TestXxdLineAtTextStart(t *testing.T) {
 		}
 		if got := writeInPieces(t, r, text, 5); got != text {
 			t.Errorf("%d secrets: Writer changed a text without secrets (%d bytes to %d)", len(secrets), len(text), len(got))
+		}
+	}
+}
+
+// A secret that a hex dump shows within one line, with bytes its text
+// column prints as dots, is found in the hex columns as they are; its text
+// column (the printable bytes of the secret among the dots) is masked too,
+// though no line join is part of the match: the dump's view is built around
+// every join, whatever the secrets' runs (its widening covers the text
+// column of a match near a join, not only of one across it).
+func TestHexDumpTextColumnOfSecretInOneLine(t *testing.T) {
+	t.Parallel()
+	const secret = "pä$$wörd!x"
+	filler := "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	r := newRedactor(t)
+	r.Add(secret)
+	dumps := []struct {
+		name string
+		dump func([]byte) string
+	}{{"xxd", xxd}, {"hexdump -C", hexdumpC}, {"hex.Dump", hex.Dump}}
+	shown := printable([]byte(secret)) // "p..$$w..rd!x"
+	for _, d := range dumps {
+		for at := 16; at+len(secret) <= 32; at++ { // inside the middle line
+			data := filler[:at] + secret + filler[at:48-len(secret)]
+			text := "dump:\n" + d.dump([]byte(data)) + "end\n"
+			outs := map[string]string{"String": r.String(text)}
+			outs["Writer byte by byte"] = writeInPieces(t, r, text, seq1(len(text))...)
+			for how, out := range outs {
+				if strings.Contains(out, shown) {
+					t.Errorf("%s, secret at %d: %s shows the secret's text column", d.name, at, how)
+				}
+			}
 		}
 	}
 }
