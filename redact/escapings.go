@@ -365,7 +365,7 @@ func dumpBreakAt(b []byte, i int, dst []seq) []seq {
 		if i-o == 18 && o >= 4 && b[o-1] == ' ' && b[o-2] == ' ' && hexAt(o-4) {
 			hexEnd, style = o-2, ' '
 		}
-	case i >= 22 && b[i-17] == ' ' && b[i-18] == ' ' && hexAt(i-22) && hexAt(i-20) && b[i-23] == ' ':
+	case i >= 23 && b[i-17] == ' ' && b[i-18] == ' ' && hexAt(i-22) && hexAt(i-20) && b[i-23] == ' ':
 		// xxd: "hhhh  text", a full line's text column 16 bytes.
 		hexEnd, style = i-18, ':'
 	}

@@ -210,9 +210,15 @@ func (m *matcher) mayMatch(b []byte, s *seq, seqBefore, seqAfter bool) bool {
 		}
 		break
 	}
-	var around [3 + 4 + 3]int // up to three before, the decoded bytes, up to three after
+	// Up to gl-1 bytes on each side, the decoded bytes between; gl for a
+	// sequence that decodes to nothing (see below).
+	ctx := gl - 1
+	if s.n == 0 {
+		ctx = gl
+	}
+	var around [4 + 4 + 4]int
 	n := 0
-	for k := gl - 1; k >= 1; k-- {
+	for k := ctx; k >= 1; k-- {
 		switch i := s.start - k; {
 		case i < 0:
 			continue
@@ -232,7 +238,7 @@ func (m *matcher) mayMatch(b []byte, s *seq, seqBefore, seqAfter bool) bool {
 		n++
 	}
 	last := n
-	for k := range gl - 1 {
+	for k := range ctx {
 		i := s.end + k
 		if i >= len(b) {
 			break
@@ -245,10 +251,13 @@ func (m *matcher) mayMatch(b []byte, s *seq, seqBefore, seqAfter bool) bool {
 		n++
 	}
 	// Every run of gl bytes that holds a decoded byte, or (for a sequence
-	// that decodes to nothing) spans the place where it stood.
+	// that decodes to nothing) spans the place where it stood, ends there
+	// or starts there: a match that ends or starts at a line break of
+	// wrapped base64 is widened over the character past the break, which
+	// holds bits of the secret too, and only the view joins them.
 	lo, hi := max(first-(gl-1), 0), last-1
 	if first == last {
-		hi = first - 1
+		lo, hi = max(first-gl, 0), first
 	}
 	for i := lo; i <= hi && i+gl <= n; i++ {
 		g := around[i : i+gl]

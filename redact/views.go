@@ -81,12 +81,14 @@ func (m *matcher) scanViews(b []byte, trig trigSet, dst []span, depth int, budge
 		}
 		seqs = d.sequences(b, seqs[:0])
 		// Only the sequences that may be part of a match start a window;
-		// the others are decoded where they fall inside one.
+		// the others are decoded where they fall inside one. An escaping
+		// that widens what its views find (a hex dump's text column) keeps
+		// every sequence: a match near one, not across it, is widened too.
 		kept = kept[:0]
 		for k := range seqs {
 			before := k > 0 && seqs[k-1].end == seqs[k].start
 			after := k+1 < len(seqs) && seqs[k+1].start == seqs[k].end
-			if m.mayMatch(b, &seqs[k], before, after) {
+			if d.widen != nil || m.mayMatch(b, &seqs[k], before, after) {
 				kept = append(kept, k)
 			}
 		}

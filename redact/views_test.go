@@ -1,6 +1,7 @@
 package redact
 
 import (
+	"encoding/base64"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -160,4 +161,59 @@ func TestReachAheadCoversEveryWalk(t *testing.T) {
 			first = last + 1
 		}
 	}
+}
+
+// A base64 core that ends or starts at a line break of wrapped base64 is
+// widened over the character on the other side of the break, which holds
+// bits of the secret too: every character that the unwrapped encoding
+// masks is masked in the wrapped one, at every alignment and width.
+func TestBase64CoreAtLineBreakWidened(t *testing.T) {
+	t.Parallel()
+	secrets := []string{"Xq7vLm2pR9sT4wK8zB", "correct horse battery staple 42"}
+	for _, secret := range secrets {
+		r := newRedactor(t)
+		r.Add(secret)
+		for pre := range 3 {
+			data := strings.Repeat("\x00", pre) + secret + "\x00\x00tail of the record"
+			enc := base64.StdEncoding.EncodeToString([]byte(data))
+			m := r.load()
+			plain := cover(m.spansAt([]byte(enc), nil, edgeStart|edgeEnd), len(enc))
+			for width := minWrap; width <= 80; width++ {
+				for _, br := range []string{"\n", "\r\n", "\n  "} {
+					var text []byte
+					var at []int // at[i]: the index in enc of text[i], -1 for a break
+					for i := 0; i < len(enc); i += width {
+						if i > 0 {
+							text = append(text, br...)
+							for range br {
+								at = append(at, -1)
+							}
+						}
+						for j := i; j < min(i+width, len(enc)); j++ {
+							text = append(text, enc[j])
+							at = append(at, j)
+						}
+					}
+					m := r.load()
+					wrapped := cover(m.spansAt(text, nil, edgeStart|edgeEnd), len(text))
+					for i, j := range at {
+						if j >= 0 && plain[j] && !wrapped[i] {
+							t.Errorf("secret of %d bytes after %d, lines of %d, break %q: character %d of the encoding shown wrapped, masked unwrapped", len(secret), pre, width, br, j)
+							break
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func cover(spans []span, n int) []bool {
+	c := make([]bool, n)
+	for _, s := range spans {
+		for i := s.start; i < s.end; i++ {
+			c[i] = true
+		}
+	}
+	return c
 }
