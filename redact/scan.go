@@ -347,17 +347,18 @@ func nextCandidate(b []byte, i int, w uint64, f *filter) (int, uint64) {
 	words := f.words
 	mask := uint64(len(words) - 1)
 	s0 := f.shift & 63
-	for {
+	for k, c := range b[i:] {
 		h := w * kFilter
 		if x := words[h>>s0&mask].Load(); x&(1<<(h>>filterBit1&63)) != 0 && x&(1<<(h>>filterBit2&63)) != 0 {
-			return i, w
+			return i + k, w
 		}
-		if i >= len(b) {
-			return -1, 0
-		}
-		w = w>>8 | uint64(foldTable[b[i]])<<56
-		i++
+		w = w>>8 | uint64(foldTable[c])<<56
 	}
+	h := w * kFilter
+	if x := words[h>>s0&mask].Load(); x&(1<<(h>>filterBit1&63)) != 0 && x&(1<<(h>>filterBit2&63)) != 0 {
+		return len(b), w
+	}
+	return -1, 0
 }
 
 // probeShort looks for the anchors shorter than 8 bytes (their lengths are
