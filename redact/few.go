@@ -41,25 +41,48 @@ type fewMember struct {
 
 // rarity ranks bytes by how often logs and text hold them (lower is rarer),
 // so that a pattern is looked for by the byte that stops IndexByte least.
-func rarity(c byte) int {
-	switch {
-	case c == ' ':
-		return 100
-	case bytes.IndexByte([]byte("etaoinsr"), c) >= 0:
-		return 70
-	case bytes.IndexByte([]byte("hldcum012"), c) >= 0:
-		return 50
-	case c >= '0' && c <= '9':
-		return 45
-	case bytes.IndexByte([]byte("fpgwyb.:-/=_,\"\n"), c) >= 0:
-		return 35
-	case c >= 'a' && c <= 'z':
-		return 15
-	case c < 0x20 || c >= 0x7f:
-		return 2
+func rarity(c byte) int { return int(rarities[c]) }
+
+var rarities = func() (t [256]uint8) {
+	for i := range t {
+		c := byte(i)
+		switch {
+		case c == ' ':
+			t[i] = 100
+		case bytes.IndexByte([]byte("etaoinsr"), c) >= 0:
+			t[i] = 70
+		case bytes.IndexByte([]byte("hldcum012"), c) >= 0:
+			t[i] = 50
+		case c >= '0' && c <= '9':
+			t[i] = 45
+		case bytes.IndexByte([]byte("fpgwyb.:-/=_,\"\n"), c) >= 0:
+			t[i] = 35
+		case c >= 'a' && c <= 'z':
+			t[i] = 15
+		case c < 0x20 || c >= 0x7f:
+			t[i] = 2
+		default:
+			t[i] = 8 // upper case letters, rarer punctuation
+		}
 	}
-	return 8 // upper case letters, rarer punctuation
-}
+	return t
+}()
+
+// unfolded lists, for each folded byte, the bytes that fold to it (at most
+// two: both cases of a letter, both base64 alphabets' '+' or '/').
+var unfolded = func() (t [256]struct {
+	raw [2]byte
+	n   int
+}) {
+	for r := range 256 {
+		f := &t[foldTable[r]]
+		if f.n < 2 {
+			f.raw[f.n] = byte(r)
+			f.n++
+		}
+	}
+	return t
+}()
 
 // spellings returns the bytes of text that the byte c of a pattern of
 // kind k matches (both cases of a folded letter, both base64 alphabets' '+'
@@ -193,15 +216,11 @@ type fewAnchor struct {
 func newFewAnchor(key uint64) fewAnchor {
 	best, bestCost := fewAnchor{key: key}, 1<<30
 	for j := range 8 {
-		c := byte(key >> (8 * j))
-		a := fewAnchor{key: key, by: j}
+		u := unfolded[byte(key>>(8*j))]
+		a := fewAnchor{key: key, by: j, raw: u.raw, n: u.n}
 		cost := 0
-		for r := range 256 {
-			if foldTable[r] == c && a.n < 2 {
-				a.raw[a.n] = byte(r)
-				a.n++
-				cost += rarity(byte(r))
-			}
+		for _, r := range u.raw[:u.n] {
+			cost += rarity(r)
 		}
 		if a.n > 0 && cost < bestCost {
 			best, bestCost = a, cost

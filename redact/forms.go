@@ -288,9 +288,8 @@ func base32Core(secret string, enc *base32.Encoding, align int) (string, widen) 
 
 // isNumberish reports whether t could occur in the text of a number.
 func isNumberish(t string) bool {
-	switch strings.ToLower(strings.TrimLeft(t, "+-")) {
-	case "inf", "infinity", "nan": // as fmt, slog and strconv write them
-		return true
+	if u := strings.TrimLeft(t, "+-"); strings.EqualFold(u, "inf") || strings.EqualFold(u, "infinity") || strings.EqualFold(u, "nan") {
+		return true // as fmt, slog and strconv write them
 	}
 	for i := 0; i < len(t); i++ {
 		switch c := t[i]; {

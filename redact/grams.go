@@ -59,8 +59,14 @@ func newGramSet(logBits uint) *gramSet {
 
 // probe returns the word and the two bits of the run g (folded bytes).
 func (s *gramSet) probe(g uint32) (*atomic.Uint64, uint64) {
+	w, bits := s.probeIndex(g)
+	return &s.words[w], bits
+}
+
+// probeIndex returns the index of the word and the two bits of the run g.
+func (s *gramSet) probeIndex(g uint32) (uint64, uint64) {
 	h := uint64(g) * kFilter
-	return &s.words[h>>s.shift], 1<<(h>>filterBit1&63) | 1<<(h>>filterBit2&63)
+	return h >> s.shift, 1<<(h>>filterBit1&63) | 1<<(h>>filterBit2&63)
 }
 
 // add files the run g and counts the bits it set.
@@ -68,7 +74,7 @@ func (s *gramSet) add(g uint32) {
 	w, bits := s.probe(g)
 	if old := w.Load(); old&bits != bits {
 		s.set += popcount(bits &^ old)
-		w.Or(bits)
+		w.Store(old | bits) // the writer's alone: see setBit
 	}
 }
 
@@ -92,9 +98,11 @@ func gram4(a, b, c, d byte) uint32 {
 }
 
 // setBit sets bit h of w, without a write when it is set already.
+// Only the writer (who holds Redactor.mu) writes, so a load and a store
+// do: no locked read-modify-write is needed.
 func setBit(w []atomic.Uint64, h uint32) {
 	if word, bit := &w[h>>6], uint64(1)<<(h&63); word.Load()&bit == 0 {
-		word.Or(bit)
+		word.Store(word.Load() | bit)
 	}
 }
 
@@ -122,12 +130,18 @@ func (g *grams) add(text string, all func(func(string))) {
 		return
 	}
 	// Each new set is filled before it is published: a matcher holds the
-	// old one or the new one, each with every run filed so far.
-	if logBits := 64 - four.shift + 6; logBits < gram4MaxLog {
-		next := newGramSet(logBits + 1)
-		all(func(t string) { addFours(next, t) })
-		addFours(next, text)
-		g.four.Store(next)
+	// old one or the new one, each with every run filed so far. It is made
+	// large enough for four times the runs filed, so that the refills add
+	// up to a constant a run; past gram4MaxLog, the runs of three take over.
+	logBits := uint(64 - four.shift + 6 + 1)
+	for logBits < gram4MaxLog && 1<<logBits < 32*four.set {
+		logBits++
+	}
+	if 1<<logBits >= 16*four.set {
+		g.four.Store(fillGramSet(logBits, func(add func(string)) {
+			all(add)
+			add(text)
+		}))
 		return
 	}
 	three := new([1 << (gram3Bits - 6)]atomic.Uint64)
@@ -136,6 +150,25 @@ func (g *grams) add(text string, all func(func(string))) {
 	g.three.Store(three)
 	g.fourFull.Store(true)
 	g.four.Store(nil) // its memory goes back
+}
+
+// fillGramSet returns a set of 2^logBits bits holding the runs of four of
+// every text that fill hands its argument. It fills plain words first: no
+// matcher sees the set before it is returned.
+func fillGramSet(logBits uint, fill func(add func(string))) *gramSet {
+	plain := newGramSet(logBits)
+	words := make([]uint64, len(plain.words))
+	fill(func(text string) {
+		for i := 0; i+4 <= len(text); i++ {
+			w, bits := plain.probeIndex(gram4(text[i], text[i+1], text[i+2], text[i+3]))
+			words[w] |= bits
+		}
+	})
+	for i, w := range words {
+		plain.words[i].Store(w)
+		plain.set += popcount(w)
+	}
+	return plain
 }
 
 func addThrees(w *[1 << (gram3Bits - 6)]atomic.Uint64, text string) {
