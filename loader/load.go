@@ -16,6 +16,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/hushflow/hushflow/internal/sopsdec"
+	"github.com/hushflow/hushflow/render"
 )
 
 // Load reads the workspace rooted at fsys. See the package documentation for
@@ -97,7 +98,7 @@ func (st *state) load(ctx context.Context, src source) (*Workspace, error) {
 		}
 	}
 	// A typo in a template fails the load before anything resolves.
-	if err := mg.index(w); err != nil {
+	if err := mg.index(w, st.lastMerge); err != nil {
 		return nil, err
 	}
 	if err := w.renderSections(ctx, mg.m); err != nil {
@@ -125,28 +126,38 @@ type merged struct {
 	encrypted       map[*yaml.Node]bool
 	encryptedValues []string
 
-	// The templates' index and checks (indexTemplates, indexShell) depend
-	// on the merged files only: a reload that reuses the merge reuses them.
-	indexed   bool
-	templates map[string][]templatePlace
-	shell     map[string]bool
+	// The templates' checks (indexTemplates, indexShell) depend on the
+	// merged files only: a reload that reuses the merge reuses them. A
+	// merge that is not reused still takes from the last good one what
+	// does not depend on the other files: what each template text reads,
+	// and the shell commands that passed the shell check.
+	indexed bool
+	vars    map[string][]render.Var
+	shell   map[string]bool
 }
 
-// index checks every template of the merge and tells w where each stands
-// and which render as shell commands, once per merge. Only a load whose
-// index succeeded keeps its merge for the next one, so a merge that is
-// reused was indexed already and is only read.
-func (mg *merged) index(w *Workspace) error {
+// index checks every template of the merge and tells w which render as
+// shell commands, once per merge; last (which may be nil) is the merge of
+// the last good load. Only a load whose index succeeded keeps its merge
+// for the next one, so a merge that is reused was indexed already and is
+// only read.
+func (mg *merged) index(w *Workspace, last *merged) error {
 	if !mg.indexed {
-		if err := w.indexTemplates(mg.m); err != nil {
+		var lastVars map[string][]render.Var
+		var lastShell map[string]bool
+		if last != nil {
+			lastVars, lastShell = last.vars, last.shell
+		}
+		vars, err := w.indexTemplates(mg.m, lastVars)
+		if err != nil {
 			return err
 		}
-		if err := w.indexShell(mg.m); err != nil {
+		if err := w.indexShell(mg.m, lastShell); err != nil {
 			return err
 		}
-		mg.templates, mg.shell, mg.indexed = w.templates, w.shell, true
+		mg.vars, mg.shell, mg.indexed = vars, w.shell, true
 	}
-	w.templates, w.shell = mg.templates, mg.shell
+	w.shell = mg.shell
 	return nil
 }
 
@@ -211,8 +222,11 @@ type file struct {
 	encrypted bool
 	keyID     string              // the keys it was decrypted with (see keyIDOf)
 	marked    map[*yaml.Node]bool // the leaves that were encrypted at rest
-	err       error               // a *FileError
-	notes     []error             // warnings about the file, each a *FileError
+	// mergeKeyErrs are the merge-key problems of each document (see
+	// mergeKeyErrors), reported when the file is merged.
+	mergeKeyErrs [][]error
+	err          error   // a *FileError
+	notes        []error // warnings about the file, each a *FileError
 }
 
 // parseAll parses, decrypts and checks the templates of the files in
@@ -263,6 +277,7 @@ func (st *state) parseFile(ctx context.Context, f *file) error {
 	if err := validateShape(f); err != nil {
 		return err
 	}
+	f.mergeKeyErrs = mergeKeyErrors(f)
 	return st.checkTemplates(f)
 }
 

@@ -3,7 +3,6 @@ package loader
 import (
 	"errors"
 	"fmt"
-	"strconv"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -52,12 +51,12 @@ func (m *merger) add(f *file) error {
 // check reports every conflict of f with the merged document, and inside f.
 func (m *merger) check(f *file) error {
 	c := fileCheck{m: m, f: f, kinds: map[string]yaml.Kind{}, scalars: map[string]string{}, names: map[string]map[string]int{}}
-	for _, doc := range f.docs {
+	for i, doc := range f.docs {
 		top, _ := topMapping(doc)
 		if top == nil {
 			continue
 		}
-		c.mergeKeys(doc, "")
+		c.errs = append(c.errs, f.mergeKeyErrs[i]...)
 		kv := pairs(top)
 		for i := 0; i+1 < len(kv); i += 2 {
 			c.entry(kv[i], resolveAlias(kv[i+1]))
@@ -295,15 +294,42 @@ func mergeSources(v *yaml.Node) (sources []*yaml.Node, ok bool) {
 	return nil, false
 }
 
-// mergeKeys reports every merge key of the file whose value is not a
-// mapping or a list of mappings, merges nested deeper than maxMergeDepth,
-// and merge keys in a sops file. Aliases are not followed: each node is checked where it
-// stands.
-func (c *fileCheck) mergeKeys(n *yaml.Node, keyPath string) {
+// mergeKeyErrors reports, for each document of f (with a mapping at its
+// top), every merge key whose value is not a mapping or a list of
+// mappings, merges nested deeper than maxMergeDepth, and merge keys in a
+// sops file. Aliases are not followed: each node is checked where it
+// stands. It depends on f alone, so it runs once, when f is parsed, and
+// its errors stand with the parsed file in the cache.
+func mergeKeyErrors(f *file) [][]error {
+	out := make([][]error, len(f.docs))
+	for i, doc := range f.docs {
+		if top, _ := topMapping(doc); top == nil {
+			continue
+		}
+		c := mergeKeyCheck{f: f}
+		c.walk(doc)
+		out[i] = c.errs
+	}
+	return out
+}
+
+// mergeKeyCheck walks a document for mergeKeyErrors, keeping its key
+// path as a stack that is written out only for an error.
+type mergeKeyCheck struct {
+	f    *file
+	path keyPath
+	errs []error
+}
+
+func (c *mergeKeyCheck) fail(k *yaml.Node, err error) {
+	c.errs = append(c.errs, &FileError{Path: c.f.path, Line: k.Line, Key: c.path.joined(), Err: err})
+}
+
+func (c *mergeKeyCheck) walk(n *yaml.Node) {
 	switch n.Kind {
 	case yaml.DocumentNode:
 		for _, d := range n.Content {
-			c.mergeKeys(d, keyPath)
+			c.walk(d)
 		}
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
@@ -311,23 +337,24 @@ func (c *fileCheck) mergeKeys(n *yaml.Node, keyPath string) {
 			if c.f.encrypted && k.Kind == yaml.ScalarNode && k.Value == "<<" && k.Style == 0 {
 				// sops keeps every key as a string, so what the author wrote
 				// as a merge key comes out of decryption as an ordinary one.
-				c.errs = append(c.errs, &FileError{Path: c.f.path, Line: k.Line, Key: keyPath,
-					Err: fmt.Errorf("%w: a merge key (<<) in a sops file: sops keeps it as an ordinary key, so the merge would not happen; write the entries out", ErrYAML)})
+				c.fail(k, fmt.Errorf("%w: a merge key (<<) in a sops file: sops keeps it as an ordinary key, so the merge would not happen; write the entries out", ErrYAML))
 			}
 			if isMergeKey(k) {
 				if _, ok := mergeSources(v); !ok {
-					c.errs = append(c.errs, &FileError{Path: c.f.path, Line: k.Line, Key: keyPath,
-						Err: fmt.Errorf("%w: the value of a merge key (<<) must be a mapping or a list of mappings", ErrYAML)})
+					c.fail(k, fmt.Errorf("%w: the value of a merge key (<<) must be a mapping or a list of mappings", ErrYAML))
 				} else if !mergeDepthOK(v, 0) {
-					c.errs = append(c.errs, &FileError{Path: c.f.path, Line: k.Line, Key: keyPath,
-						Err: fmt.Errorf("%w: merge keys (<<) nest deeper than %d levels", ErrLimit, maxMergeDepth)})
+					c.fail(k, fmt.Errorf("%w: merge keys (<<) nest deeper than %d levels", ErrLimit, maxMergeDepth))
 				}
 			}
-			c.mergeKeys(v, joinKey(keyPath, k.Value, false))
+			c.path.pushKey(k.Value)
+			c.walk(v)
+			c.path.pop()
 		}
 	case yaml.SequenceNode:
 		for i, item := range n.Content {
-			c.mergeKeys(item, joinKey(keyPath, strconv.Itoa(i), true))
+			c.path.pushIndex(i)
+			c.walk(item)
+			c.path.pop()
 		}
 	}
 }

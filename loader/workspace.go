@@ -41,9 +41,6 @@ type Workspace struct {
 	connections map[string]map[string]any
 	connVars    map[string]any // connections, as templates read connections.NAME
 
-	// templates says where each template text stands (load order), so
-	// that RenderStep's errors name the file, key and line.
-	templates map[string][]templatePlace
 	// shell holds the template texts that stand in a shell action's cmd:
 	// or script:, which RenderStep renders in the shell context.
 	shell map[string]bool
