@@ -222,6 +222,7 @@ type file struct {
 	encrypted bool
 	keyID     string              // the keys it was decrypted with (see keyIDOf)
 	marked    map[*yaml.Node]bool // the leaves that were encrypted at rest
+	values    []string            // their values, each once, in document order
 	// mergeKeyErrs are the merge-key problems of each document (see
 	// mergeKeyErrors), reported when the file is merged.
 	mergeKeyErrs [][]error
@@ -272,6 +273,11 @@ func (st *state) parseFile(ctx context.Context, f *file) error {
 			return sopsFileError(f.path, err)
 		}
 		docs, f.encrypted, f.marked, f.keyID = pt.Docs, true, pt.Encrypted, st.keyID
+		// The redactor learns the plaintext as soon as it exists, whatever
+		// becomes of the file (on another core than the files still
+		// parsing, instead of one after another in the merge).
+		f.values = markedValues(docs, f.marked)
+		st.redactor.Add(f.values...)
 	}
 	f.docs = docs
 	if err := validateShape(f); err != nil {

@@ -46,8 +46,9 @@ type Workspace struct {
 	shell map[string]bool
 }
 
-// addFile adds a merged file's record and teaches the redactor the values
-// that were encrypted at rest in it.
+// addFile adds a merged file's record, and its leaves that were encrypted
+// at rest and their values (the redactor learnt them when the file was
+// decrypted).
 func (w *Workspace) addFile(f *file) {
 	w.files = append(w.files, File{Path: f.path, Encrypted: f.encrypted})
 	if len(f.marked) == 0 {
@@ -59,25 +60,37 @@ func (w *Workspace) addFile(f *file) {
 			w.seenValues[v] = true
 		}
 	}
-	seen := w.seenValues
-	first := len(w.encryptedValues)
+	for n := range f.marked {
+		w.encrypted[n] = true
+	}
+	for _, v := range f.values {
+		if !w.seenValues[v] {
+			w.seenValues[v] = true
+			w.encryptedValues = append(w.encryptedValues, v)
+		}
+	}
+}
+
+// markedValues returns the values of the leaves of docs that marked holds
+// (were encrypted at rest), each once, in document order, empty ones left
+// out.
+func markedValues(docs []*yaml.Node, marked map[*yaml.Node]bool) []string {
+	var out []string
+	seen := make(map[string]bool, len(marked))
 	var visit func(n *yaml.Node)
 	visit = func(n *yaml.Node) {
-		if f.marked[n] {
-			w.encrypted[n] = true
-			if n.Value != "" && !seen[n.Value] {
-				seen[n.Value] = true
-				w.encryptedValues = append(w.encryptedValues, n.Value)
-			}
+		if marked[n] && n.Value != "" && !seen[n.Value] {
+			seen[n.Value] = true
+			out = append(out, n.Value)
 		}
 		for _, c := range n.Content {
 			visit(c)
 		}
 	}
-	for _, d := range f.docs {
+	for _, d := range docs {
 		visit(d)
 	}
-	w.st.redactor.Add(w.encryptedValues[first:]...)
+	return out
 }
 
 // EncryptedValues returns the plaintext of every leaf that was encrypted at
