@@ -73,7 +73,7 @@ func (st *state) load(ctx context.Context, src source) (*Workspace, error) {
 	if len(found.paths) == 0 {
 		return nil, emptyError(found, src.name)
 	}
-	files, err := readFiles(ctx, src, found.paths, cfg.limits)
+	files, err := st.readFiles(ctx, src, found.paths)
 	if err != nil {
 		return nil, err
 	}
@@ -164,8 +164,13 @@ func (mg *merged) index(w *Workspace, last *merged) error {
 // merge merges files in order; the redactor learns the values that were
 // encrypted at rest in them.
 func merge(st *state, files []*file) *merged {
-	mg := &merged{files: files, m: newMerger()}
-	w := &Workspace{st: st, encrypted: map[*yaml.Node]bool{}}
+	entries, encrypted := 0, 0
+	if last := st.lastMerge; last != nil {
+		// Sized as the last good merge was: a reload changes little.
+		entries, encrypted = len(last.m.origin), len(last.encrypted)
+	}
+	mg := &merged{files: files, m: newMerger(entries)}
+	w := &Workspace{st: st, encrypted: make(map[*yaml.Node]bool, encrypted)}
 	for _, f := range files {
 		err := f.err
 		if err == nil {
@@ -217,6 +222,7 @@ func emptyError(f *found, name string) error {
 type file struct {
 	path      string
 	data      []byte       // the file's bytes, until it is parsed
+	parsed    bool         // parseFile ran (set on every file the cache holds)
 	sum       [32]byte     // SHA-256 of data
 	docs      []*yaml.Node // plaintext documents
 	encrypted bool
@@ -231,19 +237,15 @@ type file struct {
 }
 
 // parseAll parses, decrypts and checks the templates of the files in
-// parallel; merging, which depends on file order, happens afterwards. A
-// file whose content the cache has seen is taken from it, neither parsed,
-// decrypted nor checked again. Problems with a file are its err; parseAll
-// fails only when ctx is done.
+// parallel; merging, which depends on file order, happens afterwards.
+// Files taken from the cache (see readFiles) are neither parsed, decrypted
+// nor checked again. Problems with a file are its err; parseAll fails
+// only when ctx is done.
 func (st *state) parseAll(ctx context.Context, files []*file) error {
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
-	for i, f := range files {
-		if f.err != nil {
-			continue
-		}
-		if seen := st.cache.lookup(f, st.keyID); seen != nil {
-			files[i] = seen
+	for _, f := range files {
+		if f.err != nil || f.parsed {
 			continue
 		}
 		g.Go(func() error {
@@ -260,6 +262,7 @@ func (st *state) parseAll(ctx context.Context, files []*file) error {
 // parseFile parses f once: detection, decryption (sops' tree is built from
 // the same documents) and the template checks all work on that parse.
 func (st *state) parseFile(ctx context.Context, f *file) error {
+	f.parsed = true
 	docs, err := parseDocuments(f.data, st.cfg.limits.MaxNodes)
 	f.data = nil // parsed: the cache keeps the documents, not the bytes
 	if err != nil {

@@ -14,6 +14,7 @@ type merger struct {
 	// origin names the file each entry came from: the value of a top-level
 	// scalar, of a mapping's entry, or an item of a top-level list.
 	origin map[*yaml.Node]string
+	fc     fileCheck // check's scratch, its maps emptied for each file
 }
 
 // section is one top-level key of the merged document.
@@ -24,8 +25,13 @@ type section struct {
 	index int               // of value in the merged mapping's Content
 }
 
-func newMerger() *merger {
-	return &merger{top: &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}, entries: map[string]*section{}, origin: map[*yaml.Node]string{}}
+// newMerger returns an empty merger; entries is a guess at how many
+// entries the merged document will hold (the last merge's count, say).
+func newMerger(entries int) *merger {
+	return &merger{
+		top: &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}, entries: map[string]*section{}, origin: make(map[*yaml.Node]string, entries),
+		fc: fileCheck{kinds: map[string]yaml.Kind{}, scalars: map[string]string{}, names: map[sectionEntry]int{}},
+	}
 }
 
 // add merges a file's documents, or none of them: a file that conflicts with
@@ -50,7 +56,11 @@ func (m *merger) add(f *file) error {
 
 // check reports every conflict of f with the merged document, and inside f.
 func (m *merger) check(f *file) error {
-	c := fileCheck{m: m, f: f, kinds: map[string]yaml.Kind{}, scalars: map[string]string{}, names: map[string]map[string]int{}}
+	c := &m.fc
+	c.m, c.f, c.errs = m, f, nil
+	clear(c.kinds)
+	clear(c.scalars)
+	clear(c.names)
 	for i, doc := range f.docs {
 		top, _ := topMapping(doc)
 		if top == nil {
@@ -71,10 +81,13 @@ type fileCheck struct {
 	m       *merger
 	f       *file
 	errs    []error
-	kinds   map[string]yaml.Kind      // top-level key → kind, within f
-	scalars map[string]string         // top-level scalar → value, within f
-	names   map[string]map[string]int // top-level key → entry name → line, within f
+	kinds   map[string]yaml.Kind // top-level key → kind, within f
+	scalars map[string]string    // top-level scalar → value, within f
+	names   map[sectionEntry]int // entry of a top-level mapping → its line, within f
 }
+
+// sectionEntry names an entry of a top-level mapping.
+type sectionEntry struct{ section, name string }
 
 func (c *fileCheck) conflict(key *yaml.Node, name, detail string) {
 	c.errs = append(c.errs, &FileError{Path: c.f.path, Line: key.Line, Key: name, Err: fmt.Errorf("%w: %s", ErrDuplicate, detail)})
@@ -123,9 +136,6 @@ func (c *fileCheck) entry(key, val *yaml.Node) {
 // mapping checks the entry names of a top-level mapping against earlier
 // files (prev) and earlier in this file.
 func (c *fileCheck) mapping(name string, val *yaml.Node, prev *section) {
-	if c.names[name] == nil {
-		c.names[name] = map[string]int{}
-	}
 	kv := pairs(val)
 	for j := 0; j+1 < len(kv); j += 2 {
 		ek := kv[j]
@@ -133,18 +143,17 @@ func (c *fileCheck) mapping(name string, val *yaml.Node, prev *section) {
 			c.notScalar(ek, name, "an entry name")
 			continue
 		}
-		path := name + "." + ek.Value
 		if prev != nil {
 			if other, dup := prev.names[ek.Value]; dup {
-				c.conflict(ek, path, "first defined in "+other)
+				c.conflict(ek, name+"."+ek.Value, "first defined in "+other)
 				continue
 			}
 		}
-		if line, dup := c.names[name][ek.Value]; dup {
-			c.conflict(ek, path, fmt.Sprintf("first defined on line %d of this file", line))
+		if line, dup := c.names[sectionEntry{name, ek.Value}]; dup {
+			c.conflict(ek, name+"."+ek.Value, fmt.Sprintf("first defined on line %d of this file", line))
 			continue
 		}
-		c.names[name][ek.Value] = ek.Line
+		c.names[sectionEntry{name, ek.Value}] = ek.Line
 	}
 }
 

@@ -197,7 +197,7 @@ func (w *Workspace) indexTemplates(m *merger, vars map[string][]render.Var) (map
 		}
 		return out
 	}
-	c := refCheck{secrets: names("secrets"), connections: names("connections"), steps: taskSteps(m), last: vars, parsed: map[string][]render.Var{}}
+	c := refCheck{secrets: names("secrets"), connections: names("connections"), steps: taskSteps(m), last: vars, parsed: make(map[string][]render.Var, len(vars))}
 	w.eachTemplate(m.top, m.origin, func(t templateAt) {
 		if t.section != "secrets" {
 			c.check(t)
