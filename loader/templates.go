@@ -129,10 +129,11 @@ func (w *Workspace) eachTemplate(top *yaml.Node, origin map[*yaml.Node]string, f
 	kv := top.Content
 	for i := 0; i+1 < len(kv); i += 2 {
 		section, val := kv[i].Value, kv[i+1]
+		strom := stromSections[section]
 		path.root = section
 		visit := func(v *yaml.Node, file, entry string) {
 			walkStrings(v, &path, func(n *yaml.Node, p *keyPath) {
-				if w.encrypted[n] || (stromSections[section] && !isSectionTemplate(n.Value)) || !render.IsTemplate(n.Value) {
+				if !render.IsTemplate(n.Value) || (strom && !isSectionTemplate(n.Value)) || w.encrypted[n] {
 					return
 				}
 				fn(templateAt{section: section, entry: entry, file: file, node: n, path: p})
