@@ -37,6 +37,30 @@ func BenchmarkLoad(b *testing.B) {
 	}
 }
 
+// BenchmarkLoadDir is BenchmarkLoad from a directory on disk, as
+// bench/loader compares it with sops -d: every file is opened through an
+// os.Root.
+func BenchmarkLoadDir(b *testing.B) {
+	ws, err := benchws.Generate(benchws.Spec{Files: 50, Encrypted: 10})
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := b.TempDir()
+	if err := ws.WriteDir(dir); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		w, err := loader.LoadDir(b.Context(), dir, loader.WithAgeIdentities(ws.Identity))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(w.Files()) != 50 {
+			b.Fatalf("%d files", len(w.Files()))
+		}
+	}
+}
+
 // reloadBench is a Reloader over a generated workspace of files files,
 // encrypted of them sops-encrypted, and the file system it reads.
 func reloadBench(b *testing.B, files, encrypted int) (*benchws.Workspace, fstest.MapFS, *loader.Reloader) {
