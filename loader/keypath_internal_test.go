@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // TestKeyPathText checks that a key path written out lazily is the text
@@ -61,6 +63,31 @@ func TestKeyPathText(t *testing.T) {
 			if got := inFlowOrHook(&p); got != want {
 				t.Errorf("inFlowOrHook(%q) = %v, want %v", eager, got, want)
 			}
+		}
+	}
+}
+
+// TestScalarValueString checks that scalarValue's shortcut for strings
+// gives what the YAML decoder gives.
+func TestScalarValueString(t *testing.T) {
+	t.Parallel()
+	src := "a: plain\nb: '123'\nc: \"true\"\nd: !!str 12\ne: |\n  x\n  y\nf: !!str\ng: ~x\nh: 0x1F_str\n"
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte(src), &doc); err != nil {
+		t.Fatal(err)
+	}
+	top := doc.Content[0]
+	for i := 1; i < len(top.Content); i += 2 {
+		n := top.Content[i]
+		if n.Tag != "!!str" {
+			continue
+		}
+		var want any
+		if err := n.Decode(&want); err != nil {
+			t.Fatal(err)
+		}
+		if got := scalarValue(n); got != want {
+			t.Errorf("%s: scalarValue = %#v, Decode = %#v", top.Content[i-1].Value, got, want)
 		}
 	}
 }

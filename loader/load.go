@@ -16,7 +16,6 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/hushflow/hushflow/internal/sopsdec"
-	"github.com/hushflow/hushflow/render"
 )
 
 // Load reads the workspace rooted at fsys. See the package documentation for
@@ -131,9 +130,9 @@ type merged struct {
 	// merge that is not reused still takes from the last good one what
 	// does not depend on the other files: what each template text reads,
 	// and the shell commands that passed the shell check.
-	indexed bool
-	vars    map[string][]render.Var
-	shell   map[string]bool
+	indexed   bool
+	templates *templateIndex
+	shell     map[string]bool
 }
 
 // index checks every template of the merge and tells w which render as
@@ -143,34 +142,38 @@ type merged struct {
 // only read.
 func (mg *merged) index(w *Workspace, last *merged) error {
 	if !mg.indexed {
-		var lastVars map[string][]render.Var
+		var lastTemplates *templateIndex
 		var lastShell map[string]bool
 		if last != nil {
-			lastVars, lastShell = last.vars, last.shell
+			lastTemplates, lastShell = last.templates, last.shell
 		}
-		vars, err := w.indexTemplates(mg.m, lastVars)
+		templates, err := w.indexTemplates(mg.m, lastTemplates)
 		if err != nil {
 			return err
 		}
 		if err := w.indexShell(mg.m, lastShell); err != nil {
 			return err
 		}
-		mg.vars, mg.shell, mg.indexed = vars, w.shell, true
+		mg.templates, mg.shell, mg.indexed = templates, w.shell, true
 	}
 	w.shell = mg.shell
 	return nil
 }
 
-// merge merges files in order; the redactor learns the values that were
-// encrypted at rest in them.
+// merge merges files in order, and lists the leaves that were encrypted
+// at rest in them and their values.
 func merge(st *state, files []*file) *merged {
-	entries, encrypted := 0, 0
+	// Sized as the last good merge was: a reload changes little.
+	var lastMerger *merger
+	encrypted, values := 0, 0
 	if last := st.lastMerge; last != nil {
-		// Sized as the last good merge was: a reload changes little.
-		entries, encrypted = len(last.m.origin), len(last.encrypted)
+		lastMerger, encrypted, values = last.m, len(last.encrypted), len(last.encryptedValues)
 	}
-	mg := &merged{files: files, m: newMerger(entries)}
-	w := &Workspace{st: st, encrypted: make(map[*yaml.Node]bool, encrypted)}
+	mg := &merged{files: files, m: newMerger(lastMerger)}
+	w := &Workspace{
+		st: st, files: make([]File, 0, len(files)), encrypted: make(map[*yaml.Node]bool, encrypted),
+		encryptedValues: make([]string, 0, values), seenValues: make(map[string]bool, values),
+	}
 	for _, f := range files {
 		err := f.err
 		if err == nil {
@@ -183,6 +186,9 @@ func merge(st *state, files []*file) *merged {
 		w.addFile(f)
 		mg.notes = append(mg.notes, f.notes...)
 	}
+	// Kept, these would keep every earlier merge alive, and the check's
+	// scratch what the last file held.
+	mg.m.last, mg.m.fc = nil, fileCheck{}
 	mg.fileList, mg.encrypted, mg.encryptedValues = w.files, w.encrypted, w.encryptedValues
 	return mg
 }

@@ -14,7 +14,8 @@ type merger struct {
 	// origin names the file each entry came from: the value of a top-level
 	// scalar, of a mapping's entry, or an item of a top-level list.
 	origin map[*yaml.Node]string
-	fc     fileCheck // check's scratch, its maps emptied for each file
+	fc     fileCheck           // check's scratch, its maps emptied for each file
+	last   map[string]*section // the last good merge's sections, for their sizes
 }
 
 // section is one top-level key of the merged document.
@@ -25,13 +26,21 @@ type section struct {
 	index int               // of value in the merged mapping's Content
 }
 
-// newMerger returns an empty merger; entries is a guess at how many
-// entries the merged document will hold (the last merge's count, say).
-func newMerger(entries int) *merger {
-	return &merger{
-		top: &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}, entries: map[string]*section{}, origin: make(map[*yaml.Node]string, entries),
+// newMerger returns an empty merger. Its maps and sections are sized as
+// those of last (which may be nil), a merge of the files of the same
+// workspace (the last good one): a reload changes little.
+func newMerger(last *merger) *merger {
+	m := &merger{
+		top: &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}, entries: map[string]*section{},
 		fc: fileCheck{kinds: map[string]yaml.Kind{}, scalars: map[string]string{}, names: map[sectionEntry]int{}},
 	}
+	if last != nil {
+		m.origin = make(map[*yaml.Node]string, len(last.origin))
+		m.last = last.entries
+	} else {
+		m.origin = map[*yaml.Node]string{}
+	}
+	return m
 }
 
 // add merges a file's documents, or none of them: a file that conflicts with
@@ -162,14 +171,19 @@ func (m *merger) apply(file string, key, val *yaml.Node) {
 	s := m.entries[name]
 	switch {
 	case s == nil:
-		s = &section{file: file, names: map[string]string{}, index: len(m.top.Content) + 1}
+		s = &section{file: file, index: len(m.top.Content) + 1}
+		if last := m.last[name]; last != nil {
+			s.names = make(map[string]string, len(last.names))
+		} else {
+			s.names = map[string]string{}
+		}
 		m.entries[name] = s
 		m.top.Content = append(m.top.Content, key, nil)
-		s.setValue(m.top, val)
+		s.setValue(m.top, val, m.last[name])
 	case isNull(s.value) && !isNull(val):
 		// An empty "actions:" in an earlier file takes the kind of a later one.
 		s.file = file
-		s.setValue(m.top, val)
+		s.setValue(m.top, val, m.last[name])
 	}
 	switch val.Kind {
 	case yaml.MappingNode:
@@ -192,10 +206,15 @@ func (m *merger) apply(file string, key, val *yaml.Node) {
 // setValue makes the section's value a fresh node of val's kind, empty for
 // mappings and lists (their items are appended), val itself for scalars (so
 // that the scalar keeps its identity as a leaf that was encrypted at rest).
-func (s *section) setValue(top, val *yaml.Node) {
+// A list's room is that of the same section in the last merge (last may be
+// nil).
+func (s *section) setValue(top, val *yaml.Node, last *section) {
 	switch val.Kind {
 	case yaml.MappingNode, yaml.SequenceNode:
 		s.value = &yaml.Node{Kind: val.Kind, Tag: val.Tag, Style: val.Style, Line: val.Line, Column: val.Column}
+		if last != nil && last.value.Kind == val.Kind {
+			s.value.Content = make([]*yaml.Node, 0, len(last.value.Content))
+		}
 	default:
 		s.value = val
 	}

@@ -184,10 +184,10 @@ func (w *Workspace) templatePlaces(tmpl string) []templatePlace {
 // input, secret, connections, hook or each must name a step of that task.
 // Reads a template marks optional (default, is defined) are not checked.
 // The secrets: section renders in an empty context and is left to its own
-// rendering. What each template text reads is parsed once and kept with
-// the merge; vars holds what the last good load parsed, taken from there
-// rather than parsed again.
-func (w *Workspace) indexTemplates(m *merger, vars map[string][]render.Var) (map[string][]render.Var, error) {
+// rendering. last (which may be nil) is the index of the last good load:
+// what it learnt that depends on one file only is taken from there rather
+// than worked out again.
+func (w *Workspace) indexTemplates(m *merger, last *templateIndex) (*templateIndex, error) {
 	names := func(section string) map[string]bool {
 		out := map[string]bool{}
 		if s := m.entries[section]; s != nil && s.value.Kind == yaml.MappingNode {
@@ -198,42 +198,72 @@ func (w *Workspace) indexTemplates(m *merger, vars map[string][]render.Var) (map
 		}
 		return out
 	}
-	c := refCheck{secrets: names("secrets"), connections: names("connections"), steps: taskSteps(m), last: vars, parsed: make(map[string][]render.Var, len(vars))}
+	if last == nil {
+		last = &templateIndex{}
+	}
+	ix := &templateIndex{vars: make(map[string][]render.Var, len(last.vars))}
+	c := refCheck{secrets: names("secrets"), connections: names("connections"), steps: ix.taskSteps(m, last), last: last.vars, parsed: ix.vars}
 	w.eachTemplate(m.top, m.origin, func(t templateAt) {
 		if t.section != "secrets" {
 			c.check(t)
 		}
 	})
-	return c.parsed, errors.Join(c.errs...)
+	return ix, errors.Join(c.errs...)
+}
+
+// templateIndex is what indexTemplates learns of a merge that depends on
+// one file only, kept with the merge for the next one: what each template
+// text reads, and each task's steps by the task's node (a node of a
+// parsed file, which never changes). Each merge makes a new one with what
+// it holds, so it never keeps what the workspace no longer holds.
+type templateIndex struct {
+	vars  map[string][]render.Var
+	steps map[*yaml.Node]map[string]bool // nil for a task without a flow
 }
 
 // taskSteps returns the names of each task's steps (tasks.T.flow), as
 // templates name them: hyphens become underscores.
-func taskSteps(m *merger) map[string]map[string]bool {
+func (ix *templateIndex) taskSteps(m *merger, last *templateIndex) map[string]map[string]bool {
 	out := map[string]map[string]bool{}
 	tasks := m.entries["tasks"]
 	if tasks == nil || tasks.value.Kind != yaml.MappingNode {
 		return out
 	}
 	kv := pairs(tasks.value)
+	ix.steps = make(map[*yaml.Node]map[string]bool, len(kv)/2)
 	for i := 0; i+1 < len(kv); i += 2 {
 		task := resolveAlias(kv[i+1])
-		if task.Kind != yaml.MappingNode {
-			continue
+		steps, seen := last.steps[task]
+		if !seen {
+			steps = flowSteps(task)
 		}
-		tkv := pairs(task)
-		for j := 0; j+1 < len(tkv); j += 2 {
-			flow := resolveAlias(tkv[j+1])
-			if tkv[j].Value != "flow" || flow.Kind != yaml.MappingNode {
-				continue
-			}
-			steps := map[string]bool{}
-			fkv := pairs(flow)
-			for k := 0; k+1 < len(fkv); k += 2 {
-				steps[strings.ReplaceAll(fkv[k].Value, "-", "_")] = true
-			}
+		ix.steps[task] = steps
+		if steps != nil {
 			out[kv[i].Value] = steps
 		}
+	}
+	return out
+}
+
+// flowSteps returns the names of the steps of a task's flow, or nil when
+// the task has no flow mapping (of several, the last counts).
+func flowSteps(task *yaml.Node) map[string]bool {
+	if task.Kind != yaml.MappingNode {
+		return nil
+	}
+	var out map[string]bool
+	tkv := pairs(task)
+	for j := 0; j+1 < len(tkv); j += 2 {
+		flow := resolveAlias(tkv[j+1])
+		if tkv[j].Value != "flow" || flow.Kind != yaml.MappingNode {
+			continue
+		}
+		steps := map[string]bool{}
+		fkv := pairs(flow)
+		for k := 0; k+1 < len(fkv); k += 2 {
+			steps[strings.ReplaceAll(fkv[k].Value, "-", "_")] = true
+		}
+		out = steps
 	}
 	return out
 }

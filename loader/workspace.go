@@ -54,12 +54,6 @@ func (w *Workspace) addFile(f *file) {
 	if len(f.marked) == 0 {
 		return
 	}
-	if w.seenValues == nil {
-		w.seenValues = make(map[string]bool, len(w.encryptedValues))
-		for _, v := range w.encryptedValues {
-			w.seenValues[v] = true
-		}
-	}
 	for n := range f.marked {
 		w.encrypted[n] = true
 	}
