@@ -184,11 +184,12 @@ var ErrNotRegular = errors.New("not a regular file")
 // for concurrent use), within the limits on one file and on them all. A
 // file whose content the parse cache holds (by path, SHA-256 of the bytes
 // just read and keys) is the cached file, its bytes dropped; the others
-// keep their bytes for parseAll. Every file is read into one buffer, so
-// that a reload that finds most files unchanged allocates for the changed
-// ones only. A file that cannot be read gets its error in err; readFiles
-// fails on a limit on them all, or when ctx is done.
-func (st *state) readFiles(ctx context.Context, src source, paths []string) ([]*file, error) {
+// keep their bytes and are handed to parse as soon as they are read.
+// Every file is read into one buffer, so that a reload that finds most
+// files unchanged allocates for the changed ones only. A file that cannot
+// be read gets its error in err; readFiles fails on a limit on them all,
+// or when ctx is done.
+func (st *state) readFiles(ctx context.Context, src source, paths []string, parse func(*file)) ([]*file, error) {
 	lim := st.cfg.limits
 	files := make([]*file, len(paths))
 	var total int64
@@ -209,7 +210,11 @@ func (st *state) readFiles(ctx context.Context, src source, paths []string) ([]*
 				continue
 			}
 		}
-		files[i] = &file{path: p, data: bytes.Clone(data), sum: sum, err: err}
+		f := &file{path: p, data: bytes.Clone(data), sum: sum, err: err}
+		files[i] = f
+		if err == nil {
+			parse(f)
+		}
 	}
 	return files, nil
 }

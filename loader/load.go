@@ -72,11 +72,8 @@ func (st *state) load(ctx context.Context, src source) (*Workspace, error) {
 	if len(found.paths) == 0 {
 		return nil, emptyError(found, src.name)
 	}
-	files, err := st.readFiles(ctx, src, found.paths)
+	files, err := st.readAndParse(ctx, src, found.paths)
 	if err != nil {
-		return nil, err
-	}
-	if err := st.parseAll(ctx, files); err != nil {
 		return nil, err
 	}
 
@@ -228,7 +225,6 @@ func emptyError(f *found, name string) error {
 type file struct {
 	path      string
 	data      []byte       // the file's bytes, until it is parsed
-	parsed    bool         // parseFile ran (set on every file the cache holds)
 	sum       [32]byte     // SHA-256 of data
 	docs      []*yaml.Node // plaintext documents
 	encrypted bool
@@ -242,33 +238,34 @@ type file struct {
 	notes        []error // warnings about the file, each a *FileError
 }
 
-// parseAll parses, decrypts and checks the templates of the files in
-// parallel; merging, which depends on file order, happens afterwards.
-// Files taken from the cache (see readFiles) are neither parsed, decrypted
-// nor checked again. Problems with a file are its err; parseAll fails
-// only when ctx is done.
-func (st *state) parseAll(ctx context.Context, files []*file) error {
+// readAndParse reads the files (see readFiles) and parses, decrypts and
+// checks the templates of each in parallel as soon as it is read, so that
+// reading the next files overlaps parsing; merging, which depends on file
+// order, happens afterwards. Files taken from the cache are neither
+// parsed, decrypted nor checked again. Problems with a file are its err;
+// readAndParse fails on a limit on all the files, or when ctx is done,
+// and returns only once no file is parsing any more.
+func (st *state) readAndParse(ctx context.Context, src source, paths []string) ([]*file, error) {
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
-	for _, f := range files {
-		if f.err != nil || f.parsed {
-			continue
-		}
+	files, err := st.readFiles(ctx, src, paths, func(f *file) {
 		g.Go(func() error {
 			if ctx.Err() == nil {
 				f.err = st.parseFile(ctx, f)
 			}
 			return nil
 		})
-	}
+	})
 	g.Wait()
-	return ctx.Err()
+	if err != nil {
+		return nil, err
+	}
+	return files, ctx.Err()
 }
 
 // parseFile parses f once: detection, decryption (sops' tree is built from
 // the same documents) and the template checks all work on that parse.
 func (st *state) parseFile(ctx context.Context, f *file) error {
-	f.parsed = true
 	docs, err := parseDocuments(f.data, st.cfg.limits.MaxNodes)
 	f.data = nil // parsed: the cache keeps the documents, not the bytes
 	if err != nil {
