@@ -64,15 +64,8 @@ func (w *Workspace) renderSection(ctx context.Context, m *merger, name string, v
 	kv := pairs(sec.value)
 	out := make(map[string]any, len(kv)/2)
 	for i := 0; i+1 < len(kv); i += 2 {
-		k, v := kv[i].Value, kv[i+1]
-		b.file = m.origin[v]
-		b.path.pushKey(k)
-		if x, job := b.build(v); job != nil {
-			job.set = func(x any) { out[k] = x }
-		} else {
-			out[k] = x
-		}
-		b.path.pop()
+		b.file = m.origin[kv[i+1]]
+		b.entry(out, kv[i].Value, kv[i+1])
 	}
 	return out, w.runJobs(ctx, b.jobs, vars)
 }
@@ -89,6 +82,17 @@ type sectionBuilder struct {
 	jobs []*sectionJob
 }
 
+// entry builds n as the entry k of m: now, or for a job when it is done.
+func (b *sectionBuilder) entry(m map[string]any, k string, n *yaml.Node) {
+	b.path.pushKey(k)
+	if x, job := b.build(n); job != nil {
+		job.set = func(v any) { m[k] = v }
+	} else {
+		m[k] = x
+	}
+	b.path.pop()
+}
+
 // build returns the Go value of n, or, when n is a string that renders or
 // resolves, a job whose set the caller fills in to put the result where
 // the value goes.
@@ -99,14 +103,7 @@ func (b *sectionBuilder) build(n *yaml.Node) (any, *sectionJob) {
 		kv := pairs(n)
 		mv := make(map[string]any, len(kv)/2)
 		for i := 0; i+1 < len(kv); i += 2 {
-			k := kv[i].Value
-			b.path.pushKey(k)
-			if x, job := b.build(kv[i+1]); job != nil {
-				job.set = func(v any) { mv[k] = v }
-			} else {
-				mv[k] = x
-			}
-			b.path.pop()
+			b.entry(mv, kv[i].Value, kv[i+1])
 		}
 		return mv, nil
 	case n.Kind == yaml.SequenceNode:
