@@ -18,9 +18,18 @@ type pathPart struct {
 	isIdx bool
 }
 
-func (p *keyPath) pushKey(k string) { p.parts = append(p.parts, pathPart{key: k}) }
-func (p *keyPath) pushIndex(i int)  { p.parts = append(p.parts, pathPart{index: i, isIdx: true}) }
+func (p *keyPath) pushKey(k string) { p.push(pathPart{key: k}) }
+func (p *keyPath) pushIndex(i int)  { p.push(pathPart{index: i, isIdx: true}) }
 func (p *keyPath) pop()             { p.parts = p.parts[:len(p.parts)-1] }
+
+// push grows the stack, with room for a workflow's usual depth at once
+// rather than doubling up to it.
+func (p *keyPath) push(part pathPart) {
+	if p.parts == nil {
+		p.parts = make([]pathPart, 0, 12)
+	}
+	p.parts = append(p.parts, part)
+}
 
 // String writes the path as walkStrings' messages name it: the root, then
 // ".key" for each key and "[i]" for each index.
