@@ -65,7 +65,9 @@ func (w *Workspace) renderSection(ctx context.Context, m *merger, name string, v
 	out := make(map[string]any, len(kv)/2)
 	for i := 0; i+1 < len(kv); i += 2 {
 		b.file = m.origin[kv[i+1]]
-		b.entry(out, kv[i].Value, kv[i+1])
+		b.path.pushKey(kv[i].Value)
+		b.fill(slot{m: out, k: kv[i].Value}, kv[i+1])
+		b.path.pop()
 	}
 	return out, w.runJobs(ctx, b.jobs, vars)
 }
@@ -82,15 +84,30 @@ type sectionBuilder struct {
 	jobs []*sectionJob
 }
 
-// entry builds n as the entry k of m: now, or for a job when it is done.
-func (b *sectionBuilder) entry(m map[string]any, k string, n *yaml.Node) {
-	b.path.pushKey(k)
-	if x, job := b.build(n); job != nil {
-		job.set = func(v any) { m[k] = v }
+// slot is where a value goes: the entry k of the map m, or the item i of
+// the list l.
+type slot struct {
+	m map[string]any
+	k string
+	l []any
+	i int
+}
+
+func (s slot) put(v any) {
+	if s.m != nil {
+		s.m[s.k] = v
 	} else {
-		m[k] = x
+		s.l[s.i] = v
 	}
-	b.path.pop()
+}
+
+// fill builds n into to: now, or for a job when the job is done.
+func (b *sectionBuilder) fill(to slot, n *yaml.Node) {
+	if x, job := b.build(n); job != nil {
+		job.set = to.put
+	} else {
+		to.put(x)
+	}
 }
 
 // build returns the Go value of n, or, when n is a string that renders or
@@ -103,18 +120,16 @@ func (b *sectionBuilder) build(n *yaml.Node) (any, *sectionJob) {
 		kv := pairs(n)
 		mv := make(map[string]any, len(kv)/2)
 		for i := 0; i+1 < len(kv); i += 2 {
-			b.entry(mv, kv[i].Value, kv[i+1])
+			b.path.pushKey(kv[i].Value)
+			b.fill(slot{m: mv, k: kv[i].Value}, kv[i+1])
+			b.path.pop()
 		}
 		return mv, nil
 	case n.Kind == yaml.SequenceNode:
 		lv := make([]any, len(n.Content))
 		for i, c := range n.Content {
 			b.path.pushIndex(i)
-			if x, job := b.build(c); job != nil {
-				job.set = func(v any) { lv[i] = v }
-			} else {
-				lv[i] = x
-			}
+			b.fill(slot{l: lv, i: i}, c)
 			b.path.pop()
 		}
 		return lv, nil

@@ -16,18 +16,8 @@ import (
 func TestX25519IdentityUnwrapsAsAge(t *testing.T) {
 	t.Parallel()
 	for range 20 {
-		ageID, err := age.GenerateX25519Identity()
-		if err != nil {
-			t.Fatal(err)
-		}
-		other, err := age.GenerateX25519Identity()
-		if err != nil {
-			t.Fatal(err)
-		}
-		keys, err := AgeKeys(ageID.String())
-		if err != nil {
-			t.Fatal(err)
-		}
+		ageID, other := newX25519(t), newX25519(t)
+		keys := mustAgeKeys(t, ageID.String())
 		ours, ok := keys.age[0].(*x25519Identity)
 		if !ok {
 			t.Fatalf("AgeKeys kept age's %T: the key did not read", keys.age[0])
@@ -82,33 +72,20 @@ func TestX25519IdentityUnwrapsAsAge(t *testing.T) {
 // would try them in another order.
 func TestX25519IdentityOnlyAlone(t *testing.T) {
 	t.Parallel()
-	x, err := age.GenerateX25519Identity()
-	if err != nil {
-		t.Fatal(err)
-	}
+	x := newX25519(t)
 	pq, err := age.GenerateHybridIdentity()
 	if err != nil {
 		t.Fatal(err)
 	}
-	alone, err := AgeKeys(x.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	mixed, err := AgeKeys(x.String(), pq.String())
-	if err != nil {
-		t.Fatal(err)
-	}
+	alone := mustAgeKeys(t, x.String())
+	mixed := mustAgeKeys(t, x.String(), pq.String())
 	if _, ok := alone.age[0].(*x25519Identity); !ok {
 		t.Errorf("alone: %T", alone.age[0])
 	}
 	if _, ok := mixed.age[0].(*age.X25519Identity); !ok {
 		t.Errorf("mixed: %T, want age's", mixed.age[0])
 	}
-	hybrid, err := AgeKeys(pq.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	joined := Join(alone, hybrid)
+	joined := Join(alone, mustAgeKeys(t, pq.String()))
 	if _, ok := joined.age[0].(*age.X25519Identity); !ok {
 		t.Errorf("joined with a hybrid key: %T, want age's", joined.age[0])
 	}
@@ -117,4 +94,22 @@ func TestX25519IdentityOnlyAlone(t *testing.T) {
 	} else if _, ok := j.age[1].(*x25519Identity); !ok {
 		t.Errorf("joined X25519 keys: %T", j.age[1])
 	}
+}
+
+func newX25519(t *testing.T) *age.X25519Identity {
+	t.Helper()
+	id, err := age.GenerateX25519Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+func mustAgeKeys(t *testing.T, identities ...string) Keys {
+	t.Helper()
+	k, err := AgeKeys(identities...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
 }
