@@ -25,16 +25,41 @@ func BenchmarkLoad(b *testing.B) {
 		b.Fatal(err)
 	}
 	fsys := ws.FS()
+	benchLoads(b, 50, func() (*loader.Workspace, error) {
+		return loader.Load(b.Context(), fsys, loader.WithAgeIdentities(ws.Identity))
+	})
+}
+
+// benchLoads runs load b.N times; every load must succeed and keep every
+// file.
+func benchLoads(b *testing.B, files int, load func() (*loader.Workspace, error)) {
 	b.ReportAllocs()
 	for b.Loop() {
-		w, err := loader.Load(b.Context(), fsys, loader.WithAgeIdentities(ws.Identity))
+		w, err := load()
 		if err != nil {
 			b.Fatal(err)
 		}
-		if len(w.Files()) != 50 {
+		if len(w.Files()) != files {
 			b.Fatalf("%d files", len(w.Files()))
 		}
 	}
+}
+
+// BenchmarkLoadDir is BenchmarkLoad from a directory on disk, as
+// bench/loader compares it with sops -d: every file is opened through an
+// os.Root.
+func BenchmarkLoadDir(b *testing.B) {
+	ws, err := benchws.Generate(benchws.Spec{Files: 50, Encrypted: 10})
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := b.TempDir()
+	if err := ws.WriteDir(dir); err != nil {
+		b.Fatal(err)
+	}
+	benchLoads(b, 50, func() (*loader.Workspace, error) {
+		return loader.LoadDir(b.Context(), dir, loader.WithAgeIdentities(ws.Identity))
+	})
 }
 
 // reloadBench is a Reloader over a generated workspace of files files,
@@ -133,16 +158,9 @@ func BenchmarkLoad2000(b *testing.B) {
 		b.Fatal(err)
 	}
 	fsys := ws.FS()
-	b.ReportAllocs()
-	for b.Loop() {
-		w, err := loader.Load(b.Context(), fsys, loader.WithAgeIdentities(ws.Identity))
-		if err != nil {
-			b.Fatal(err)
-		}
-		if len(w.Files()) != 2000 {
-			b.Fatalf("%d files", len(w.Files()))
-		}
-	}
+	benchLoads(b, 2000, func() (*loader.Workspace, error) {
+		return loader.Load(b.Context(), fsys, loader.WithAgeIdentities(ws.Identity))
+	})
 }
 
 func BenchmarkReloadOneOf2000(b *testing.B) {

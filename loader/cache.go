@@ -21,19 +21,19 @@ type parseCache struct {
 	byPath map[string]*file
 }
 
-// lookup returns the parsed file with f's path and content, decrypted (if
-// it was) with the keys keyID names, or nil. Keys from the environment
-// (keyID "") may change under the loader, so a decrypted file is never
-// taken from the cache with them. A nil cache finds nothing.
-func (c *parseCache) lookup(f *file, keyID string) *file {
+// lookup returns the parsed file at path whose content has the SHA-256
+// sum, decrypted (if it was) with the keys keyID names, or nil. Keys from
+// the environment (keyID "") may change under the loader, so a decrypted
+// file is never taken from the cache with them. A nil cache finds nothing.
+func (c *parseCache) lookup(path string, sum [32]byte, keyID string) *file {
 	if c == nil {
 		return nil
 	}
 	c.mu.Lock()
-	seen := c.byPath[f.path]
+	seen := c.byPath[path]
 	c.mu.Unlock()
 	switch {
-	case seen == nil || seen.sum != f.sum:
+	case seen == nil || seen.sum != sum:
 		return nil
 	case seen.encrypted && (keyID == "" || seen.keyID != keyID):
 		return nil

@@ -55,10 +55,22 @@ func newPropertyKeys(t *testing.T) *propertyKeys {
 				[]byte("actions:\n  a: [unclosed\n"),                 // does not parse
 				[]byte("actions:\n  b: {cmd: echo conflict}\n"),      // defines b again
 				[]byte("secrets:\n  PLAIN: \"{{ 'x' | upper }}\"\n"), // a rendered section
+				// Load-time checks whose outcome a reload may take from the
+				// last good load: a shell command whose first word is a
+				// value (refused), a secret read (a typo unless s.sops.yaml
+				// defines DB), a command that passed the shell check.
+				[]byte("actions:\n  a: {cmd: \"{{ input.x }} --go\"}\n"),
+				[]byte("actions:\n  a: {cmd: \"echo {{ secret.DB }}\"}\n"),
+				[]byte("actions:\n  a: {cmd: \"echo {{ input.x }}\"}\n  a3: {type: shell, script: \"run {{ input.y }}\"}\n"),
 			},
 			"b.yaml": {
 				[]byte("actions:\n  b: {cmd: echo b}\n"),
 				[]byte("tasks:\n  t: {flow: {s: {action: b}}}\nactions:\n  b: {cmd: echo b2}\n"),
+				// A task's steps, which the typo check takes from the task's
+				// node: a step reading another's output, a hook reading a
+				// step that is not there.
+				[]byte("tasks:\n  t: {flow: {s: {action: b}, u: {action: b, input: {x: \"{{ s.out }}\"}}}}\nactions:\n  b: {cmd: echo b}\n"),
+				[]byte("tasks:\n  t: {flow: {s: {action: b}}, on_success: {action: b, input: {x: \"{{ q.out }}\"}}}\nactions:\n  b: {cmd: echo b}\n"),
 			},
 			"s.sops.yaml": {
 				v1,

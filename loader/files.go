@@ -182,23 +182,39 @@ var ErrNotRegular = errors.New("not a regular file")
 
 // readFiles reads every file, one after another (an fs.FS need not be safe
 // for concurrent use), within the limits on one file and on them all. A
-// file that cannot be read gets its error in err; readFiles fails on a
-// limit on them all, or when ctx is done.
-func readFiles(ctx context.Context, src source, paths []string, lim Limits) ([]*file, error) {
+// file whose content the parse cache holds (by path, SHA-256 of the bytes
+// just read and keys) is the cached file, its bytes dropped; the others
+// keep their bytes and are handed to parse as soon as they are read.
+// Every file is read into one buffer, so that a reload that finds most
+// files unchanged allocates for the changed ones only. A file that cannot
+// be read gets its error in err; readFiles fails on a limit on them all,
+// or when ctx is done.
+func (st *state) readFiles(ctx context.Context, src source, paths []string, parse func(*file)) ([]*file, error) {
+	lim := st.cfg.limits
 	files := make([]*file, len(paths))
 	var total int64
+	var buf bytes.Buffer
 	for i, p := range paths {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		f := &file{path: p}
-		f.data, f.err = readLimited(ctx, src, p, lim.MaxFileSize)
-		f.sum = sha256.Sum256(f.data)
-		total += int64(len(f.data))
+		data, err := readLimited(ctx, src, p, lim.MaxFileSize, &buf)
+		sum := sha256.Sum256(data)
+		total += int64(len(data))
 		if total > lim.MaxTotalSize {
 			return nil, &FileError{Path: p, Err: fmt.Errorf("%w: the workspace's files hold more than %d bytes (MaxTotalSize)", ErrLimit, lim.MaxTotalSize)}
 		}
+		if err == nil {
+			if seen := st.cache.lookup(p, sum, st.keyID); seen != nil {
+				files[i] = seen
+				continue
+			}
+		}
+		f := &file{path: p, data: bytes.Clone(data), sum: sum, err: err}
 		files[i] = f
+		if err == nil {
+			parse(f)
+		}
 	}
 	return files, nil
 }
@@ -252,7 +268,9 @@ func notRegular(m fs.FileMode) error {
 	return fmt.Errorf("%w: %s", ErrNotRegular, kind)
 }
 
-func readLimited(ctx context.Context, src source, p string, max int64) ([]byte, error) {
+// readLimited reads p into buf (which it resets first) and returns its
+// bytes, valid until buf is used again.
+func readLimited(ctx context.Context, src source, p string, max int64, buf *bytes.Buffer) ([]byte, error) {
 	fh, err := openRegular(src, p)
 	if err != nil {
 		return nil, &FileError{Path: p, Err: err}
@@ -265,9 +283,9 @@ func readLimited(ctx context.Context, src source, p string, max int64) ([]byte, 
 	if size > max {
 		return nil, &FileError{Path: p, Err: fmt.Errorf("%w: larger than %d bytes (MaxFileSize)", ErrLimit, max)}
 	}
-	// One buffer of the size Stat gave (and room to see the end, or a file
-	// that grew), instead of growing one read at a time.
-	var buf bytes.Buffer
+	// Room for the size Stat gave (and to see the end, or a file that
+	// grew), instead of growing one read at a time.
+	buf.Reset()
 	buf.Grow(int(size) + bytes.MinRead)
 	if _, err := buf.ReadFrom(io.LimitReader(ctxReader{ctx, fh}, max+1)); err != nil {
 		return nil, &FileError{Path: p, Err: err}

@@ -72,11 +72,8 @@ func (st *state) load(ctx context.Context, src source) (*Workspace, error) {
 	if len(found.paths) == 0 {
 		return nil, emptyError(found, src.name)
 	}
-	files, err := readFiles(ctx, src, found.paths, cfg.limits)
+	files, err := st.readAndParse(ctx, src, found.paths)
 	if err != nil {
-		return nil, err
-	}
-	if err := st.parseAll(ctx, files); err != nil {
 		return nil, err
 	}
 
@@ -97,7 +94,7 @@ func (st *state) load(ctx context.Context, src source) (*Workspace, error) {
 		}
 	}
 	// A typo in a template fails the load before anything resolves.
-	if err := mg.index(w); err != nil {
+	if err := mg.index(w, st.lastMerge); err != nil {
 		return nil, err
 	}
 	if err := w.renderSections(ctx, mg.m); err != nil {
@@ -125,36 +122,55 @@ type merged struct {
 	encrypted       map[*yaml.Node]bool
 	encryptedValues []string
 
-	// The templates' index and checks (indexTemplates, indexShell) depend
-	// on the merged files only: a reload that reuses the merge reuses them.
+	// The templates' checks (indexTemplates, indexShell) depend on the
+	// merged files only: a reload that reuses the merge reuses them. A
+	// merge that is not reused still takes from the last good one what
+	// does not depend on the other files: what each template text reads,
+	// and the shell commands that passed the shell check.
 	indexed   bool
-	templates map[string][]templatePlace
+	templates *templateIndex
 	shell     map[string]bool
 }
 
-// index checks every template of the merge and tells w where each stands
-// and which render as shell commands, once per merge. Only a load whose
-// index succeeded keeps its merge for the next one, so a merge that is
-// reused was indexed already and is only read.
-func (mg *merged) index(w *Workspace) error {
+// index checks every template of the merge and tells w which render as
+// shell commands, once per merge; last (which may be nil) is the merge of
+// the last good load. Only a load whose index succeeded keeps its merge
+// for the next one, so a merge that is reused was indexed already and is
+// only read.
+func (mg *merged) index(w *Workspace, last *merged) error {
 	if !mg.indexed {
-		if err := w.indexTemplates(mg.m); err != nil {
+		var lastTemplates *templateIndex
+		var lastShell map[string]bool
+		if last != nil {
+			lastTemplates, lastShell = last.templates, last.shell
+		}
+		templates, err := w.indexTemplates(mg.m, lastTemplates)
+		if err != nil {
 			return err
 		}
-		if err := w.indexShell(mg.m); err != nil {
+		if err := w.indexShell(mg.m, lastShell); err != nil {
 			return err
 		}
-		mg.templates, mg.shell, mg.indexed = w.templates, w.shell, true
+		mg.templates, mg.shell, mg.indexed = templates, w.shell, true
 	}
-	w.templates, w.shell = mg.templates, mg.shell
+	w.shell = mg.shell
 	return nil
 }
 
-// merge merges files in order; the redactor learns the values that were
-// encrypted at rest in them.
+// merge merges files in order, and lists the leaves that were encrypted
+// at rest in them and their values.
 func merge(st *state, files []*file) *merged {
-	mg := &merged{files: files, m: newMerger()}
-	w := &Workspace{st: st, encrypted: map[*yaml.Node]bool{}}
+	// Sized as the last good merge was: a reload changes little.
+	var lastMerger *merger
+	encrypted, values := 0, 0
+	if last := st.lastMerge; last != nil {
+		lastMerger, encrypted, values = last.m, len(last.encrypted), len(last.encryptedValues)
+	}
+	mg := &merged{files: files, m: newMerger(lastMerger)}
+	w := &Workspace{
+		st: st, files: make([]File, 0, len(files)), encrypted: make(map[*yaml.Node]bool, encrypted),
+		encryptedValues: make([]string, 0, values), seenValues: make(map[string]bool, values),
+	}
 	for _, f := range files {
 		err := f.err
 		if err == nil {
@@ -167,6 +183,9 @@ func merge(st *state, files []*file) *merged {
 		w.addFile(f)
 		mg.notes = append(mg.notes, f.notes...)
 	}
+	// Kept, these would keep every earlier merge alive, and the check's
+	// scratch what the last file held.
+	mg.m.last, mg.m.fc = nil, fileCheck{}
 	mg.fileList, mg.encrypted, mg.encryptedValues = w.files, w.encrypted, w.encryptedValues
 	return mg
 }
@@ -211,35 +230,37 @@ type file struct {
 	encrypted bool
 	keyID     string              // the keys it was decrypted with (see keyIDOf)
 	marked    map[*yaml.Node]bool // the leaves that were encrypted at rest
-	err       error               // a *FileError
-	notes     []error             // warnings about the file, each a *FileError
+	values    []string            // their values, each once, in document order
+	// mergeKeyErrs are the merge-key problems of each document (see
+	// mergeKeyErrors), reported when the file is merged.
+	mergeKeyErrs [][]error
+	err          error   // a *FileError
+	notes        []error // warnings about the file, each a *FileError
 }
 
-// parseAll parses, decrypts and checks the templates of the files in
-// parallel; merging, which depends on file order, happens afterwards. A
-// file whose content the cache has seen is taken from it, neither parsed,
-// decrypted nor checked again. Problems with a file are its err; parseAll
-// fails only when ctx is done.
-func (st *state) parseAll(ctx context.Context, files []*file) error {
+// readAndParse reads the files (see readFiles) and parses, decrypts and
+// checks the templates of each in parallel as soon as it is read, so that
+// reading the next files overlaps parsing; merging, which depends on file
+// order, happens afterwards. Files taken from the cache are neither
+// parsed, decrypted nor checked again. Problems with a file are its err;
+// readAndParse fails on a limit on all the files, or when ctx is done,
+// and returns only once no file is parsing any more.
+func (st *state) readAndParse(ctx context.Context, src source, paths []string) ([]*file, error) {
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
-	for i, f := range files {
-		if f.err != nil {
-			continue
-		}
-		if seen := st.cache.lookup(f, st.keyID); seen != nil {
-			files[i] = seen
-			continue
-		}
+	files, err := st.readFiles(ctx, src, paths, func(f *file) {
 		g.Go(func() error {
 			if ctx.Err() == nil {
 				f.err = st.parseFile(ctx, f)
 			}
 			return nil
 		})
-	}
+	})
 	g.Wait()
-	return ctx.Err()
+	if err != nil {
+		return nil, err
+	}
+	return files, ctx.Err()
 }
 
 // parseFile parses f once: detection, decryption (sops' tree is built from
@@ -258,11 +279,17 @@ func (st *state) parseFile(ctx context.Context, f *file) error {
 			return sopsFileError(f.path, err)
 		}
 		docs, f.encrypted, f.marked, f.keyID = pt.Docs, true, pt.Encrypted, st.keyID
+		// The redactor learns the plaintext as soon as it exists, whatever
+		// becomes of the file (on another core than the files still
+		// parsing, instead of one after another in the merge).
+		f.values = markedValues(docs, f.marked)
+		st.redactor.Add(f.values...)
 	}
 	f.docs = docs
 	if err := validateShape(f); err != nil {
 		return err
 	}
+	f.mergeKeyErrs = mergeKeyErrors(f)
 	return st.checkTemplates(f)
 }
 

@@ -3,7 +3,6 @@ package loader
 import (
 	"errors"
 	"fmt"
-	"strconv"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -15,6 +14,8 @@ type merger struct {
 	// origin names the file each entry came from: the value of a top-level
 	// scalar, of a mapping's entry, or an item of a top-level list.
 	origin map[*yaml.Node]string
+	fc     fileCheck           // check's scratch, its maps emptied for each file
+	last   map[string]*section // the last good merge's sections, for their sizes
 }
 
 // section is one top-level key of the merged document.
@@ -25,8 +26,21 @@ type section struct {
 	index int               // of value in the merged mapping's Content
 }
 
-func newMerger() *merger {
-	return &merger{top: &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}, entries: map[string]*section{}, origin: map[*yaml.Node]string{}}
+// newMerger returns an empty merger. Its maps and sections are sized as
+// those of last (which may be nil), a merge of the files of the same
+// workspace (the last good one): a reload changes little.
+func newMerger(last *merger) *merger {
+	m := &merger{
+		top: &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}, entries: map[string]*section{},
+		fc: fileCheck{kinds: map[string]yaml.Kind{}, scalars: map[string]string{}, names: map[sectionEntry]int{}},
+	}
+	if last != nil {
+		m.origin = make(map[*yaml.Node]string, len(last.origin))
+		m.last = last.entries
+	} else {
+		m.origin = map[*yaml.Node]string{}
+	}
+	return m
 }
 
 // add merges a file's documents, or none of them: a file that conflicts with
@@ -51,13 +65,17 @@ func (m *merger) add(f *file) error {
 
 // check reports every conflict of f with the merged document, and inside f.
 func (m *merger) check(f *file) error {
-	c := fileCheck{m: m, f: f, kinds: map[string]yaml.Kind{}, scalars: map[string]string{}, names: map[string]map[string]int{}}
-	for _, doc := range f.docs {
+	c := &m.fc
+	c.m, c.f, c.errs = m, f, nil
+	clear(c.kinds)
+	clear(c.scalars)
+	clear(c.names)
+	for i, doc := range f.docs {
 		top, _ := topMapping(doc)
 		if top == nil {
 			continue
 		}
-		c.mergeKeys(doc, "")
+		c.errs = append(c.errs, f.mergeKeyErrs[i]...)
 		kv := pairs(top)
 		for i := 0; i+1 < len(kv); i += 2 {
 			c.entry(kv[i], resolveAlias(kv[i+1]))
@@ -72,10 +90,13 @@ type fileCheck struct {
 	m       *merger
 	f       *file
 	errs    []error
-	kinds   map[string]yaml.Kind      // top-level key → kind, within f
-	scalars map[string]string         // top-level scalar → value, within f
-	names   map[string]map[string]int // top-level key → entry name → line, within f
+	kinds   map[string]yaml.Kind // top-level key → kind, within f
+	scalars map[string]string    // top-level scalar → value, within f
+	names   map[sectionEntry]int // entry of a top-level mapping → its line, within f
 }
+
+// sectionEntry names an entry of a top-level mapping.
+type sectionEntry struct{ section, name string }
 
 func (c *fileCheck) conflict(key *yaml.Node, name, detail string) {
 	c.errs = append(c.errs, &FileError{Path: c.f.path, Line: key.Line, Key: name, Err: fmt.Errorf("%w: %s", ErrDuplicate, detail)})
@@ -124,9 +145,6 @@ func (c *fileCheck) entry(key, val *yaml.Node) {
 // mapping checks the entry names of a top-level mapping against earlier
 // files (prev) and earlier in this file.
 func (c *fileCheck) mapping(name string, val *yaml.Node, prev *section) {
-	if c.names[name] == nil {
-		c.names[name] = map[string]int{}
-	}
 	kv := pairs(val)
 	for j := 0; j+1 < len(kv); j += 2 {
 		ek := kv[j]
@@ -134,18 +152,17 @@ func (c *fileCheck) mapping(name string, val *yaml.Node, prev *section) {
 			c.notScalar(ek, name, "an entry name")
 			continue
 		}
-		path := name + "." + ek.Value
 		if prev != nil {
 			if other, dup := prev.names[ek.Value]; dup {
-				c.conflict(ek, path, "first defined in "+other)
+				c.conflict(ek, name+"."+ek.Value, "first defined in "+other)
 				continue
 			}
 		}
-		if line, dup := c.names[name][ek.Value]; dup {
-			c.conflict(ek, path, fmt.Sprintf("first defined on line %d of this file", line))
+		if line, dup := c.names[sectionEntry{name, ek.Value}]; dup {
+			c.conflict(ek, name+"."+ek.Value, fmt.Sprintf("first defined on line %d of this file", line))
 			continue
 		}
-		c.names[name][ek.Value] = ek.Line
+		c.names[sectionEntry{name, ek.Value}] = ek.Line
 	}
 }
 
@@ -154,14 +171,19 @@ func (m *merger) apply(file string, key, val *yaml.Node) {
 	s := m.entries[name]
 	switch {
 	case s == nil:
-		s = &section{file: file, names: map[string]string{}, index: len(m.top.Content) + 1}
+		s = &section{file: file, index: len(m.top.Content) + 1}
+		if last := m.last[name]; last != nil {
+			s.names = make(map[string]string, len(last.names))
+		} else {
+			s.names = map[string]string{}
+		}
 		m.entries[name] = s
 		m.top.Content = append(m.top.Content, key, nil)
-		s.setValue(m.top, val)
+		s.setValue(m.top, val, m.last[name])
 	case isNull(s.value) && !isNull(val):
 		// An empty "actions:" in an earlier file takes the kind of a later one.
 		s.file = file
-		s.setValue(m.top, val)
+		s.setValue(m.top, val, m.last[name])
 	}
 	switch val.Kind {
 	case yaml.MappingNode:
@@ -184,10 +206,15 @@ func (m *merger) apply(file string, key, val *yaml.Node) {
 // setValue makes the section's value a fresh node of val's kind, empty for
 // mappings and lists (their items are appended), val itself for scalars (so
 // that the scalar keeps its identity as a leaf that was encrypted at rest).
-func (s *section) setValue(top, val *yaml.Node) {
+// A list's room is that of the same section in the last merge (last may be
+// nil).
+func (s *section) setValue(top, val *yaml.Node, last *section) {
 	switch val.Kind {
 	case yaml.MappingNode, yaml.SequenceNode:
 		s.value = &yaml.Node{Kind: val.Kind, Tag: val.Tag, Style: val.Style, Line: val.Line, Column: val.Column}
+		if last != nil && last.value.Kind == val.Kind {
+			s.value.Content = make([]*yaml.Node, 0, len(last.value.Content))
+		}
 	default:
 		s.value = val
 	}
@@ -295,15 +322,42 @@ func mergeSources(v *yaml.Node) (sources []*yaml.Node, ok bool) {
 	return nil, false
 }
 
-// mergeKeys reports every merge key of the file whose value is not a
-// mapping or a list of mappings, merges nested deeper than maxMergeDepth,
-// and merge keys in a sops file. Aliases are not followed: each node is checked where it
-// stands.
-func (c *fileCheck) mergeKeys(n *yaml.Node, keyPath string) {
+// mergeKeyErrors reports, for each document of f (with a mapping at its
+// top), every merge key whose value is not a mapping or a list of
+// mappings, merges nested deeper than maxMergeDepth, and merge keys in a
+// sops file. Aliases are not followed: each node is checked where it
+// stands. It depends on f alone, so it runs once, when f is parsed, and
+// its errors stand with the parsed file in the cache.
+func mergeKeyErrors(f *file) [][]error {
+	out := make([][]error, len(f.docs))
+	for i, doc := range f.docs {
+		if top, _ := topMapping(doc); top == nil {
+			continue
+		}
+		c := mergeKeyCheck{f: f}
+		c.walk(doc)
+		out[i] = c.errs
+	}
+	return out
+}
+
+// mergeKeyCheck walks a document for mergeKeyErrors, keeping its key
+// path as a stack that is written out only for an error.
+type mergeKeyCheck struct {
+	f    *file
+	path keyPath
+	errs []error
+}
+
+func (c *mergeKeyCheck) fail(k *yaml.Node, err error) {
+	c.errs = append(c.errs, &FileError{Path: c.f.path, Line: k.Line, Key: c.path.joined(), Err: err})
+}
+
+func (c *mergeKeyCheck) walk(n *yaml.Node) {
 	switch n.Kind {
 	case yaml.DocumentNode:
 		for _, d := range n.Content {
-			c.mergeKeys(d, keyPath)
+			c.walk(d)
 		}
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
@@ -311,23 +365,24 @@ func (c *fileCheck) mergeKeys(n *yaml.Node, keyPath string) {
 			if c.f.encrypted && k.Kind == yaml.ScalarNode && k.Value == "<<" && k.Style == 0 {
 				// sops keeps every key as a string, so what the author wrote
 				// as a merge key comes out of decryption as an ordinary one.
-				c.errs = append(c.errs, &FileError{Path: c.f.path, Line: k.Line, Key: keyPath,
-					Err: fmt.Errorf("%w: a merge key (<<) in a sops file: sops keeps it as an ordinary key, so the merge would not happen; write the entries out", ErrYAML)})
+				c.fail(k, fmt.Errorf("%w: a merge key (<<) in a sops file: sops keeps it as an ordinary key, so the merge would not happen; write the entries out", ErrYAML))
 			}
 			if isMergeKey(k) {
 				if _, ok := mergeSources(v); !ok {
-					c.errs = append(c.errs, &FileError{Path: c.f.path, Line: k.Line, Key: keyPath,
-						Err: fmt.Errorf("%w: the value of a merge key (<<) must be a mapping or a list of mappings", ErrYAML)})
+					c.fail(k, fmt.Errorf("%w: the value of a merge key (<<) must be a mapping or a list of mappings", ErrYAML))
 				} else if !mergeDepthOK(v, 0) {
-					c.errs = append(c.errs, &FileError{Path: c.f.path, Line: k.Line, Key: keyPath,
-						Err: fmt.Errorf("%w: merge keys (<<) nest deeper than %d levels", ErrLimit, maxMergeDepth)})
+					c.fail(k, fmt.Errorf("%w: merge keys (<<) nest deeper than %d levels", ErrLimit, maxMergeDepth))
 				}
 			}
-			c.mergeKeys(v, joinKey(keyPath, k.Value, false))
+			c.path.pushKey(k.Value)
+			c.walk(v)
+			c.path.pop()
 		}
 	case yaml.SequenceNode:
 		for i, item := range n.Content {
-			c.mergeKeys(item, joinKey(keyPath, strconv.Itoa(i), true))
+			c.path.pushIndex(i)
+			c.walk(item)
+			c.path.pop()
 		}
 	}
 }

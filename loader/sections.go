@@ -3,7 +3,6 @@ package loader
 import (
 	"context"
 	"maps"
-	"strconv"
 
 	"go.yaml.in/yaml/v3"
 	"golang.org/x/sync/errgroup"
@@ -57,50 +56,90 @@ type sectionJob struct {
 // holding a reference resolved. Values that were encrypted at rest are data:
 // neither rendered nor resolved.
 func (w *Workspace) renderSection(ctx context.Context, m *merger, name string, vars map[string]any, refs bool) (map[string]any, []*FileError) {
-	out := map[string]any{}
 	sec := m.entries[name]
 	if sec == nil || sec.value.Kind != yaml.MappingNode {
-		return out, nil
+		return map[string]any{}, nil
 	}
-	b := sectionBuilder{w: w, refs: refs}
+	b := sectionBuilder{w: w, refs: refs, path: keyPath{root: name}}
 	kv := pairs(sec.value)
+	out := make(map[string]any, len(kv)/2)
 	for i := 0; i+1 < len(kv); i += 2 {
-		k, v := kv[i].Value, kv[i+1]
-		b.build(v, m.origin[v], name+"."+k, func(x any) { out[k] = x })
+		b.file = m.origin[kv[i+1]]
+		b.path.pushKey(kv[i].Value)
+		b.fill(slot{m: out, k: kv[i].Value}, kv[i+1])
+		b.path.pop()
 	}
 	return out, w.runJobs(ctx, b.jobs, vars)
 }
 
 // sectionBuilder turns a section's nodes into Go values, and collects the
 // strings that render or resolve as jobs whose results go in place later.
+// The key path of a value is written out for a job only (its error names
+// it), not for every value.
 type sectionBuilder struct {
 	w    *Workspace
 	refs bool
+	file string  // of the entry being built
+	path keyPath // of the value being built
 	jobs []*sectionJob
 }
 
-func (b *sectionBuilder) build(n *yaml.Node, file, key string, set func(any)) {
+// slot is where a value goes: the entry k of the map m, or the item i of
+// the list l.
+type slot struct {
+	m map[string]any
+	k string
+	l []any
+	i int
+}
+
+func (s slot) put(v any) {
+	if s.m != nil {
+		s.m[s.k] = v
+	} else {
+		s.l[s.i] = v
+	}
+}
+
+// fill builds n into to: now, or for a job when the job is done.
+func (b *sectionBuilder) fill(to slot, n *yaml.Node) {
+	if x, job := b.build(n); job != nil {
+		job.set = to.put
+	} else {
+		to.put(x)
+	}
+}
+
+// build returns the Go value of n, or, when n is a string that renders or
+// resolves, a job whose set the caller fills in to put the result where
+// the value goes.
+func (b *sectionBuilder) build(n *yaml.Node) (any, *sectionJob) {
 	n = resolveAlias(n)
 	switch {
 	case n.Kind == yaml.MappingNode:
 		kv := pairs(n)
 		mv := make(map[string]any, len(kv)/2)
 		for i := 0; i+1 < len(kv); i += 2 {
-			k := kv[i].Value
-			b.build(kv[i+1], file, key+"."+k, func(v any) { mv[k] = v })
+			b.path.pushKey(kv[i].Value)
+			b.fill(slot{m: mv, k: kv[i].Value}, kv[i+1])
+			b.path.pop()
 		}
-		set(mv)
+		return mv, nil
 	case n.Kind == yaml.SequenceNode:
 		lv := make([]any, len(n.Content))
 		for i, c := range n.Content {
-			b.build(c, file, key+"["+strconv.Itoa(i)+"]", func(v any) { lv[i] = v })
+			b.path.pushIndex(i)
+			b.fill(slot{l: lv, i: i}, c)
+			b.path.pop()
 		}
-		set(lv)
+		return lv, nil
 	case n.Kind == yaml.ScalarNode && n.Tag == "!!str" && !b.w.encrypted[n] &&
 		(isSectionTemplate(n.Value) || b.refs && ref.Contains(n.Value)):
-		b.jobs = append(b.jobs, &sectionJob{node: n, file: file, key: key, set: set})
+		job := &sectionJob{node: n, file: b.file, key: b.path.String()}
+		b.jobs = append(b.jobs, job)
+		return nil, job
 	default:
-		set(scalarValue(n))
+		return scalarValue(n), nil
 	}
 }
 
@@ -135,8 +174,11 @@ func (w *Workspace) runJobs(ctx context.Context, jobs []*sectionJob, vars map[st
 // scalarValue is a scalar as YAML decodes it, except a timestamp, which
 // keeps the text it was written with (2024-01-01, not Go's time format).
 func scalarValue(n *yaml.Node) any {
-	if n.Kind != yaml.ScalarNode || n.Tag == "!!timestamp" {
+	switch {
+	case n.Kind != yaml.ScalarNode || n.Tag == "!!timestamp":
 		return n.Value
+	case n.Tag == "!!str":
+		return n.Value // what Decode gives, without a decoder per value
 	}
 	var v any
 	if err := n.Decode(&v); err != nil {

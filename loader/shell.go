@@ -28,8 +28,10 @@ var shellKeys = []string{"cmd", "script"}
 // cmd: or script:, and renders each once with placeholder values, so that
 // a value placed where no value can stand (the command's name, inside
 // $(…), after eval or sh -c, …) is a load error naming the file, key and
-// line rather than a refusal when a worker claims the step.
-func (w *Workspace) indexShell(m *merger) error {
+// line rather than a refusal when a worker claims the step. The outcome
+// depends on the text alone: a text in passed (the shell commands of the
+// last good load) passed already and is not rendered again.
+func (w *Workspace) indexShell(m *merger, passed map[string]bool) error {
 	if w.st.cfg.shellOff {
 		return nil
 	}
@@ -58,6 +60,9 @@ func (w *Workspace) indexShell(m *merger) error {
 				continue // checked where it first stands
 			}
 			w.shell[n.Value] = true
+			if passed[n.Value] {
+				continue
+			}
 			if check == nil {
 				var err error
 				if check, err = render.New(placeholderResolver{}); err != nil {

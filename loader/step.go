@@ -108,7 +108,7 @@ func (w *Workspace) placeError(v any, err error) error {
 	if !ok {
 		return err
 	}
-	places := w.templates[tmpl]
+	places := w.templatePlaces(tmpl)
 	if len(places) == 0 {
 		return err
 	}

@@ -41,46 +41,50 @@ type Workspace struct {
 	connections map[string]map[string]any
 	connVars    map[string]any // connections, as templates read connections.NAME
 
-	// templates says where each template text stands (load order), so
-	// that RenderStep's errors name the file, key and line.
-	templates map[string][]templatePlace
 	// shell holds the template texts that stand in a shell action's cmd:
 	// or script:, which RenderStep renders in the shell context.
 	shell map[string]bool
 }
 
-// addFile adds a merged file's record and teaches the redactor the values
-// that were encrypted at rest in it.
+// addFile adds a merged file's record, and its leaves that were encrypted
+// at rest and their values (the redactor learnt them when the file was
+// decrypted).
 func (w *Workspace) addFile(f *file) {
 	w.files = append(w.files, File{Path: f.path, Encrypted: f.encrypted})
 	if len(f.marked) == 0 {
 		return
 	}
-	if w.seenValues == nil {
-		w.seenValues = make(map[string]bool, len(w.encryptedValues))
-		for _, v := range w.encryptedValues {
+	for n := range f.marked {
+		w.encrypted[n] = true
+	}
+	for _, v := range f.values {
+		if !w.seenValues[v] {
 			w.seenValues[v] = true
+			w.encryptedValues = append(w.encryptedValues, v)
 		}
 	}
-	seen := w.seenValues
-	first := len(w.encryptedValues)
+}
+
+// markedValues returns the values of the leaves of docs that marked holds
+// (were encrypted at rest), each once, in document order, empty ones left
+// out.
+func markedValues(docs []*yaml.Node, marked map[*yaml.Node]bool) []string {
+	var out []string
+	seen := make(map[string]bool, len(marked))
 	var visit func(n *yaml.Node)
 	visit = func(n *yaml.Node) {
-		if f.marked[n] {
-			w.encrypted[n] = true
-			if n.Value != "" && !seen[n.Value] {
-				seen[n.Value] = true
-				w.encryptedValues = append(w.encryptedValues, n.Value)
-			}
+		if marked[n] && n.Value != "" && !seen[n.Value] {
+			seen[n.Value] = true
+			out = append(out, n.Value)
 		}
 		for _, c := range n.Content {
 			visit(c)
 		}
 	}
-	for _, d := range f.docs {
+	for _, d := range docs {
 		visit(d)
 	}
-	w.st.redactor.Add(w.encryptedValues[first:]...)
+	return out
 }
 
 // EncryptedValues returns the plaintext of every leaf that was encrypted at
