@@ -3,7 +3,6 @@ package sopsdec
 import (
 	"bytes"
 	"context"
-	"crypto/cipher"
 	"errors"
 	"fmt"
 	"io"
@@ -447,10 +446,6 @@ type watchedCipher struct {
 	aes.Cipher
 	failedPath string
 	failedText string
-	// the file's AES-GCM (see plainValue), and its key and nonce size
-	gcm      cipher.AEAD
-	gcmKey   []byte
-	gcmNonce int
 }
 
 func (c *watchedCipher) Decrypt(ciphertext string, key []byte, additionalData string) (v any, err error) {
@@ -463,10 +458,7 @@ func (c *watchedCipher) Decrypt(ciphertext string, key []byte, additionalData st
 			c.fail(ciphertext, additionalData)
 		}
 	}()
-	v, handled, err := c.plainValue(ciphertext, key, additionalData)
-	if !handled {
-		v, err = c.Cipher.Decrypt(ciphertext, key, additionalData)
-	}
+	v, err = c.Cipher.Decrypt(ciphertext, key, additionalData)
 	if err != nil {
 		c.fail(ciphertext, additionalData)
 	}

@@ -52,7 +52,6 @@ func AgeKeys(identities ...string) (Keys, error) {
 		return Keys{}, fmt.Errorf("%w: no age identity given", ErrBadKey)
 	}
 	var ids []age.Identity
-	var texts []string // the word each of ids was parsed from
 	for i, text := range identities {
 		where := fmt.Sprintf("age identity %d", i+1)
 		if strings.TrimSpace(text) == "" {
@@ -74,7 +73,6 @@ func AgeKeys(identities ...string) (Keys, error) {
 					return Keys{}, fmt.Errorf("%w: %s %s", ErrBadKey, where, why)
 				}
 				ids = append(ids, id)
-				texts = append(texts, word)
 				found++
 			}
 		}
@@ -82,7 +80,7 @@ func AgeKeys(identities ...string) (Keys, error) {
 			return Keys{}, fmt.Errorf("%w: %s holds no key, only comments and blank lines", ErrBadKey, where)
 		}
 	}
-	return Keys{age: fastX25519(ids, texts)}, nil
+	return Keys{age: ids}, nil
 }
 
 // bech32Alphabet is the data alphabet of age's keys (bech32), in upper case
@@ -201,7 +199,6 @@ func Join(ks ...Keys) Keys {
 		out.pgp = append(out.pgp[:len(out.pgp):len(out.pgp)], k.pgp...)
 		out.env = out.env || k.env
 	}
-	out.age = ageOrder(out.age)
 	return out
 }
 
