@@ -115,17 +115,24 @@ func cost(k kind, c byte) int {
 	return s
 }
 
-// withPattern returns a copy of s holding p, whose text is text, too, or
-// nil when that is more than maxFew patterns. s may be nil (no pattern
-// yet).
-func (s *fewSet) withPattern(p *pattern, text string) *fewSet {
-	n := 1
+// with returns a copy of s (which may be nil) that holds the patterns ps
+// too; the caller keeps the total within maxFew.
+func (s *fewSet) with(ps []pendingPattern) *fewSet {
+	next := &fewSet{patterns: s.size() + len(ps)}
 	if s != nil {
-		n += s.patterns
+		next.groups = make([]fewGroup, len(s.groups), len(s.groups)+2*len(ps))
+		for i, g := range s.groups {
+			next.groups[i] = fewGroup{c: g.c, members: append([]fewMember(nil), g.members...)}
+		}
 	}
-	if n > maxFew {
-		return nil
+	for _, pp := range ps {
+		next.add(pp.p, pp.text)
 	}
+	return next
+}
+
+// add files p, whose text is text, in s, which is not published yet.
+func (s *fewSet) add(p *pattern, text string) {
 	// The rarest byte, and the rarest other byte to check; a byte already
 	// searched for by a pass is preferred at equal cost.
 	k := p.kind
@@ -146,27 +153,20 @@ func (s *fewSet) withPattern(p *pattern, text string) *fewSet {
 		m.check = check
 	}
 	m.checkRaw, m.checkN = spellings(k, text[m.check])
-	next := &fewSet{patterns: n}
-	if s != nil {
-		next.groups = make([]fewGroup, len(s.groups), len(s.groups)+2)
-		copy(next.groups, s.groups)
-	}
 	raw, nraw := spellings(k, text[by])
 	for _, c := range raw[:nraw] {
 		g := -1
-		for j := range next.groups {
-			if next.groups[j].c == c {
+		for j := range s.groups {
+			if s.groups[j].c == c {
 				g = j
 			}
 		}
 		if g < 0 {
-			next.groups = append(next.groups, fewGroup{c: c})
-			g = len(next.groups) - 1
+			s.groups = append(s.groups, fewGroup{c: c})
+			g = len(s.groups) - 1
 		}
-		members := append([]fewMember(nil), next.groups[g].members...)
-		next.groups[g].members = append(members, m)
+		s.groups[g].members = append(s.groups[g].members, m)
 	}
-	return next
 }
 
 // searches reports whether a pass of s looks for a spelling of the byte c
@@ -186,17 +186,43 @@ func (s *fewSet) searches(k kind, c byte) bool {
 	return false
 }
 
-// noteFew keeps few up to date with the pattern just stored, whose text is
-// text. The caller holds the writer's lock.
+// noteFew notes the pattern just stored, whose text is text, for the few
+// set that publishFew publishes. The caller holds the writer's lock.
 func (ix *index) noteFew(p *pattern, text string) {
 	if ix.manyOrShort {
 		return
 	}
-	next := ix.few.Load().withPattern(p, text)
-	if next == nil {
+	if ix.few.Load().size()+len(ix.pendingFew) >= maxFew {
 		ix.manyOrShort = true
+		ix.pendingFew = nil
+		ix.few.Store(nil)
+		return
 	}
+	ix.pendingFew = append(ix.pendingFew, pendingPattern{p, text})
+}
+
+// publishFew publishes a few set that holds the patterns noted since the
+// last one: once an Add, not once a pattern. The caller holds the writer's
+// lock.
+func (ix *index) publishFew() {
+	if len(ix.pendingFew) == 0 {
+		return
+	}
+	next := ix.few.Load().with(ix.pendingFew)
+	ix.pendingFew = ix.pendingFew[:0]
 	ix.few.Store(next)
+}
+
+type pendingPattern struct {
+	p    *pattern
+	text string
+}
+
+func (s *fewSet) size() int {
+	if s == nil {
+		return 0
+	}
+	return s.patterns
 }
 
 // maxFewAnchors is how many anchors the ends of a text are searched for by

@@ -58,7 +58,7 @@ type form struct {
 // Patterns of 8 bytes or more match in any ASCII case.
 func forms(secret string, short bool) []form {
 	var out []form
-	seen := map[form]bool{}
+
 	add := func(text string, k kind, w widen, fragment bool) {
 		if text == "" {
 			return
@@ -66,17 +66,21 @@ func forms(secret string, short bool) []form {
 		if k == folded && len(text) < caseFoldFrom {
 			k = exact
 		}
-		f := form{text: text, kind: k, widen: w, fragment: fragment}
-		if !seen[f] {
-			seen[f] = true
-			f.src = text
-			out = append(out, f)
+		// A secret has about twenty forms: a look through them costs less
+		// than a map.
+		for _, g := range out {
+			if g.text == text && g.kind == k && g.widen == w && g.fragment == fragment {
+				return
+			}
 		}
+		out = append(out, form{text: text, src: text, kind: k, widen: w, fragment: fragment})
 	}
 	// derived adds the form d writes from v.
+	var buf []byte // reused: each text costs its string only
 	derived := func(v string, d derivation, k kind, w widen, fragment bool) {
 		n := len(out)
-		add(string(d.appendText(nil, v)), k, w, fragment)
+		buf = d.appendText(buf[:0], v)
+		add(string(buf), k, w, fragment)
 		if len(out) > n {
 			out[n].src, out[n].enc = v, d
 		}
@@ -93,11 +97,10 @@ func forms(secret string, short bool) []form {
 		derived(v, spacedHexOf, folded, 0, false)
 		derived(v, xxdOf, folded, 0, false)
 		derived(v, xxdShiftedOf, folded, 0, true)
-		h := hex.EncodeToString([]byte(v))
 		if short {
 			// Masked as whole values only, where case folding does not
 			// reach below 8 bytes: both cases of hex, whole encodings.
-			add(strings.ToUpper(h), exact, 0, false)
+			add(strings.ToUpper(hex.EncodeToString([]byte(v))), exact, 0, false)
 			for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
 				add(enc.EncodeToString([]byte(v)), exact, 0, false)
 			}

@@ -178,6 +178,7 @@ type index struct {
 	patterns    int32
 	anchors     int
 	manyOrShort bool // more than maxFew patterns were filed
+	pendingFew  []pendingPattern
 	manyAnchors bool // more than maxFewAnchors anchors, or a short one
 }
 

@@ -131,7 +131,7 @@ func (r *Redactor) Add(values ...string) {
 		return
 	}
 	// In this order, so that a value Knows reports is masked by every mask
-	// that starts after: the patterns (above), the values masked as a
+	// that starts after: the patterns (above, then the few set), the values masked as a
 	// whole, the generation that tells handlers to mask what they cached
 	// anew, and only then the values as known.
 	whole := map[string]uint8{}
@@ -140,6 +140,7 @@ func (r *Redactor) Add(values ...string) {
 			whole[v] = f &^ taught
 		}
 	}
+	r.ix.publishFew()
 	r.values.apply(whole)
 	r.gen.Add(1)
 	r.values.apply(batch)
