@@ -95,14 +95,6 @@ func (p *pattern) appendText(dst []byte) []byte {
 	return dst
 }
 
-// textOf returns p's text: src itself, or written out into buf.
-func (p *pattern) textOf(buf []byte) string {
-	if p.enc == asIs {
-		return p.src
-	}
-	return stringOf(p.appendText(buf[:0]))
-}
-
 // slot is one entry of an anchor table: an anchor and the last pattern filed
 // under it. head is written last (with id+1; 0 is an empty slot).
 type slot struct {
@@ -413,7 +405,7 @@ func (ix *index) pattern(id int32) *pattern {
 // filed already, under an anchor of n bytes.
 func (ix *index) has(p *pattern, text string, n int) bool {
 	key := anchorKey(text, 0, n)
-	if ix.inChain(key, p, text) {
+	if ix.inChain(key, p) {
 		return true
 	}
 	if ix.chainLen(key) < maxChain {
@@ -421,21 +413,24 @@ func (ix *index) has(p *pattern, text string, n int) bool {
 		return false
 	}
 	for off := n; off+n <= len(text); off += n {
-		if ix.inChain(anchorKey(text, off, n), p, text) {
+		if ix.inChain(anchorKey(text, off, n), p) {
 			return true
 		}
 	}
 	last := len(text) - n
-	return last > 0 && last%n != 0 && ix.inChain(anchorKey(text, last, n), p, text)
+	return last > 0 && last%n != 0 && ix.inChain(anchorKey(text, last, n), p)
 }
 
-// inChain reports whether a pattern filed under key has p's text (text),
-// kind and widening.
-func (ix *index) inChain(key uint64, p *pattern, text string) bool {
-	var buf [256]byte
+// inChain reports whether a pattern filed under key is p: the same kind
+// and widening, and the same text, written the same way from the same
+// secret. Two encodings of different secrets that come out alike (base64
+// cores differ in the bits their edges drop) stay two patterns, which find
+// the same spans; comparing the way each is written, not the written text,
+// keeps Add from writing out every encoded pattern of a chain it looks in.
+func (ix *index) inChain(key uint64, p *pattern) bool {
 	for id := ix.lookup(key); id >= 0; {
 		q := ix.pattern(id)
-		if q.n == p.n && q.kind == p.kind && q.widen == p.widen && q.textOf(buf[:]) == text {
+		if q.n == p.n && q.kind == p.kind && q.widen == p.widen && q.enc == p.enc && q.src == p.src {
 			return true
 		}
 		id = q.next

@@ -445,6 +445,15 @@ const hexDigits = "0123456789abcdef"
 // requires, U+2028 and U+2029, and bytes that are not UTF-8 as \ufffd.
 func appendJSONEscaped(dst []byte, s string) []byte {
 	for i := 0; i < len(s); {
+		// A run of bytes that stand for themselves goes in one append.
+		j := i
+		for j < len(s) && jsonPlain[s[j]] {
+			j++
+		}
+		dst = append(dst, s[i:j]...)
+		if i = j; i == len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			switch {
@@ -481,6 +490,14 @@ func appendJSONEscaped(dst []byte, s string) []byte {
 	}
 	return dst
 }
+
+// jsonPlain marks the bytes appendJSONEscaped writes as they are.
+var jsonPlain = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 // invalidJSON masks a body that claims to be JSON and is not (cut short, or
 // written by hand): as text, and, since JSON would have masked a short

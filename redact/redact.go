@@ -189,11 +189,11 @@ func (r *Redactor) addCuts(s string) {
 		}
 		text := foldASCII(v)
 		p := pattern{src: text, n: int32(len(text)), kind: folded}
-		if k := anchorKey(text, 0, minCut); !r.heads.inChain(k, &p, text) {
+		if k := anchorKey(text, 0, minCut); !r.heads.inChain(k, &p) {
 			r.heads.insertAt(p, k, 0, minCut)
 		}
 		off := len(text) - minCut
-		if k := anchorKey(text, off, minCut); !r.tails.inChain(k, &p, text) {
+		if k := anchorKey(text, off, minCut); !r.tails.inChain(k, &p) {
 			r.tails.insertAt(p, k, off, minCut)
 		}
 	}
