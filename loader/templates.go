@@ -3,6 +3,7 @@ package loader
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -125,6 +126,12 @@ type templateAt struct {
 // render, in document order: values that were encrypted at rest are data,
 // and in secrets: and connections: only a string holding "{{" is one.
 func (w *Workspace) eachTemplate(top *yaml.Node, origin map[*yaml.Node]string, fn func(t templateAt)) {
+	w.eachTemplateBut(top, origin, nil, fn)
+}
+
+// eachTemplateBut is eachTemplate, leaving out the entries (a section's
+// values) for which skip, when not nil, reports true.
+func (w *Workspace) eachTemplateBut(top *yaml.Node, origin map[*yaml.Node]string, skip func(v *yaml.Node) bool, fn func(t templateAt)) {
 	var path keyPath
 	kv := top.Content
 	for i := 0; i+1 < len(kv); i += 2 {
@@ -132,6 +139,9 @@ func (w *Workspace) eachTemplate(top *yaml.Node, origin map[*yaml.Node]string, f
 		strom := stromSections[section]
 		path.root = section
 		visit := func(v *yaml.Node, file, entry string) {
+			if skip != nil && skip(v) {
+				return
+			}
 			walkStrings(v, &path, func(n *yaml.Node, p *keyPath) {
 				if !render.IsTemplate(n.Value) || (strom && !isSectionTemplate(n.Value)) || w.encrypted[n] {
 					return
@@ -201,9 +211,21 @@ func (w *Workspace) indexTemplates(m *merger, last *templateIndex) (*templateInd
 	if last == nil {
 		last = &templateIndex{}
 	}
-	ix := &templateIndex{vars: make(map[string][]render.Var, len(last.vars))}
+	ix := &templateIndex{vars: make(map[string][]render.Var, len(last.vars)), checked: make(map[*yaml.Node]bool, len(last.checked))}
 	c := refCheck{secrets: names("secrets"), connections: names("connections"), steps: ix.taskSteps(m, last), last: last.vars, parsed: ix.vars}
-	w.eachTemplate(m.top, m.origin, func(t templateAt) {
+	ix.secrets, ix.connections, ix.taskNames = c.secrets, c.connections, c.steps
+	// What a template's check finds depends on its text, where it stands
+	// and the workspace's names. A section's value that the last good load
+	// checked (a node of a file that did not change: the parse cache hands
+	// out the same one) passes again when the names are the same: only
+	// what changed is walked.
+	same := last.checked != nil && maps.Equal(c.secrets, last.secrets) && maps.Equal(c.connections, last.connections) &&
+		maps.EqualFunc(c.steps, last.taskNames, maps.Equal)
+	skip := func(v *yaml.Node) bool {
+		ix.checked[v] = true
+		return same && last.checked[v]
+	}
+	w.eachTemplateBut(m.top, m.origin, skip, func(t templateAt) {
 		if t.section != "secrets" {
 			c.check(t)
 		}
@@ -219,6 +241,11 @@ func (w *Workspace) indexTemplates(m *merger, last *templateIndex) (*templateInd
 type templateIndex struct {
 	vars  map[string][]render.Var
 	steps map[*yaml.Node]map[string]bool // nil for a task without a flow
+	// checked holds the sections' values whose templates passed, and the
+	// names they were checked against.
+	checked              map[*yaml.Node]bool
+	secrets, connections map[string]bool
+	taskNames            map[string]map[string]bool
 }
 
 // taskSteps returns the names of each task's steps (tasks.T.flow), as
