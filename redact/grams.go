@@ -48,40 +48,24 @@ type grams struct {
 
 // gramSet is a Bloom-like set of runs of four: two bits of one word each.
 type gramSet struct {
-	words []atomic.Uint64
-	shift uint // 64 - log2(len(words))
-	set   int  // bits set (the writer's count)
+	filter     // hashed as the anchors' filter hashes a key
+	set    int // bits set (the writer's count)
 }
 
 func newGramSet(logBits uint) *gramSet {
-	return &gramSet{words: make([]atomic.Uint64, 1<<(logBits-6)), shift: 64 - (logBits - 6)}
+	return &gramSet{filter: *newFilter(logBits - 6)}
 }
 
-// probe returns the word and the two bits of the run g (folded bytes).
-func (s *gramSet) probe(g uint32) (*atomic.Uint64, uint64) {
-	w, bits := s.probeIndex(g)
-	return &s.words[w], bits
-}
-
-// probeIndex returns the index of the word and the two bits of the run g.
-func (s *gramSet) probeIndex(g uint32) (uint64, uint64) {
-	h := uint64(g) * kFilter
-	return h >> s.shift, 1<<(h>>filterBit1&63) | 1<<(h>>filterBit2&63)
-}
-
-// add files the run g and counts the bits it set.
+// add files the run g (folded bytes) and counts the bits it set.
 func (s *gramSet) add(g uint32) {
-	w, bits := s.probe(g)
+	w, bits := s.probe(uint64(g))
 	if old := w.Load(); old&bits != bits {
 		s.set += popcount(bits &^ old)
 		w.Store(old | bits) // the writer's alone: see setBit
 	}
 }
 
-func (s *gramSet) has(g uint32) bool {
-	w, bits := s.probe(g)
-	return w.Load()&bits == bits
-}
+func (s *gramSet) has(g uint32) bool { return s.filter.has(uint64(g)) }
 
 // full reports whether an eighth of the bits are set.
 func (s *gramSet) full() bool { return s.set > len(s.words)*64/8 }
@@ -160,7 +144,7 @@ func fillGramSet(logBits uint, fill func(add func(string))) *gramSet {
 	words := make([]uint64, len(plain.words))
 	fill(func(text string) {
 		for i := 0; i+4 <= len(text); i++ {
-			w, bits := plain.probeIndex(gram4(text[i], text[i+1], text[i+2], text[i+3]))
+			w, bits := plain.slot(uint64(gram4(text[i], text[i+1], text[i+2], text[i+3])))
 			words[w] |= bits
 		}
 	})

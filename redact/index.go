@@ -131,8 +131,14 @@ const (
 
 // probe returns the word and the two bits of key.
 func (f *filter) probe(key uint64) (*atomic.Uint64, uint64) {
+	w, bits := f.slot(key)
+	return &f.words[w], bits
+}
+
+// slot returns the index of key's word and its two bits.
+func (f *filter) slot(key uint64) (uint64, uint64) {
 	h := key * kFilter
-	return &f.words[h>>f.shift], 1<<(h>>filterBit1&63) | 1<<(h>>filterBit2&63)
+	return h >> f.shift, 1<<(h>>filterBit1&63) | 1<<(h>>filterBit2&63)
 }
 
 func (f *filter) add(key uint64) {

@@ -80,8 +80,9 @@ const (
 )
 
 // minCut is the shortest piece of a secret cut by an end of the text that
-// is masked; the piece must also be at least half the secret.
-const minCut = 8
+// is masked; the piece must also be at least half the secret. Its first or
+// last minCut bytes are the anchor it is filed under: one window.
+const minCut = windowLen
 
 // spansAt is spans, with the pieces of secrets cut by the given ends of b
 // masked too.
@@ -111,7 +112,7 @@ func (m *matcher) cutSpans(b []byte, dst []span, e edges) []span {
 		if few := m.r.heads.fewAnchors.Load(); few != nil {
 			anchorsIn(b, lo, hi, *few, func(i int, key uint64) { dst = m.cutHead(b, i, key, dst) })
 		} else {
-			cutWindows(b, lo, hi, m.r.heads.filter.Load(), func(i int, key uint64) { dst = m.cutHead(b, i, key, dst) })
+			candidates(b, lo, hi, m.r.heads.filter.Load(), func(i int, key uint64) { dst = m.cutHead(b, i, key, dst) })
 		}
 	}
 	if t := int(m.r.tails.maxLen.Load()); e&edgeStart != 0 && t > 0 {
@@ -121,26 +122,30 @@ func (m *matcher) cutSpans(b []byte, dst []span, e edges) []span {
 		if few := m.r.tails.fewAnchors.Load(); few != nil {
 			anchorsIn(b, 0, hi, *few, func(i int, key uint64) { dst = m.cutTail(b, i+minCut, key, dst) })
 		} else {
-			cutWindows(b, 0, hi, m.r.tails.filter.Load(), func(i int, key uint64) { dst = m.cutTail(b, i+minCut, key, dst) })
+			candidates(b, 0, hi, m.r.tails.filter.Load(), func(i int, key uint64) { dst = m.cutTail(b, i+minCut, key, dst) })
 		}
 	}
 	return dst
 }
 
-// cutWindows calls hit with each i in [lo, hi] where the folded window
-// b[i:i+minCut] passes the filter f.
-func cutWindows(b []byte, lo, hi int, f *filter, hit func(i int, key uint64)) {
+// windowLen is the length of the folded window the filters test: an anchor
+// of 8 bytes, the ends' anchors (minCut) included.
+const windowLen = 8
+
+// candidates calls hit with each i in [lo, hi] where the folded window
+// b[i:i+windowLen] passes the filter f, and with that window.
+func candidates(b []byte, lo, hi int, f *filter, hit func(i int, key uint64)) {
 	if lo > hi {
 		return
 	}
-	b = b[:hi+minCut]
+	b = b[:hi+windowLen]
 	w := foldedKey(b[lo:])
-	for e := lo + minCut; ; e++ {
+	for e := lo + windowLen; ; e++ {
 		e, w = nextCandidate(b, e, w, f)
 		if e < 0 {
 			return
 		}
-		hit(e-minCut, w)
+		hit(e-windowLen, w)
 		if e >= len(b) {
 			return
 		}
@@ -281,18 +286,12 @@ func (m *matcher) scanPatterns(b []byte, dst []span) ([]span, trigSet) {
 		w = w<<8 | uint64(uint8(e))
 		trig |= e
 	}
-	f := m.f
-	words, shift := f.words, f.shift
 	short := m.lens &^ (1 << 8)
 	long := m.lens&(1<<8) != 0
 	if n >= 8 {
 		for i := 0; ; i++ {
-			if long {
-				h := w * kFilter
-				bits := uint64(1)<<(h>>filterBit1&63) | uint64(1)<<(h>>filterBit2&63)
-				if words[h>>shift].Load()&bits == bits {
-					dst = m.confirm(b, i, w, dst)
-				}
+			if long && m.f.has(w) {
+				dst = m.confirm(b, i, w, dst)
 			}
 			if short != 0 {
 				dst = m.probeShort(b, i, w, short, 8, dst)
@@ -322,21 +321,8 @@ func (m *matcher) scanPatterns(b []byte, dst []span) ([]span, trigSet) {
 
 // scanLong is scanPatterns for an index whose anchors are all 8 bytes long.
 func (m *matcher) scanLong(b []byte, dst []span) []span {
-	var w uint64
-	for q := 7; q >= 0; q-- {
-		w = w<<8 | uint64(foldTable[b[q]])
-	}
-	for i := 8; ; i++ {
-		i, w = nextCandidate(b, i, w, m.f)
-		if i < 0 {
-			return dst
-		}
-		dst = m.confirm(b, i-8, w, dst)
-		if i >= len(b) {
-			return dst
-		}
-		w = w>>8 | uint64(foldTable[b[i]])<<56
-	}
+	candidates(b, 0, len(b)-windowLen, m.f, func(i int, key uint64) { dst = m.confirm(b, i, key, dst) })
+	return dst
 }
 
 // nextCandidate returns the first i, from the given one, where the folded
