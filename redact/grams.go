@@ -100,8 +100,18 @@ func (g *grams) add(text string, all func(func(string))) {
 	if len(text) < 4 {
 		g.short4.Store(true)
 	}
-	if g.fourFull.Load() {
-		addThrees(g.three.Load(), text)
+	if g.fourFull.Load() || g.short4.Load() {
+		// Matchers read the runs of three (see load): a pattern of three
+		// bytes (WithMinLength(3)) leaves no run of four in it.
+		three := g.three.Load()
+		if three == nil {
+			three = new([1 << (gram3Bits - 6)]atomic.Uint64)
+			all(func(t string) { addThrees(three, t) })
+			addThrees(three, text)
+			g.three.Store(three)
+			return
+		}
+		addThrees(three, text)
 		return
 	}
 	four := g.four.Load()
@@ -128,12 +138,9 @@ func (g *grams) add(text string, all func(func(string))) {
 		}))
 		return
 	}
-	three := new([1 << (gram3Bits - 6)]atomic.Uint64)
-	all(func(t string) { addThrees(three, t) })
-	addThrees(three, text)
-	g.three.Store(three)
 	g.fourFull.Store(true)
 	g.four.Store(nil) // its memory goes back
+	g.add(text, all)  // into a set of runs of three, made from all
 }
 
 // fillGramSet returns a set of 2^logBits bits holding the runs of four of

@@ -217,3 +217,24 @@ func cover(spans []span, n int) []bool {
 	}
 	return c
 }
+
+// TestMinLengthThreeUsesRunsOfThree checks that a pattern of three bytes
+// (WithMinLength(3)) moves the escape filter to runs of three, built from
+// every pattern filed, rather than to decoding every escape, and that
+// escaped forms of both secrets are still masked.
+func TestMinLengthThreeUsesRunsOfThree(t *testing.T) {
+	t.Parallel()
+	r, err := New(WithMinLength(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Add("longer-secret-value", "xyz")
+	if m := r.load(); m.grams.n != 3 {
+		t.Fatalf("the escape filter reads runs of %d bytes, want 3", m.grams.n)
+	}
+	for _, in := range []string{"a %78yz b", "a x%79z b", "q=longer-secret-valu%65 x"} {
+		if got := r.String(in); got == in {
+			t.Errorf("a %d-byte escaped text is not masked", len(in))
+		}
+	}
+}
