@@ -18,10 +18,10 @@ type escaping struct {
 	// ('\r' before a line break): what a Writer holds back and how far a
 	// window reaches count them as triggers.
 	inside string
-	// find returns the index in b of the next byte where a sequence may
-	// start (-1 if none); nil searches for any of triggers.
-	find func(b []byte) int
-	// at appends to dst the sequences read at b[i], where find stopped.
+	// twice says a sequence starts only where its trigger byte is written
+	// twice in a row.
+	twice bool
+	// at appends to dst the sequences read at b[i], where a trigger is.
 	at func(b []byte, i int, dst []seq) []seq
 	// maxSeq is the length of the longest sequence at reads, at most
 	// maxSeqLen: every trigger byte lengthens a window's reach and a
@@ -57,8 +57,8 @@ var escapings = [...]escaping{
 	// same escapes with '+' decoded.
 	{name: "URL query", triggers: "%+", at: one(queryAt), maxSeq: len("%uD83D%uDE00")},
 	{name: "quote in a quoted shell word", triggers: "'", at: one(shellQuoteAt), maxSeq: len(`'"'"'`), fixedOut: true},
-	{name: "doubled single quote (YAML, SQL)", triggers: "'", find: findPair('\''), at: one(doubledQuoteAt), maxSeq: 2, fixedOut: true},
-	{name: `doubled double quote (CSV)`, triggers: `"`, find: findPair('"'), at: one(doubledQuoteAt), maxSeq: 2, fixedOut: true},
+	{name: "doubled single quote (YAML, SQL)", triggers: "'", twice: true, at: one(doubledQuoteAt), maxSeq: 2, fixedOut: true},
+	{name: `doubled double quote (CSV)`, triggers: `"`, twice: true, at: one(doubledQuoteAt), maxSeq: 2, fixedOut: true},
 	{name: "wrapped base64", triggers: "\n", inside: "\r", at: one(base64BreakAt), maxSeq: 2, keep: base64RunStart},
 	{name: "hex dump lines (xxd, hexdump -C)", triggers: "\n", at: dumpBreakAt, maxSeq: dumpJoinMax, keep: dumpLineStart, hold: dumpHold, widen: dumpTextColumn},
 }
@@ -176,30 +176,39 @@ func one(at func(b []byte, i int) (seq, bool)) func(b []byte, i int, dst []seq) 
 	}
 }
 
-// findPair finds two c in a row.
-func findPair(c byte) func(b []byte) int {
-	pair := []byte{c, c}
-	return func(b []byte) int { return bytes.Index(b, pair) }
-}
-
 // starts finds, left to right, the bytes of a text where sequences of an
-// escaping may start. For several trigger bytes it keeps where each one
-// occurs next, so that every byte is searched by bytes.IndexByte (memory
-// speed) once per trigger, not by a byte-at-a-time IndexAny from each
-// sequence on.
+// escaping may start: from the text's marks when it has them, else with
+// bytes.IndexByte (memory speed) once per trigger byte, keeping where each
+// occurs next, not with a byte-at-a-time IndexAny from each sequence on.
 type starts struct {
 	e    *escaping
 	b    []byte
 	next [4]int // where each trigger byte occurs at or after the last search (-1: nowhere)
+	// marked says ahead holds, for each trigger byte, where it occurs from
+	// the last search on.
+	marked bool
+	ahead  [4][]int32
 }
 
-func (e *escaping) starts(b []byte) starts {
+// starts returns the starts of e in b; mk, when not nil, holds b's marks,
+// and every trigger byte of e is marked.
+func (e *escaping) starts(b []byte, mk *marks) starts {
 	st := starts{e: e, b: b}
+	if len(e.triggers) > len(st.next) {
+		panic("redact: an escaping has more trigger bytes than starts keeps")
+	}
 	for k := range st.next {
 		st.next[k] = math.MinInt // not searched yet
 	}
-	if len(e.triggers) > len(st.next) {
-		panic("redact: an escaping has more trigger bytes than starts keeps")
+	if mk != nil {
+		st.marked = true
+		for k := range len(e.triggers) {
+			l, ok := mk.of(e.triggers[k])
+			if !ok {
+				panic("redact: a trigger byte is not marked")
+			}
+			st.ahead[k] = l
+		}
 	}
 	return st
 }
@@ -207,10 +216,13 @@ func (e *escaping) starts(b []byte) starts {
 // from returns the first index at or after pos where a sequence may start,
 // or -1.
 func (st *starts) from(pos int) int {
+	if st.marked {
+		return st.fromMarks(pos)
+	}
 	e, b := st.e, st.b
 	switch {
-	case e.find != nil:
-		if k := e.find(b[pos:]); k >= 0 {
+	case e.twice:
+		if k := bytes.Index(b[pos:], []byte{e.triggers[0], e.triggers[0]}); k >= 0 {
 			return pos + k
 		}
 		return -1
@@ -235,10 +247,29 @@ func (st *starts) from(pos int) int {
 	return first
 }
 
+// fromMarks is from, walking the marks' lists.
+func (st *starts) fromMarks(pos int) int {
+	first := -1
+	for k := range len(st.e.triggers) {
+		l := st.ahead[k]
+		for len(l) > 0 && (int(l[0]) < pos || st.e.twice && !twiceAt(st.b, int(l[0]))) {
+			l = l[1:]
+		}
+		st.ahead[k] = l
+		if len(l) > 0 && (first < 0 || int(l[0]) < first) {
+			first = int(l[0])
+		}
+	}
+	return first
+}
+
+// twiceAt reports whether b[i] is written twice in a row from i on.
+func twiceAt(b []byte, i int) bool { return i+1 < len(b) && b[i+1] == b[i] }
+
 // sequences returns the sequences of e in b, left to right, none
-// overlapping another.
-func (e *escaping) sequences(b []byte, dst []seq) []seq {
-	st := e.starts(b)
+// overlapping another; mk, when not nil, holds b's marks.
+func (e *escaping) sequences(b []byte, mk *marks, dst []seq) []seq {
+	st := e.starts(b, mk)
 	for pos := 0; pos < len(b); {
 		i := st.from(pos)
 		if i < 0 {
@@ -267,7 +298,7 @@ func (e *escaping) sequences(b []byte, dst []seq) []seq {
 // decodeAll decodes the whole of b with e into v; it reports whether b held
 // a sequence.
 func (e *escaping) decodeAll(b []byte, v *view) bool {
-	seqs := e.sequences(b, nil)
+	seqs := e.sequences(b, nil, nil)
 	if len(seqs) == 0 {
 		return false
 	}

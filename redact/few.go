@@ -19,6 +19,7 @@ const maxFew = 96
 type fewSet struct {
 	groups   []fewGroup
 	patterns int
+	marks    markSet // the groups' bytes and triggerMarks'
 }
 
 // fewGroup is one pass: the patterns looked for by the byte c.
@@ -127,6 +128,10 @@ func (s *fewSet) with(ps []pendingPattern) *fewSet {
 	}
 	for _, pp := range ps {
 		next.add(pp.p, pp.text)
+	}
+	next.marks = triggerMarks
+	for _, g := range next.groups {
+		next.marks.add(g.c)
 	}
 	return next
 }
@@ -329,34 +334,49 @@ func triggersOf(b []byte) trigSet {
 	return trig
 }
 
-// scanFew is scanPatterns for an index of few patterns.
-func (m *matcher) scanFew(b []byte, few *fewSet, dst []span) ([]span, trigSet) {
-	trig := triggersOf(b)
-	n := len(b)
+// scanFew is scanPatterns for an index of few patterns; mk, when not nil,
+// holds b's marks (of few.marks).
+func (m *matcher) scanFew(b []byte, few *fewSet, mk *marks, dst []span) ([]span, trigSet) {
+	if mk != nil {
+		for gi := range few.groups {
+			g := &few.groups[gi]
+			at, _ := mk.of(g.c)
+			for _, i := range at {
+				dst = g.matchAt(b, int(i), dst)
+			}
+		}
+		return dst, mk.triggers()
+	}
 	for gi := range few.groups {
 		g := &few.groups[gi]
-		for pos := 0; pos < n; {
+		for pos := 0; pos < len(b); {
 			k := bytes.IndexByte(b[pos:], g.c)
 			if k < 0 {
 				break
 			}
-			at := pos + k
-			pos = at + 1
-			for mi := range g.members {
-				f := &g.members[mi]
-				start := at - f.by
-				end := start + len(f.text)
-				if start < 0 || end > n {
-					continue
-				}
-				if c := b[start+f.check]; c != f.checkRaw[0] && (f.checkN < 2 || c != f.checkRaw[1]) {
-					continue
-				}
-				if textMatches(f.p.kind, b[start:end], f.text) {
-					dst = append(dst, f.p.widened(b, start, end))
-				}
-			}
+			dst = g.matchAt(b, pos+k, dst)
+			pos += k + 1
 		}
 	}
-	return dst, trig
+	return dst, triggersOf(b)
+}
+
+// matchAt appends the ranges of g's patterns found where their byte is at
+// b[at].
+func (g *fewGroup) matchAt(b []byte, at int, dst []span) []span {
+	for mi := range g.members {
+		f := &g.members[mi]
+		start := at - f.by
+		end := start + len(f.text)
+		if start < 0 || end > len(b) {
+			continue
+		}
+		if c := b[start+f.check]; c != f.checkRaw[0] && (f.checkN < 2 || c != f.checkRaw[1]) {
+			continue
+		}
+		if textMatches(f.p.kind, b[start:end], f.text) {
+			dst = append(dst, f.p.widened(b, start, end))
+		}
+	}
+	return dst
 }

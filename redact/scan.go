@@ -34,6 +34,9 @@ type matcher struct {
 	// cutEdges are the ends of the text being scanned (a view's, while it
 	// is) that cut pieces of secrets are masked at: see spansAt.
 	cutEdges edges
+	// unmarked searches every text with IndexByte, never with marks, so
+	// that tests can compare the two.
+	unmarked bool
 }
 
 func (r *Redactor) load() matcher {
@@ -216,6 +219,7 @@ type scratch struct {
 		kept  []int
 		v     view
 		found []span
+		marks marks
 	}
 }
 
@@ -249,35 +253,54 @@ func (m *matcher) scanText(b []byte, dst []span, depth int, budget *int) []span 
 	if len(b) < m.minScan() {
 		return dst
 	}
+	patterns := m.minLen > 0 && len(b) >= m.minLen
+	var mk *marks
+	if len(b) >= minMarked && len(b) <= maxMarked && !m.unmarked {
+		set := &triggerMarks
+		if patterns && m.few != nil {
+			set = &m.few.marks
+		}
+		m.borrowScratch()
+		mk = &m.sc.levels[depth].marks
+		mk.take(b, set)
+	}
 	var trig trigSet
-	if m.minLen > 0 && len(b) >= m.minLen {
-		dst, trig = m.scanPatterns(b, dst)
-	} else {
+	switch {
+	case patterns:
+		dst, trig = m.scanPatterns(b, mk, dst)
+	case mk != nil:
+		trig = mk.triggers()
+	default:
 		trig = triggers(b)
 	}
 	if m.refs && trig&trigRef != 0 {
 		dst = findRefs(b, dst)
 	}
 	if trig&viewTriggers != 0 && depth < maxViewDepth {
-		dst = m.scanViews(b, trig, dst, depth, budget)
+		dst = m.scanViews(b, mk, trig, dst, depth, budget)
 	}
 	return dst
 }
 
 // scanPatterns appends the ranges of the patterns found in b and returns the
-// trigger bits of b. It is the loop every byte of every masked text goes
-// through: the folded 8-byte window at each position is one shift and one
-// table load away from the previous one, and one multiplication and one
-// load of the filter tell whether it may be an anchor.
-func (m *matcher) scanPatterns(b []byte, dst []span) ([]span, trigSet) {
+// trigger bits of b; mk, when not nil, holds b's marks. It is the loop every
+// byte of every masked text goes through: the folded 8-byte window at each
+// position is one shift and one table load away from the previous one, and
+// one multiplication and one load of the filter tell whether it may be an
+// anchor.
+func (m *matcher) scanPatterns(b []byte, mk *marks, dst []span) ([]span, trigSet) {
 	if m.few != nil && len(b) >= 64 {
-		return m.scanFew(b, m.few, dst)
+		return m.scanFew(b, m.few, mk, dst)
 	}
 	n := len(b)
 	if m.lens == 1<<8 && n >= 64 {
 		// Only anchors of 8 bytes, the common case: a loop with nothing
-		// else in it, and the trigger bits from IndexByte.
-		return m.scanLong(b, dst), triggersOf(b)
+		// else in it, and the trigger bits from the marks or IndexByte.
+		dst = m.scanLong(b, dst)
+		if mk != nil {
+			return dst, mk.triggers()
+		}
+		return dst, triggersOf(b)
 	}
 	var trig uint64
 	var w uint64
@@ -483,7 +506,7 @@ func (m *matcher) leaks(text string) bool {
 	if m.minLen == 0 || len(text) < m.minLen {
 		return false
 	}
-	dst, _ := m.scanPatterns(bytesOf(text), nil)
+	dst, _ := m.scanPatterns(bytesOf(text), nil, nil)
 	return len(dst) > 0
 }
 

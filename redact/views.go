@@ -67,8 +67,8 @@ func (v *view) raw(s span) span {
 // scanViews adds to dst what the views of b hold: for each decoder whose
 // trigger b holds, each window around its sequences is decoded and searched
 // (views included, up to maxViewDepth), and what is found there is mapped
-// back to b.
-func (m *matcher) scanViews(b []byte, trig trigSet, dst []span, depth int, budget *int) []span {
+// back to b. mk, when not nil, holds b's marks.
+func (m *matcher) scanViews(b []byte, mk *marks, trig trigSet, dst []span, depth int, budget *int) []span {
 	reach := m.maxLen + 4 // how far a match holding a sequence reaches past it
 	m.borrowScratch()
 	lv := &m.sc.levels[depth]
@@ -79,7 +79,7 @@ func (m *matcher) scanViews(b []byte, trig trigSet, dst []span, depth int, budge
 		if trig&(1<<ei) == 0 {
 			continue
 		}
-		seqs = d.sequences(b, seqs[:0])
+		seqs = d.sequences(b, mk, seqs[:0])
 		// Only the sequences that may be part of a match start a window;
 		// the others are decoded where they fall inside one. An escaping
 		// that widens what its views find (a hex dump's text column) keeps
