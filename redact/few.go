@@ -26,7 +26,28 @@ type fewSet struct {
 type fewGroup struct {
 	c       byte
 	members []fewMember
+	// before and after hold the bytes that stand just before and just
+	// after c in the members' texts (every byte, for a member that starts
+	// or ends at c): where the text holds another, no member is looked at.
+	before, after byteSet
 }
+
+// byteSet is a set of bytes, a bit each.
+type byteSet [4]uint64
+
+func (s *byteSet) add(c byte)      { s[c>>6] |= 1 << (c & 63) }
+func (s *byteSet) has(c byte) bool { return s[c>>6]&(1<<(c&63)) != 0 }
+
+// addSpellings adds the bytes of text that the byte c of a pattern of kind
+// k matches.
+func (s *byteSet) addSpellings(k kind, c byte) {
+	raw, n := spellings(k, c)
+	for _, r := range raw[:n] {
+		s.add(r)
+	}
+}
+
+func (s *byteSet) addAll() { *s = byteSet{^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)} }
 
 // fewMember is a pattern and the two places of its text that are checked
 // first: at by, the byte the group's pass finds; at check, one of the bytes
@@ -123,7 +144,8 @@ func (s *fewSet) with(ps []pendingPattern) *fewSet {
 	if s != nil {
 		next.groups = make([]fewGroup, len(s.groups), len(s.groups)+2*len(ps))
 		for i, g := range s.groups {
-			next.groups[i] = fewGroup{c: g.c, members: append([]fewMember(nil), g.members...)}
+			next.groups[i] = g
+			next.groups[i].members = append([]fewMember(nil), g.members...)
 		}
 	}
 	for _, pp := range ps {
@@ -170,7 +192,18 @@ func (s *fewSet) add(p *pattern, text string) {
 			s.groups = append(s.groups, fewGroup{c: c})
 			g = len(s.groups) - 1
 		}
-		s.groups[g].members = append(s.groups[g].members, m)
+		grp := &s.groups[g]
+		grp.members = append(grp.members, m)
+		if by == 0 {
+			grp.before.addAll()
+		} else {
+			grp.before.addSpellings(k, text[by-1])
+		}
+		if by == len(text)-1 {
+			grp.after.addAll()
+		} else {
+			grp.after.addSpellings(k, text[by+1])
+		}
 	}
 }
 
@@ -364,6 +397,9 @@ func (m *matcher) scanFew(b []byte, few *fewSet, mk *marks, dst []span) ([]span,
 // matchAt appends the ranges of g's patterns found where their byte is at
 // b[at].
 func (g *fewGroup) matchAt(b []byte, at int, dst []span) []span {
+	if at > 0 && !g.before.has(b[at-1]) || at+1 < len(b) && !g.after.has(b[at+1]) {
+		return dst
+	}
 	for mi := range g.members {
 		f := &g.members[mi]
 		start := at - f.by
