@@ -147,8 +147,11 @@
 //
 // The cost of masking is linear in the input, not in input × secrets. While
 // few patterns are known (up to eight or so secrets), each is looked for
-// by its rarest byte with bytes.IndexByte, a second byte checked before the
-// whole pattern is; beyond that, each position of the text is tested
+// by its rarest byte, the bytes on each side and a second byte checked
+// before the whole pattern is; a text of 256 bytes or more is read once, 64
+// bytes to a word and without a branch per byte, for where those bytes and
+// the bytes escape sequences start at occur (shorter texts use
+// bytes.IndexByte, a pass per byte); beyond that, each position of the text is tested
 // against every pattern at once, in a loop that calls nothing, with one
 // multiplication and one load of a filter that fits in a CPU cache for
 // thousands of secrets, and about one position in a few hundred reaches the

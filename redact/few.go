@@ -4,10 +4,11 @@ import "bytes"
 
 // While few patterns are known (one secret has about ten forms), a text is
 // not scanned position by position. Each pattern is looked for by its
-// rarest byte with bytes.IndexByte, which runs at memory speed; patterns
-// looked for by the same byte share one pass. Where that byte occurs, a
-// second rare byte of the pattern, at its place, is checked before the
-// whole pattern is. Trigger bits come from one IndexByte per trigger byte.
+// rarest byte, from the text's marks (marks.go) or with bytes.IndexByte;
+// patterns looked for by the same byte share one pass. Where that byte
+// occurs, the bytes on each side of it and a second rare byte of the
+// pattern, at its place, are checked before the whole pattern is. Trigger
+// bits come from the marks too, or from one IndexByte per trigger byte.
 // Beyond maxFew patterns, the passes would cost more than testing every
 // position against the anchor filter, and the scanner does that instead.
 
