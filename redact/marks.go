@@ -56,7 +56,7 @@ type marks struct {
 func (mk *marks) take(b []byte, set *markSet) {
 	mk.set = set
 	for len(mk.lists) < set.lists {
-		mk.lists = append(mk.lists, nil)
+		mk.lists = append(mk.lists, make([]int32, 0, 64)) // a 4 KiB write's, mostly
 	}
 	for i := range mk.lists {
 		mk.lists[i] = mk.lists[i][:0]
