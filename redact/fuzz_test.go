@@ -283,9 +283,11 @@ func escapeLevels(name string) int {
 }
 
 // stackable reports whether an encoding of the leak matrix is an escaping
-// (the package decodes those in any mixture) rather than a re-encoding.
+// (the package decodes those in any mixture) rather than a re-encoding
+// (base64, base32, hex, a byte list, a dump: promised of the secret itself,
+// not of another encoding of it), a case change or a normal form.
 func stackable(name string) bool {
-	for _, not := range []string{"base64", "hex", "HEX", "case", "NFC", "NFD", "as given"} {
+	for _, not := range []string{"base64", "base32", "hex", "HEX", "Go %v", "Go % x", "xxd", "case", "NFC", "NFD", "as given"} {
 		if strings.Contains(name, not) {
 			return false
 		}
