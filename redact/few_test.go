@@ -33,14 +33,7 @@ func withoutFew(r *Redactor, b []byte, e edges) []span {
 func TestFewAgreesWithEveryPosition(t *testing.T) {
 	t.Parallel()
 	rng := rand.New(rand.NewPCG(15, 22))
-	const alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/-_=%&;'\" \n\\"
-	word := func(n int) string {
-		b := make([]byte, n)
-		for i := range b {
-			b[i] = alphabet[rng.IntN(len(alphabet))]
-		}
-		return string(b)
-	}
+	word := wordsOf(rng)
 	for round := range 300 {
 		r, err := New()
 		if err != nil {
@@ -77,6 +70,19 @@ func TestFewAgreesWithEveryPosition(t *testing.T) {
 				t.Fatalf("round %d, edges %b, %d bytes: few scan found %v, every position %v", round, e, len(b), got, want)
 			}
 		}
+	}
+}
+
+// wordsOf returns a maker of random words of letters, digits and the bytes
+// escapes start at.
+func wordsOf(rng *rand.Rand) func(n int) string {
+	const alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/-_=%&;'\" \n\\"
+	return func(n int) string {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		return string(b)
 	}
 }
 

@@ -57,14 +57,7 @@ func TestMarksListEveryMarkedByte(t *testing.T) {
 func TestMarksAgreeWithIndexByte(t *testing.T) {
 	t.Parallel()
 	rng := rand.New(rand.NewPCG(31, 7))
-	const alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/-_=%&;'\" \n\\"
-	word := func(n int) string {
-		b := make([]byte, n)
-		for i := range b {
-			b[i] = alphabet[rng.IntN(len(alphabet))]
-		}
-		return string(b)
-	}
+	word := wordsOf(rng)
 	for round := range 200 {
 		r, err := New()
 		if err != nil {
