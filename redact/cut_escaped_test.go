@@ -1,7 +1,6 @@
 package redact
 
 import (
-	"bytes"
 	"testing"
 
 	"github.com/hushflow/hushflow/internal/testkit"
@@ -33,18 +32,8 @@ func TestCutSecretsInsideEscapes(t *testing.T) {
 			t.Errorf("%s: String = %s, want %s", tt.name, testkit.Hide(got, hide...), testkit.Hide(tt.want, hide...))
 		}
 		for _, piece := range []int{1, 3, 7, 4096} {
-			var out bytes.Buffer
-			w := r.Writer(&out)
-			for i := 0; i < len(tt.in); i += piece {
-				if _, err := w.Write([]byte(tt.in[i:min(i+piece, len(tt.in))])); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if err := w.Close(); err != nil {
-				t.Fatal(err)
-			}
-			if out.String() != tt.want {
-				t.Errorf("%s: Writer, writes of %d = %s", tt.name, piece, testkit.Hide(out.String(), hide...))
+			if got := writeInSizes(t, r, tt.in, piece); got != tt.want {
+				t.Errorf("%s: Writer, writes of %d = %s", tt.name, piece, testkit.Hide(got, hide...))
 			}
 		}
 	}

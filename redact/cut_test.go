@@ -1,7 +1,6 @@
 package redact
 
 import (
-	"bytes"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -71,18 +70,8 @@ func TestWriterMasksCutSecretsAtItsEnds(t *testing.T) {
 		{"opens with the rest", secret[2:] + "\n" + filler, Mask + "\n" + filler},
 	} {
 		for _, piece := range []int{1, 3, 7, 64, 4096} {
-			var out bytes.Buffer
-			w := r.Writer(&out)
-			for i := 0; i < len(tt.in); i += piece {
-				if _, err := w.Write([]byte(tt.in[i:min(i+piece, len(tt.in))])); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if err := w.Close(); err != nil {
-				t.Fatal(err)
-			}
-			if out.String() != tt.want {
-				t.Errorf("%s, writes of %d: got %s", tt.name, piece, testkit.Hide(out.String(), secret, secret[:17], secret[2:]))
+			if got := writeInSizes(t, r, tt.in, piece); got != tt.want {
+				t.Errorf("%s, writes of %d: got %s", tt.name, piece, testkit.Hide(got, secret, secret[:17], secret[2:]))
 			}
 		}
 	}

@@ -33,6 +33,17 @@ func writeInPieces(t *testing.T, r *Redactor, text string, cuts ...int) string {
 	return out.String()
 }
 
+// writeInSizes streams text through a Writer of r in writes of size bytes
+// (the last one shorter) and returns what it wrote.
+func writeInSizes(t *testing.T, r *Redactor, text string, size int) string {
+	t.Helper()
+	var cuts []int
+	for c := size; c < len(text); c += size {
+		cuts = append(cuts, c)
+	}
+	return writeInPieces(t, r, text, cuts...)
+}
+
 func TestWriterMasksSecretsSplitAcrossWrites(t *testing.T) {
 	t.Parallel()
 	secrets := []string{"abcd", "abcdef", "abab", "hunter22", "s3cr3t-token-value"}
