@@ -2,6 +2,7 @@ package sopsdec
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -332,18 +333,34 @@ func decryptKMS(ctx context.Context, mk *sopskms.MasterKey) ([]byte, error) {
 	return key.DecryptContext(ctx)
 }
 
+// errArmorTooLong stands for armored text that decodes to more bytes than
+// it has, which base64 never does.
+var errArmorTooLong = errors.New("the armored text decodes to more than it holds")
+
 func decryptAge(encrypted string, ids []age.Identity) ([]byte, error) {
-	r, err := age.Decrypt(armor.NewReader(strings.NewReader(encrypted)), ids...)
+	// Decrypted through a ReaderAt, not age.Decrypt's stream reader: the
+	// stream reader takes two 64 KiB chunk buffers for a data key of 32
+	// bytes, a third of all a load allocates. The ReaderAt authenticates
+	// the same chunks with the same key, and takes one. The message is
+	// read in one go: base64 is shorter than its text, so it fits, and
+	// the read ends early (io.ErrUnexpectedEOF) where the armor ends.
+	raw := make([]byte, len(encrypted)+1)
+	n, err := io.ReadFull(armor.NewReader(strings.NewReader(encrypted)), raw)
+	if err != io.ErrUnexpectedEOF {
+		return nil, fmt.Errorf("its encrypted data key does not read as age: %s", scrub(cmp.Or(err, errArmorTooLong).Error()))
+	}
+	raw = raw[:n]
+	r, size, err := age.DecryptReaderAt(bytes.NewReader(raw), int64(len(raw)), ids...)
 	if err != nil {
 		var nomatch *age.NoIdentityMatchError
 		if errors.As(err, &nomatch) {
 			return nil, fmt.Errorf("none of the %s handed in is this recipient's", count(len(ids), "age identity", "age identities"))
 		}
-		return nil, fmt.Errorf("its encrypted data key does not read as age: %s", scrub(err.Error()))
-	}
-	key, err := io.ReadAll(r)
-	if err != nil {
 		return nil, fmt.Errorf("its encrypted data key does not decrypt: %s", scrub(err.Error()))
+	}
+	key := make([]byte, size)
+	if n, err := r.ReadAt(key, 0); n < len(key) {
+		return nil, fmt.Errorf("its encrypted data key does not decrypt: %s", scrub(cmp.Or(err, io.ErrUnexpectedEOF).Error()))
 	}
 	return key, nil
 }

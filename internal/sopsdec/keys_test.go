@@ -1,7 +1,9 @@
 package sopsdec_test
 
 import (
+	"bytes"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -9,6 +11,9 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"filippo.io/age/armor"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/hushflow/hushflow/internal/sopsdec"
 	"github.com/hushflow/hushflow/internal/sopsenc"
@@ -229,5 +234,64 @@ func TestKMSWithoutCredentialsIsQuiet(t *testing.T) {
 	}
 	if stderr != "" {
 		t.Errorf("stderr = %q, want nothing", stderr)
+	}
+}
+
+// TestTamperedAgeDataKey: the age message that carries a file's data key
+// is authenticated in full, header and payload, before its key is used: a
+// flipped byte anywhere, a cut or a byte added fails the file as a key
+// that does not decrypt, and the error quotes none of it.
+func TestTamperedAgeDataKey(t *testing.T) {
+	t.Parallel()
+	id, rcpt := newAgeKey(t)
+	enc := encrypt(t, "k: tampered-age-secret\n", sopsenc.Rules{}, rcpt)
+	var raw []byte // the binary age message of the data key
+	editYAML(t, enc, func(top *yaml.Node) {
+		armored := child(t, child(t, child(t, top, "sops"), "age").Content[0], "enc").Value
+		var err error
+		if raw, err = io.ReadAll(armor.NewReader(strings.NewReader(armored))); err != nil {
+			t.Fatal(err)
+		}
+	})
+	payload := bytes.Index(raw, []byte("\n---")) // the header's MAC line
+	if payload < 0 {
+		t.Fatal("no header MAC line in the age message")
+	}
+	payload += bytes.IndexByte(raw[payload+1:], '\n') + 2 // the nonce, then the sealed chunk
+	tests := []struct {
+		name   string
+		tamper func([]byte) []byte
+	}{
+		{"header byte flipped", func(b []byte) []byte { b[10] ^= 1; return b }},
+		{"nonce byte flipped", func(b []byte) []byte { b[payload] ^= 1; return b }},
+		{"chunk byte flipped", func(b []byte) []byte { b[payload+20] ^= 1; return b }},
+		{"tag byte flipped", func(b []byte) []byte { b[len(b)-1] ^= 1; return b }},
+		{"cut", func(b []byte) []byte { return b[:len(b)-1] }},
+		{"byte added", func(b []byte) []byte { return append(b, 0) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var armored strings.Builder
+			w := armor.NewWriter(&armored)
+			if _, err := w.Write(tt.tamper(bytes.Clone(raw))); err != nil {
+				t.Fatal(err)
+			}
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			bad := editYAML(t, enc, func(top *yaml.Node) {
+				child(t, child(t, child(t, top, "sops"), "age").Content[0], "enc").Value = armored.String()
+			})
+			pt, err := sopsdec.Decrypt(t.Context(), bad, sopsdec.YAML, ageKeys(t, id))
+			if !errors.Is(err, sopsdec.ErrDecrypt) || pt != nil {
+				t.Fatalf("err = %v, want ErrDecrypt and nothing decrypted", err)
+			}
+			msg := err.Error()
+			testkit.AssertNoLeak(t, "error", msg, "tampered-age-secret", id)
+			if !strings.Contains(msg, "age recipient "+rcpt) || !strings.Contains(msg, "does not") {
+				t.Errorf("error %q does not name the recipient and what failed", msg)
+			}
+		})
 	}
 }
