@@ -41,11 +41,7 @@ func newFileReader(c *config) (*fileReader, error) {
 			return nil, nil // the caller's own backend gets every reference
 		}
 	}
-	s, err := newSopsReader(c)
-	if err != nil {
-		return nil, err
-	}
-	return &fileReader{fsys: c.fsys, dirs: c.absDirs, sops: s}, nil
+	return &fileReader{fsys: c.fsys, dirs: c.absDirs, sops: newSopsReader(c)}, nil
 }
 
 // Get reads one reference, as a Backend.

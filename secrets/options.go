@@ -84,6 +84,9 @@ type config struct {
 	absDirs    []string
 	ageKeys    []string
 	ageKeysSet bool
+	// parsedAgeKeys are ageKeys parsed, once, by validate: parsing an
+	// X25519 identity derives its public key, a scalar multiplication.
+	parsedAgeKeys sopsdec.Keys
 }
 
 func defaults() config {
@@ -165,8 +168,10 @@ func (c *config) validate() []error {
 	if c.ageKeysSet {
 		if len(c.ageKeys) == 0 {
 			bad("WithAgeIdentities", "no identity given")
-		} else if _, err := sopsdec.AgeKeys(c.ageKeys...); err != nil {
+		} else if keys, err := sopsdec.AgeKeys(c.ageKeys...); err != nil {
 			errs = append(errs, fmt.Errorf("secrets: %w: WithAgeIdentities: %w", ErrInvalidOption, err))
+		} else {
+			c.parsedAgeKeys = keys
 		}
 		if !c.fsysSet && len(c.absDirs) == 0 {
 			bad("WithAgeIdentities", "sops references are decrypted in process only with WithFiles or WithAbsoluteDirs")

@@ -26,16 +26,14 @@ type sopsReader struct {
 	vals  *ValsBackend
 }
 
-func newSopsReader(c *config) (*sopsReader, error) {
+// newSopsReader reads with c's identities (validated and parsed), or else
+// with the environment's keys.
+func newSopsReader(c *config) *sopsReader {
 	s := &sopsReader{keys: sopsdec.EnvironmentKeys(), vals: NewValsBackend(ValsOptions{})}
 	if c.ageKeysSet {
-		k, err := sopsdec.AgeKeys(c.ageKeys...)
-		if err != nil {
-			return nil, fmt.Errorf("secrets: %w: WithAgeIdentities: %w", ErrInvalidOption, err)
-		}
-		s.keys, s.given = k, true
+		s.keys, s.given = c.parsedAgeKeys, true
 	}
-	return s, nil
+	return s
 }
 
 // value decrypts data, the content of the file name, and returns what the
