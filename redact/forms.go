@@ -57,7 +57,7 @@ type form struct {
 //
 // Patterns of 8 bytes or more match in any ASCII case.
 func forms(secret string, short bool) []form {
-	var out []form
+	out := make([]form, 0, 16) // about as many as a secret has
 
 	add := func(text string, k kind, w widen, fragment bool) {
 		if text == "" {
@@ -75,14 +75,19 @@ func forms(secret string, short bool) []form {
 		}
 		out = append(out, form{text: text, src: text, kind: k, widen: w, fragment: fragment})
 	}
-	// derived adds the form d writes from v.
-	var buf []byte // reused: each text costs its string only
+	// derived adds the form d writes from v. The texts are written one
+	// after another into one buffer, about one allocation for all: a
+	// text's bytes are never written again once it is added (a larger
+	// buffer takes a copy), and a text not added gives its room back.
+	texts := make([]byte, 0, 24*len(secret))
 	derived := func(v string, d derivation, k kind, w widen, fragment bool) {
-		n := len(out)
-		buf = d.appendText(buf[:0], v)
-		add(string(buf), k, w, fragment)
+		n, start := len(out), len(texts)
+		texts = d.appendText(texts, v)
+		add(stringOf(texts[start:]), k, w, fragment)
 		if len(out) > n {
 			out[n].src, out[n].enc = v, d
+		} else {
+			texts = texts[:start]
 		}
 	}
 	for _, v := range variants(secret) {
@@ -113,14 +118,12 @@ func forms(secret string, short bool) []form {
 			// too; widened over their neighbours and padding, they cover
 			// the whole encodings.
 			for align := range 3 {
-				_, w := base64Core(v, base64.RawStdEncoding, align)
-				derived(v, base64CoreOf+derivation(align), base64Alphabets, w, true)
+				derived(v, base64CoreOf+derivation(align), base64Alphabets, base64CoreWiden(len(v), align), true)
 			}
 			// Base32 of the secret alone, in both alphabets and any case,
 			// padded or not (a TOTP seed, a DNS label).
-			for i, enc := range []*base32.Encoding{base32.StdEncoding, base32.HexEncoding} {
-				_, w := base32Core(v, enc, 0)
-				derived(v, base32StdOf+derivation(i), folded, w|widenBase32, true)
+			for i := range 2 { // the standard alphabet, then base32hex
+				derived(v, base32StdOf+derivation(i), folded, base32CoreWiden(len(v), 0)|widenBase32, true)
 			}
 		}
 		if strings.Contains(v, "\n") {
@@ -254,17 +257,23 @@ func base64Core(secret string, enc *base64.Encoding, align int) (string, widen) 
 	// A partial last group of r bytes yields r characters of pure secret bits
 	// and one mixed character.
 	end := 4*(total/3) + total%3
+	if end <= start {
+		return "", 0
+	}
+	return e[start:end], base64CoreWiden(len(secret), align)
+}
+
+// base64CoreWiden is how a hit on base64Core of a secret of n bytes at
+// align may widen, without encoding it.
+func base64CoreWiden(n, align int) widen {
 	var w widen
 	if align > 0 {
 		w |= widenLeft
 	}
-	if total%3 != 0 {
+	if (align+n)%3 != 0 {
 		w |= widenRight
 	}
-	if end <= start {
-		return "", 0
-	}
-	return e[start:end], w
+	return w
 }
 
 // base32Core is base64Core for base32: the characters of the encoding of
@@ -276,17 +285,22 @@ func base32Core(secret string, enc *base32.Encoding, align int) (string, widen) 
 	e := enc.WithPadding(base32.NoPadding).EncodeToString(buf)
 	start := (8*align + 4) / 5 // the first character past the neighbour's bits
 	end := 8 * len(buf) / 5    // the last one whose 5 bits are all the secret's
+	if end <= start {
+		return "", 0
+	}
+	return e[start:end], base32CoreWiden(len(secret), align)
+}
+
+// base32CoreWiden is base64CoreWiden for base32Core.
+func base32CoreWiden(n, align int) widen {
 	var w widen
 	if 8*align%5 != 0 {
 		w |= widenLeft
 	}
-	if 8*len(buf)%5 != 0 {
+	if 8*(align+n)%5 != 0 {
 		w |= widenRight
 	}
-	if end <= start {
-		return "", 0
-	}
-	return e[start:end], w
+	return w
 }
 
 // isNumberish reports whether t could occur in the text of a number.
