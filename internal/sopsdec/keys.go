@@ -340,10 +340,10 @@ var errArmorTooLong = errors.New("the armored text decodes to more than it holds
 func decryptAge(encrypted string, ids []age.Identity) ([]byte, error) {
 	// Decrypted through a ReaderAt, not age.Decrypt's stream reader: the
 	// stream reader takes two 64 KiB chunk buffers for a data key of 32
-	// bytes, a third of all a load allocates. The ReaderAt authenticates
-	// the same chunks with the same key, and takes one. The message is
-	// read in one go: base64 is shorter than its text, so it fits, and
-	// the read ends early (io.ErrUnexpectedEOF) where the armor ends.
+	// bytes (a third of the bytes a load allocated); the ReaderAt
+	// authenticates the same chunks with the same key, and takes one. The
+	// message is read in one go: base64 is shorter than its text, so it
+	// fits, and the read ends early (io.ErrUnexpectedEOF) with the armor.
 	raw := make([]byte, len(encrypted)+1)
 	n, err := io.ReadFull(armor.NewReader(strings.NewReader(encrypted)), raw)
 	if err != io.ErrUnexpectedEOF {
