@@ -23,25 +23,11 @@ var parsers = []struct {
 }{
 	{"yaml.v3", func(data []byte) (int, error) {
 		dec := yamlv3.NewDecoder(bytes.NewReader(data))
-		for n := 0; ; n++ {
-			var doc yamlv3.Node
-			if err := dec.Decode(&doc); errors.Is(err, io.EOF) {
-				return n, nil
-			} else if err != nil {
-				return n, err
-			}
-		}
+		return eachDocument(func() error { var doc yamlv3.Node; return dec.Decode(&doc) })
 	}},
 	{"yaml.v4", func(data []byte) (int, error) {
 		dec := yamlv4.NewDecoder(bytes.NewReader(data))
-		for n := 0; ; n++ {
-			var doc yamlv4.Node
-			if err := dec.Decode(&doc); errors.Is(err, io.EOF) {
-				return n, nil
-			} else if err != nil {
-				return n, err
-			}
-		}
+		return eachDocument(func() error { var doc yamlv4.Node; return dec.Decode(&doc) })
 	}},
 	{"goccy", func(data []byte) (int, error) {
 		f, err := goccyparser.ParseBytes(data, goccyparser.ParseComments)
@@ -50,6 +36,18 @@ var parsers = []struct {
 		}
 		return len(f.Docs), nil
 	}},
+}
+
+// eachDocument calls decode until the input ends, and returns how many
+// documents it read.
+func eachDocument(decode func() error) (int, error) {
+	for n := 0; ; n++ {
+		if err := decode(); errors.Is(err, io.EOF) {
+			return n, nil
+		} else if err != nil {
+			return n, err
+		}
+	}
 }
 
 // workspace returns the files of BenchmarkLoad's workspace, in path order.
