@@ -25,10 +25,7 @@ import (
 // BenchmarkLoad loads a generated workspace of 50 files, 10 of them
 // encrypted with sops to an age key handed in as a value.
 func BenchmarkLoad(b *testing.B) {
-	ws, err := benchws.Generate(benchws.Spec{Files: 50, Encrypted: 10})
-	if err != nil {
-		b.Fatal(err)
-	}
+	ws := generated(b, 50, 10)
 	fsys := ws.FS()
 	benchLoads(b, 50, func() (*loader.Workspace, error) {
 		return loader.Load(b.Context(), fsys, loader.WithAgeIdentities(ws.Identity))
@@ -42,10 +39,7 @@ func BenchmarkLoad(b *testing.B) {
 // for the plain files and hands each encrypted one to sops' own
 // decrypt.Data, as a loader written straight on the two would.
 func BenchmarkLibrariesAlone(b *testing.B) {
-	ws, err := benchws.Generate(benchws.Spec{Files: 50, Encrypted: 10})
-	if err != nil {
-		b.Fatal(err)
-	}
+	ws := generated(b, 50, 10)
 	b.Setenv("SOPS_AGE_KEY", ws.Identity)
 	parse := func(data []byte) {
 		dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -80,6 +74,16 @@ func BenchmarkLibrariesAlone(b *testing.B) {
 	})
 }
 
+// generated is a workspace of files files, encrypted of them sops-encrypted.
+func generated(b *testing.B, files, encrypted int) *benchws.Workspace {
+	b.Helper()
+	ws, err := benchws.Generate(benchws.Spec{Files: files, Encrypted: encrypted})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return ws
+}
+
 // benchLoads runs load b.N times; every load must succeed and keep every
 // file.
 func benchLoads(b *testing.B, files int, load func() (*loader.Workspace, error)) {
@@ -99,10 +103,7 @@ func benchLoads(b *testing.B, files int, load func() (*loader.Workspace, error))
 // bench/loader compares it with sops -d: every file is opened through an
 // os.Root.
 func BenchmarkLoadDir(b *testing.B) {
-	ws, err := benchws.Generate(benchws.Spec{Files: 50, Encrypted: 10})
-	if err != nil {
-		b.Fatal(err)
-	}
+	ws := generated(b, 50, 10)
 	dir := b.TempDir()
 	if err := ws.WriteDir(dir); err != nil {
 		b.Fatal(err)
@@ -116,10 +117,7 @@ func BenchmarkLoadDir(b *testing.B) {
 // encrypted of them sops-encrypted, and the file system it reads.
 func reloadBench(b *testing.B, files, encrypted int) (*benchws.Workspace, fstest.MapFS, *loader.Reloader) {
 	b.Helper()
-	ws, err := benchws.Generate(benchws.Spec{Files: files, Encrypted: encrypted})
-	if err != nil {
-		b.Fatal(err)
-	}
+	ws := generated(b, files, encrypted)
 	fsys := ws.FS()
 	r, err := loader.NewReloader(b.Context(), fsys, loader.WithAgeIdentities(ws.Identity))
 	if err != nil {
@@ -203,10 +201,7 @@ func rotated(b *testing.B, ws *benchws.Workspace) []byte {
 // of them encrypted: a reload's work follows what changed, not the size
 // of the workspace.
 func BenchmarkLoad2000(b *testing.B) {
-	ws, err := benchws.Generate(benchws.Spec{Files: 2000, Encrypted: 400})
-	if err != nil {
-		b.Fatal(err)
-	}
+	ws := generated(b, 2000, 400)
 	fsys := ws.FS()
 	benchLoads(b, 2000, func() (*loader.Workspace, error) {
 		return loader.Load(b.Context(), fsys, loader.WithAgeIdentities(ws.Identity))
@@ -214,10 +209,7 @@ func BenchmarkLoad2000(b *testing.B) {
 }
 
 func BenchmarkReloadOneOf2000(b *testing.B) {
-	ws, err := benchws.Generate(benchws.Spec{Files: 2000, Encrypted: 400})
-	if err != nil {
-		b.Fatal(err)
-	}
+	ws := generated(b, 2000, 400)
 	fsys := ws.FS()
 	r, err := loader.NewReloader(b.Context(), fsys, loader.WithAgeIdentities(ws.Identity))
 	if err != nil {
