@@ -151,11 +151,16 @@
 // before the whole pattern is; a text of 256 bytes or more is read once, 64
 // bytes to a word and without a branch per byte, for where those bytes and
 // the bytes escape sequences start at occur (shorter texts use
-// bytes.IndexByte, a pass per byte); beyond that, each position of the text is tested
-// against every pattern at once, in a loop that calls nothing, with one
-// multiplication and one load of a filter that fits in a CPU cache for
-// thousands of secrets, and about one position in a few hundred reaches the
-// hash table. Escaped text is decoded only around escape sequences that
+// bytes.IndexByte, a pass per byte); beyond that, while every form is at
+// least eleven bytes long, one position in eight is tested against a filter
+// of the first eight windows of every form (an occurrence of a form holds
+// one of them at such a position), and only where one passes is each
+// position near it tested against every pattern at once, in a loop that
+// calls nothing, with one multiplication and one load of a filter that
+// fits in a CPU cache for thousands of secrets; about one position in a few
+// hundred reaches the hash table. With shorter forms, or past about twenty
+// thousand secrets (the first filter's size is bounded), every position is
+// tested. Escaped text is decoded only around escape sequences that
 // may be part of a match (the bytes around each must form a run of four
 // bytes that some pattern holds, or of three beyond several thousand
 // secrets), in time linear in the text whatever the secrets' lengths. A

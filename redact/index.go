@@ -164,6 +164,11 @@ type index struct {
 	// maxLen and minLen are the lengths of the longest and the shortest
 	// pattern (minLen is 0 while there is none).
 	maxLen, minLen atomic.Int32
+	// maxOff is the furthest offset of an anchor in its pattern's text.
+	maxOff atomic.Int32
+	// sampled is the sampled filter (sampled.go), nil when there is none.
+	// Only the Redactor's main index keeps it.
+	sampled atomic.Pointer[sampled]
 
 	// few holds the patterns while there are at most maxFew (nil
 	// otherwise), for scanFew. Only the Redactor's main index keeps it.
@@ -178,6 +183,10 @@ type index struct {
 	manyOrShort bool // more than maxFew patterns were filed
 	pendingFew  []pendingPattern
 	manyAnchors bool // more than maxFewAnchors anchors, or a short one
+	// sampledEntries is how many windows the sampled filter holds, and
+	// unsampled says it was dropped for good.
+	sampledEntries int
+	unsampled      bool
 }
 
 // insert files p, whose text is text, under an anchor of n bytes (n ≤ 8)
@@ -216,6 +225,9 @@ func (ix *index) insertAt(p pattern, key uint64, off, n int) {
 		f = ix.growFilter()
 	}
 	f.add(key)
+	if p.off > ix.maxOff.Load() {
+		ix.maxOff.Store(p.off)
+	}
 	ix.lens.Or(1 << n)
 	if l := p.n; l > ix.maxLen.Load() {
 		ix.maxLen.Store(l)
@@ -447,14 +459,21 @@ func (ix *index) inChain(key uint64, p *pattern) bool {
 // eachText calls f with the text of every pattern filed. The caller holds
 // the writer's lock.
 func (ix *index) eachText(f func(string)) {
+	ix.eachPattern(func(text string, _ kind) { f(text) })
+}
+
+// eachPattern calls f with the text and the kind of every pattern filed;
+// the text is valid during the call only. The caller holds the writer's
+// lock.
+func (ix *index) eachPattern(f func(text string, k kind)) {
 	var buf []byte
 	for id := range ix.patterns {
 		p := ix.pattern(id)
 		if p.enc == asIs {
-			f(p.src)
+			f(p.src, p.kind)
 			continue
 		}
 		buf = p.appendText(buf[:0])
-		f(stringOf(buf))
+		f(stringOf(buf), p.kind)
 	}
 }

@@ -220,6 +220,7 @@ func (r *Redactor) addPattern(f form) {
 		return
 	}
 	r.grams.add(text, r.ix.eachText)
+	r.ix.noteSampled(text, p.kind)
 	r.ix.insert(p, text, n)
 	r.ix.noteFew(r.ix.pattern(r.ix.patterns-1), text)
 }

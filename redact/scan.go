@@ -37,6 +37,13 @@ type matcher struct {
 	// unmarked searches every text with IndexByte, never with marks, so
 	// that tests can compare the two.
 	unmarked bool
+	// sampled is the index's sampled filter (nil: none), and maxOff the
+	// furthest offset of an anchor in its pattern.
+	sampled *sampled
+	maxOff  int
+	// unsampled tests every position, never with the sampled filter, so
+	// that tests can compare the two.
+	unsampled bool
 }
 
 func (r *Redactor) load() matcher {
@@ -54,6 +61,8 @@ func (r *Redactor) load() matcher {
 		whole:   r.values.wholeLens.Load() != 0,
 	}
 	m.f = ix.filter.Load()
+	m.sampled = ix.sampled.Load()
+	m.maxOff = int(ix.maxOff.Load())
 	m.few = ix.few.Load()
 	m.grams = r.grams.load()
 	return m
@@ -344,7 +353,12 @@ func (m *matcher) scanPatterns(b []byte, mk *marks, dst []span) ([]span, trigSet
 
 // scanLong is scanPatterns for an index whose anchors are all 8 bytes long.
 func (m *matcher) scanLong(b []byte, dst []span) []span {
-	candidates(b, 0, len(b)-windowLen, m.f, func(i int, key uint64) { dst = m.confirm(b, i, key, dst) })
+	hit := func(i int, key uint64) { dst = m.confirm(b, i, key, dst) }
+	if m.sampled != nil && len(b) >= minSampled && !m.unsampled {
+		m.scanSampled(b, m.sampled, hit)
+	} else {
+		candidates(b, 0, len(b)-windowLen, m.f, hit)
+	}
 	return dst
 }
 

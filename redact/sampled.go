@@ -1,0 +1,186 @@
+package redact
+
+import "encoding/binary"
+
+// Past maxFew patterns, the scanner tests the folded window at every
+// position of a text against the anchor filter (nextCandidate): about
+// seven operations a byte, most of a mask's time. When every pattern is
+// long, most of those tests can be skipped. An occurrence of a pattern at
+// least stride+7 bytes long holds a window of 8 bytes at each of its first
+// stride offsets, so exactly one of those windows starts at a multiple of
+// stride. The sampled filter holds each pattern's windows at its first
+// stride offsets, and the scanner tests only the windows that start at
+// multiples of stride. Where one passes, the exact scan runs over the
+// positions where the anchor of a pattern that holds that window can be,
+// which are at most stride-1 before it and the furthest anchor offset
+// after it. A text that holds no secret costs one test per stride bytes
+// instead of one per byte.
+//
+// A sampled window is not folded byte by byte. It is the 8 bytes of text
+// with one bit (0x20) set in each, which makes both cases of a letter
+// alike in one OR. The pattern side files every spelling of each window
+// that its kind matches, after the same OR: a base64 window with k of
+// '+', '/', '-' or '_' in it is filed 2^k times.
+//
+// The sampled filter costs stride entries a pattern, more for a base64
+// pattern with those characters. It is kept while it fits in
+// maxSampledLog words (8 MiB: more than ten thousand secrets of the usual
+// lengths), while every pattern allows a stride of at least minStride, and
+// while no window has more than maxSpellings spellings. Past any of
+// these, it is dropped for good, and every position is tested again.
+
+const (
+	maxStride     = 8
+	minStride     = 4
+	maxSampledLog = 20
+	maxSpellings  = 16
+	// minSampled is the shortest text worth sampling: a shorter one is
+	// covered by a few exact regions anyway.
+	minSampled = 64
+)
+
+// sampled is a published sampled filter. Its stride only shrinks: a
+// filter built for a longer stride holds the windows of a shorter one too.
+type sampled struct {
+	f      *filter
+	stride int
+}
+
+// sampleKey is the key of a window of text in the sampled filter.
+func sampleKey(w uint64) uint64 { return w | 0x2020202020202020 }
+
+// noteSampled files the windows of a pattern that is about to be filed,
+// whose text is text and kind k. The caller holds the writer's lock.
+func (ix *index) noteSampled(text string, k kind) {
+	if ix.unsampled {
+		return
+	}
+	cur := ix.sampled.Load()
+	stride := min(maxStride, len(text)-windowLen+1)
+	if cur != nil {
+		stride = min(stride, cur.stride)
+	}
+	keys, ok := appendWindowKeys(nil, text, k, stride)
+	if stride < minStride || !ok {
+		ix.dropSampled()
+		return
+	}
+	switch {
+	case cur == nil || ix.sampledEntries+len(keys) > 2*len(cur.f.words):
+		cur = ix.rebuildSampled(stride, len(keys))
+		if cur == nil {
+			return
+		}
+	case stride < cur.stride:
+		cur = &sampled{f: cur.f, stride: stride}
+		ix.sampled.Store(cur)
+	}
+	for _, key := range keys {
+		cur.f.add(key)
+	}
+	ix.sampledEntries += len(keys)
+}
+
+// rebuildSampled publishes a sampled filter of the given stride, twice
+// the size of the current one at least, with room for extra more entries,
+// holding the windows of every pattern filed; nil if it would be too big.
+func (ix *index) rebuildSampled(stride, extra int) *sampled {
+	var keys []uint64
+	ok := true
+	ix.eachPattern(func(text string, k kind) {
+		var more bool
+		keys, more = appendWindowKeys(keys, text, k, stride)
+		ok = ok && more
+	})
+	logWords := uint(6)
+	if cur := ix.sampled.Load(); cur != nil {
+		logWords = 64 - cur.f.shift + 1
+	}
+	for 2<<logWords < len(keys)+extra {
+		logWords++
+	}
+	if !ok || logWords > maxSampledLog {
+		ix.dropSampled()
+		return nil
+	}
+	s := &sampled{f: newFilter(logWords), stride: stride}
+	for _, key := range keys {
+		s.f.add(key)
+	}
+	ix.sampledEntries = len(keys)
+	ix.sampled.Store(s)
+	return s
+}
+
+func (ix *index) dropSampled() {
+	ix.unsampled = true
+	ix.sampled.Store(nil)
+}
+
+// appendWindowKeys appends the sample keys of the windows of text at
+// offsets [0, stride), in every spelling a pattern of kind k matches; it
+// reports false if a window has more than maxSpellings.
+func appendWindowKeys(dst []uint64, text string, k kind, stride int) ([]uint64, bool) {
+	for off := 0; off < stride && off+windowLen <= len(text); off++ {
+		n := len(dst)
+		dst = append(dst, 0)
+		for i := range windowLen {
+			raw, nraw := spellings(k, text[off+i])
+			shift := 8 * uint(i)
+			c0 := uint64(raw[0]) << shift
+			if nraw == 1 || raw[0]|0x20 == raw[1]|0x20 {
+				for j := n; j < len(dst); j++ {
+					dst[j] |= c0
+				}
+				continue
+			}
+			if 2*(len(dst)-n) > maxSpellings {
+				return dst, false
+			}
+			c1 := uint64(raw[1]) << shift
+			for j, end := n, len(dst); j < end; j++ {
+				dst = append(dst, dst[j]|c1)
+				dst[j] |= c0
+			}
+		}
+		for j := n; j < len(dst); j++ {
+			dst[j] = sampleKey(dst[j])
+		}
+	}
+	return dst, true
+}
+
+// scanSampled calls hit with each i where the folded window b[i:i+8]
+// passes the anchor filter and may be the anchor of a pattern whose window
+// the sampled filter s holds; b is at least minSampled bytes long.
+func (m *matcher) scanSampled(b []byte, s *sampled, hit func(i int, key uint64)) {
+	last := len(b) - windowLen
+	back, ahead := s.stride-1, m.maxOff
+	next := 0 // the first window position the exact scan has not covered
+	for j := 0; ; j += s.stride {
+		if j = nextSampled(b, j, last, s); j < 0 {
+			return
+		}
+		lo, hi := max(j-back, next), min(j+ahead, last)
+		candidates(b, lo, hi, m.f, hit)
+		next = hi + 1
+	}
+}
+
+// nextSampled returns the first position from j on, in steps of the
+// stride, up to last, whose window passes the sampled filter; -1 if none
+// does. It calls nothing, so that its loop keeps every value in a
+// register.
+func nextSampled(b []byte, j, last int, s *sampled) int {
+	words := s.f.words
+	mask := uint64(len(words) - 1)
+	shift := s.f.shift & 63
+	stride := s.stride
+	for ; j <= last; j += stride {
+		h := sampleKey(binary.LittleEndian.Uint64(b[j:])) * kFilter
+		if x := words[h>>shift&mask].Load(); x&(1<<(h>>filterBit1&63)) != 0 && x&(1<<(h>>filterBit2&63)) != 0 {
+			return j
+		}
+	}
+	return -1
+}

@@ -1,0 +1,149 @@
+package redact
+
+import (
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/hex"
+	"math/rand/v2"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestSampleKeysHoldEverySpelling checks the keys a pattern files in the
+// sampled filter against texts its kind matches: every window at an offset
+// below the stride, in random spellings (either case of a folded letter,
+// either base64 alphabet), has its key among them.
+func TestSampleKeysHoldEverySpelling(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(8, 40))
+	const alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/-_=%&;'\" \n\\\x00\x7f\x80\xc3\xff@`[{"
+	for round := range 2000 {
+		k := kind(rng.IntN(3))
+		stride := minStride + rng.IntN(maxStride-minStride+1)
+		text := make([]byte, stride+windowLen-1+rng.IntN(30))
+		for i := range text {
+			text[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		if k == folded {
+			text = []byte(foldASCII(string(text)))
+		}
+		keys, ok := appendWindowKeys(nil, string(text), k, stride)
+		if !ok {
+			continue // too many spellings: the filter is dropped, nothing to hold
+		}
+		for range 20 {
+			spelled := make([]byte, len(text))
+			for i, c := range text {
+				raw, n := spellings(k, c)
+				spelled[i] = raw[rng.IntN(n)]
+			}
+			if !textMatches(k, spelled, string(text)) {
+				t.Fatalf("round %d: %q does not match %q as kind %d", round, spelled, text, k)
+			}
+			for off := range stride {
+				key := sampleKey(binary.LittleEndian.Uint64(spelled[off:]))
+				if !slices.Contains(keys, key) {
+					t.Fatalf("round %d, kind %d, stride %d: the window at %d of %q is not filed", round, k, stride, off, spelled)
+				}
+			}
+		}
+	}
+}
+
+// TestSampledScanAgreesWithFullScan checks the sampled scan against the
+// test of every position: the same spans, for secrets of every length the
+// sampled filter accepts, in texts that hold them in every form, in other
+// cases and alphabets, cut, and with escapes around them.
+func TestSampledScanAgreesWithFullScan(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(41, 9))
+	word := wordsOf(rng)
+	// Secrets of one line: the lines of a longer one are patterns of
+	// their own, which a short line makes too short to sample.
+	oneLine := func(n int) string { return strings.ReplaceAll(word(n), "\n", "x") }
+	used := 0
+	for round := range 150 {
+		r, err := New()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var secrets []string
+		for range 10 + rng.IntN(40) {
+			secrets = append(secrets, oneLine(minStride+windowLen-1+rng.IntN(40)))
+		}
+		// Secrets that share their first bytes are filed under anchors
+		// further into their text.
+		for range rng.IntN(2) * (maxChain + 1 + rng.IntN(10)) {
+			secrets = append(secrets, "sk_live_"+oneLine(minStride+rng.IntN(40)))
+		}
+		r.Add(secrets...)
+		var text strings.Builder
+		for text.Len() < 4096 || rng.IntN(8) != 0 {
+			s := secrets[rng.IntN(len(secrets))]
+			piece := []string{
+				s, strings.ToUpper(s), hex.EncodeToString([]byte(s)), base64.StdEncoding.EncodeToString([]byte(s)),
+				base64.URLEncoding.EncodeToString([]byte(s)), url.QueryEscape(s), strings.ReplaceAll(s, "a", `\u0061`),
+				s[:len(s)/2+1], s[len(s)/3:], word(rng.IntN(80)), decimalList(s),
+			}[rng.IntN(11)]
+			text.WriteString(piece)
+			text.WriteString(word(rng.IntN(8)))
+		}
+		b := []byte(text.String())
+		m := r.load()
+		if m.sampled == nil {
+			continue
+		}
+		used++
+		for _, e := range []edges{0, edgeStart | edgeEnd} {
+			m := r.load()
+			got := slices.Clone(m.spansAt(b, nil, e))
+			m = r.load()
+			m.unsampled = true
+			want := slices.Clone(m.spansAt(b, nil, e))
+			if !slices.Equal(got, want) {
+				t.Fatalf("round %d, %d secrets, stride %d, edges %b, %d bytes: sampled %v, every position %v", round, len(secrets), r.load().sampled.stride, e, len(b), got, want)
+			}
+		}
+	}
+	t.Logf("the sampled filter was used in %d rounds", used)
+	if used < 100 {
+		t.Fatalf("the sampled filter was used in %d rounds of 150: the test compares too little", used)
+	}
+}
+
+// TestSampledFilterLifecycle checks when the sampled filter is kept: it
+// starts with the first pattern, its stride shrinks to what the shortest
+// pattern allows, and a pattern too short for minStride drops it for good,
+// after which masking is as before.
+func TestSampledFilterLifecycle(t *testing.T) {
+	t.Parallel()
+	r, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := "Kq7vLm2PzX9wRt4YbN8cJd3FhS6gTe1A" // 32 bytes: stride maxStride
+	r.Add(long)
+	if s := r.load().sampled; s == nil || s.stride != maxStride {
+		t.Fatalf("after a 32-byte secret: sampled %+v, want stride %d", s, maxStride)
+	}
+	r.Add("Zr8pQw3nXy5v") // 12 bytes: stride 5
+	if s := r.load().sampled; s == nil || s.stride != 12-windowLen+1 {
+		t.Fatalf("after a 12-byte secret: sampled %+v, want stride %d", s, 12-windowLen+1)
+	}
+	r.Add("Hm4tBk9s") // 8 bytes: too short to sample
+	if s := r.load().sampled; s != nil {
+		t.Fatalf("after an 8-byte secret: sampled %+v, want none", s)
+	}
+	r.Add("Wc5xJz2dVn7qLp3rTy6u") // long again: it stays dropped
+	if s := r.load().sampled; s != nil {
+		t.Fatalf("after a long secret following a short one: sampled %+v, want none", s)
+	}
+	for _, s := range []string{long, "Zr8pQw3nXy5v", "Hm4tBk9s", "Wc5xJz2dVn7qLp3rTy6u"} {
+		text := strings.Repeat("log line ", 20) + strings.ToUpper(s) + strings.Repeat(" more", 20)
+		if got := r.String(text); strings.Contains(strings.ToLower(got), strings.ToLower(s)) {
+			t.Errorf("secret %d bytes long left in the output", len(s))
+		}
+	}
+}
