@@ -187,6 +187,7 @@ type index struct {
 	// unsampled says it was dropped for good.
 	sampledEntries int
 	unsampled      bool
+	sampleKeys     []uint64 // noteSampled's buffer
 }
 
 // insert files p, whose text is text, under an anchor of n bytes (n ≤ 8)

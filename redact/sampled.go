@@ -60,17 +60,22 @@ func (ix *index) noteSampled(text string, k kind) {
 	if cur != nil {
 		stride = min(stride, cur.stride)
 	}
-	keys, ok := appendWindowKeys(nil, text, k, stride)
-	if stride < minStride || !ok {
+	if stride < minStride {
+		ix.dropSampled()
+		return
+	}
+	keys, ok := appendWindowKeys(ix.sampleKeys[:0], text, k, stride)
+	if !ok {
 		ix.dropSampled()
 		return
 	}
 	switch {
 	case cur == nil || ix.sampledEntries+len(keys) > 2*len(cur.f.words):
-		cur = ix.rebuildSampled(stride, len(keys))
-		if cur == nil {
+		if cur = ix.rebuildSampled(stride, len(keys)); cur == nil {
 			return
 		}
+		// The rebuild used the buffer.
+		keys, _ = appendWindowKeys(ix.sampleKeys[:0], text, k, stride)
 	case stride < cur.stride:
 		cur = &sampled{f: cur.f, stride: stride}
 		ix.sampled.Store(cur)
@@ -79,35 +84,41 @@ func (ix *index) noteSampled(text string, k kind) {
 		cur.f.add(key)
 	}
 	ix.sampledEntries += len(keys)
+	ix.sampleKeys = keys
 }
 
 // rebuildSampled publishes a sampled filter of the given stride, twice
-// the size of the current one at least, with room for extra more entries,
-// holding the windows of every pattern filed; nil if it would be too big.
+// the size of the current one at least and with room for extra more
+// entries, holding the windows of every pattern filed; nil if it would be
+// too big. Doubling keeps the rebuilds' cost a constant per pattern.
 func (ix *index) rebuildSampled(stride, extra int) *sampled {
-	var keys []uint64
-	ok := true
-	ix.eachPattern(func(text string, k kind) {
-		var more bool
-		keys, more = appendWindowKeys(keys, text, k, stride)
-		ok = ok && more
-	})
 	logWords := uint(6)
 	if cur := ix.sampled.Load(); cur != nil {
 		logWords = 64 - cur.f.shift + 1
 	}
-	for 2<<logWords < len(keys)+extra {
+	for 2<<logWords < ix.sampledEntries+extra {
 		logWords++
 	}
-	if !ok || logWords > maxSampledLog {
+	if logWords > maxSampledLog {
 		ix.dropSampled()
 		return nil
 	}
 	s := &sampled{f: newFilter(logWords), stride: stride}
-	for _, key := range keys {
-		s.f.add(key)
+	entries, ok := 0, true
+	ix.eachPattern(func(text string, k kind) {
+		if ok {
+			ix.sampleKeys, ok = appendWindowKeys(ix.sampleKeys[:0], text, k, stride)
+			for _, key := range ix.sampleKeys {
+				s.f.add(key)
+			}
+			entries += len(ix.sampleKeys)
+		}
+	})
+	if !ok {
+		ix.dropSampled()
+		return nil
 	}
-	ix.sampledEntries = len(keys)
+	ix.sampledEntries = entries
 	ix.sampled.Store(s)
 	return s
 }
@@ -115,6 +126,7 @@ func (ix *index) rebuildSampled(stride, extra int) *sampled {
 func (ix *index) dropSampled() {
 	ix.unsampled = true
 	ix.sampled.Store(nil)
+	ix.sampleKeys = nil
 }
 
 // appendWindowKeys appends the sample keys of the windows of text at
@@ -122,13 +134,20 @@ func (ix *index) dropSampled() {
 // reports false if a window has more than maxSpellings.
 func appendWindowKeys(dst []uint64, text string, k kind, stride int) ([]uint64, bool) {
 	for off := 0; off < stride && off+windowLen <= len(text); off++ {
+		w := bytesOf(text[off : off+windowLen])
+		if k != base64Alphabets || !hasAlphabetSymbol(w) {
+			// One spelling after the OR: the bytes themselves, or
+			// either case of a letter.
+			dst = append(dst, sampleKey(binary.LittleEndian.Uint64(w)))
+			continue
+		}
 		n := len(dst)
 		dst = append(dst, 0)
-		for i := range windowLen {
-			raw, nraw := spellings(k, text[off+i])
+		for i, c := range w {
+			raw, nraw := spellings(k, c)
 			shift := 8 * uint(i)
 			c0 := uint64(raw[0]) << shift
-			if nraw == 1 || raw[0]|0x20 == raw[1]|0x20 {
+			if nraw == 1 {
 				for j := n; j < len(dst); j++ {
 					dst[j] |= c0
 				}
@@ -148,6 +167,17 @@ func appendWindowKeys(dst []uint64, text string, k kind, stride int) ([]uint64, 
 		}
 	}
 	return dst, true
+}
+
+// hasAlphabetSymbol reports whether w holds a byte that base64's two
+// alphabets spell differently.
+func hasAlphabetSymbol(w []byte) bool {
+	for _, c := range w {
+		if c == '+' || c == '/' || c == '-' || c == '_' {
+			return true
+		}
+	}
+	return false
 }
 
 // scanSampled calls hit with each i where the folded window b[i:i+8]
