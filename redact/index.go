@@ -167,7 +167,6 @@ type index struct {
 	// maxOff is the furthest offset of an anchor in its pattern's text.
 	maxOff atomic.Int32
 	// sampled is the sampled filter (sampled.go), nil when there is none.
-	// Only the Redactor's main index keeps it.
 	sampled atomic.Pointer[sampled]
 
 	// few holds the patterns while there are at most maxFew (nil
@@ -188,6 +187,9 @@ type index struct {
 	sampledEntries int
 	unsampled      bool
 	sampleKeys     []uint64 // noteSampled's buffer
+	// samplesEnds says the sampled filter holds the windows that end each
+	// text, not those that start it (the tails' index: see cutSpans).
+	samplesEnds bool
 }
 
 // insert files p, whose text is text, under an anchor of n bytes (n ≤ 8)

@@ -91,6 +91,7 @@ func New(opts ...Option) (*Redactor, error) {
 		return nil, err
 	}
 	r := &Redactor{minLength: c.minLength, refsVisible: c.refsVisible}
+	r.tails.samplesEnds = true // a suffix of a secret holds its last windows
 	r.values.init()
 	return r, nil
 }
@@ -190,10 +191,12 @@ func (r *Redactor) addCuts(s string) {
 		text := foldASCII(v)
 		p := pattern{src: text, n: int32(len(text)), kind: folded}
 		if k := anchorKey(text, 0, minCut); !r.heads.inChain(k, &p) {
+			r.heads.noteSampled(text, folded)
 			r.heads.insertAt(p, k, 0, minCut)
 		}
 		off := len(text) - minCut
 		if k := anchorKey(text, off, minCut); !r.tails.inChain(k, &p) {
+			r.tails.noteSampled(text, folded)
 			r.tails.insertAt(p, k, off, minCut)
 		}
 	}

@@ -64,7 +64,7 @@ func (ix *index) noteSampled(text string, k kind) {
 		ix.dropSampled()
 		return
 	}
-	keys, ok := appendWindowKeys(ix.sampleKeys[:0], text, k, stride)
+	keys, ok := ix.appendWindowKeys(ix.sampleKeys[:0], text, k, stride)
 	if !ok {
 		ix.dropSampled()
 		return
@@ -75,7 +75,7 @@ func (ix *index) noteSampled(text string, k kind) {
 			return
 		}
 		// The rebuild used the buffer.
-		keys, _ = appendWindowKeys(ix.sampleKeys[:0], text, k, stride)
+		keys, _ = ix.appendWindowKeys(ix.sampleKeys[:0], text, k, stride)
 	case stride < cur.stride:
 		cur = &sampled{f: cur.f, stride: stride}
 		ix.sampled.Store(cur)
@@ -107,7 +107,7 @@ func (ix *index) rebuildSampled(stride, extra int) *sampled {
 	entries, ok := 0, true
 	ix.eachPattern(func(text string, k kind) {
 		if ok {
-			ix.sampleKeys, ok = appendWindowKeys(ix.sampleKeys[:0], text, k, stride)
+			ix.sampleKeys, ok = ix.appendWindowKeys(ix.sampleKeys[:0], text, k, stride)
 			for _, key := range ix.sampleKeys {
 				s.f.add(key)
 			}
@@ -127,6 +127,15 @@ func (ix *index) dropSampled() {
 	ix.unsampled = true
 	ix.sampled.Store(nil)
 	ix.sampleKeys = nil
+}
+
+// appendWindowKeys is the package's appendWindowKeys for the windows ix
+// samples: the first stride of text, or its last (samplesEnds).
+func (ix *index) appendWindowKeys(dst []uint64, text string, k kind, stride int) ([]uint64, bool) {
+	if ix.samplesEnds {
+		text = text[max(0, len(text)-(stride+windowLen-1)):]
+	}
+	return appendWindowKeys(dst, text, k, stride)
 }
 
 // appendWindowKeys appends the sample keys of the windows of text at
@@ -195,6 +204,11 @@ func (m *matcher) scanSampled(b []byte, s *sampled, hit func(i int, key uint64))
 		candidates(b, lo, hi, m.f, hit)
 		next = hi + 1
 	}
+}
+
+// has reports whether the window b[j:j+8] passes s.
+func (s *sampled) has(b []byte, j int) bool {
+	return s.f.has(sampleKey(binary.LittleEndian.Uint64(b[j:])))
 }
 
 // nextSampled returns the first position from j on, in steps of the

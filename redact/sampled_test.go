@@ -147,3 +147,51 @@ func TestSampledFilterLifecycle(t *testing.T) {
 		}
 	}
 }
+
+// TestSampledCutsAgreeWithFullScan checks the pieces of secrets cut by the
+// ends of a text, found through the heads' and tails' sampled filters,
+// against the test of every position: texts that start with a suffix of
+// a secret and end with a prefix of one, of every length, in either case.
+func TestSampledCutsAgreeWithFullScan(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(42, 10))
+	word := wordsOf(rng)
+	oneLine := func(n int) string { return strings.ReplaceAll(word(n), "\n", "x") }
+	used, found := 0, 0
+	for round := range 100 {
+		r, err := New()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var secrets []string
+		for range maxFewAnchors + 1 + rng.IntN(40) {
+			secrets = append(secrets, oneLine(minStride+windowLen-1+rng.IntN(50)))
+		}
+		r.Add(secrets...)
+		if r.heads.sampled.Load() == nil || r.tails.sampled.Load() == nil {
+			continue
+		}
+		used++
+		for range 50 {
+			head, tail := secrets[rng.IntN(len(secrets))], secrets[rng.IntN(len(secrets))]
+			text := head[rng.IntN(len(head)):] + word(rng.IntN(100)) + tail[:rng.IntN(len(tail)+1)]
+			if rng.IntN(2) == 0 {
+				text = strings.ToUpper(text)
+			}
+			b := []byte(text)
+			m := r.load()
+			got := slices.Clone(m.spansAt(b, nil, edgeStart|edgeEnd))
+			m = r.load()
+			m.unsampled = true
+			want := slices.Clone(m.spansAt(b, nil, edgeStart|edgeEnd))
+			if !slices.Equal(got, want) {
+				t.Fatalf("round %d, %d secrets, %d bytes: sampled %v, every position %v", round, len(secrets), len(b), got, want)
+			}
+			found += len(got)
+		}
+	}
+	t.Logf("sampled cuts used in %d rounds, %d spans found", used, found)
+	if used < 80 || found < 1000 {
+		t.Fatalf("sampled cuts used in %d rounds of 100, %d spans found: the test compares too little", used, found)
+	}
+}

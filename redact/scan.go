@@ -121,20 +121,46 @@ func (m *matcher) cutSpans(b []byte, dst []span, e edges) []span {
 	n := len(b)
 	if h := int(m.r.heads.maxLen.Load()); e&edgeEnd != 0 && h > 0 {
 		lo, hi := max(0, n-h+1), n-minCut
+		hit := func(i int, key uint64) { dst = m.cutHead(b, i, key, dst) }
 		if few := m.r.heads.fewAnchors.Load(); few != nil {
-			anchorsIn(b, lo, hi, *few, func(i int, key uint64) { dst = m.cutHead(b, i, key, dst) })
+			anchorsIn(b, lo, hi, *few, hit)
 		} else {
-			candidates(b, lo, hi, m.r.heads.filter.Load(), func(i int, key uint64) { dst = m.cutHead(b, i, key, dst) })
+			f := m.r.heads.filter.Load()
+			if s := m.r.heads.sampled.Load(); s != nil && !m.unsampled {
+				// A prefix that starts at i holds, at some j in
+				// [i, i+stride), one of the first windows of its secret;
+				// testing j = hi, hi-stride, ... finds them all.
+				for j := hi; j >= lo; j -= s.stride {
+					if s.has(b, j) {
+						candidates(b, max(lo, j-s.stride+1), j, f, hit)
+					}
+				}
+			} else {
+				candidates(b, lo, hi, f, hit)
+			}
 		}
 	}
 	if t := int(m.r.tails.maxLen.Load()); e&edgeStart != 0 && t > 0 {
 		// The suffix of length l, for l from minCut up to t-1 and n, ends
 		// with an anchor at l-minCut.
 		hi := min(t-1, n) - minCut
+		hit := func(i int, key uint64) { dst = m.cutTail(b, i+minCut, key, dst) }
 		if few := m.r.tails.fewAnchors.Load(); few != nil {
-			anchorsIn(b, 0, hi, *few, func(i int, key uint64) { dst = m.cutTail(b, i+minCut, key, dst) })
+			anchorsIn(b, 0, hi, *few, hit)
 		} else {
-			candidates(b, 0, hi, m.r.tails.filter.Load(), func(i int, key uint64) { dst = m.cutTail(b, i+minCut, key, dst) })
+			f := m.r.tails.filter.Load()
+			if s := m.r.tails.sampled.Load(); s != nil && !m.unsampled {
+				// A suffix whose anchor is at i holds, at some j in
+				// (i-stride, i], one of the last windows of its secret;
+				// testing j = 0, stride, ... finds them all.
+				for j := 0; j <= hi; j += s.stride {
+					if s.has(b, j) {
+						candidates(b, j, min(j+s.stride-1, hi), f, hit)
+					}
+				}
+			} else {
+				candidates(b, 0, hi, f, hit)
+			}
 		}
 	}
 	return dst
