@@ -110,17 +110,19 @@ func (sw *streamWriter) flush(final bool) error {
 	sw.spans = m.spansAt(sw.buf, sw.spans, e)
 	hold := holdBack(sw.buf, m.maxLen)
 	limit, overlong := sw.writable(m.refs, hold, final)
-	cursor := sw.maskUpTo(limit)
+	out, cursor := sw.maskUpTo(limit)
 	if overlong >= 0 {
 		if !sw.open || cursor < overlong {
-			sw.out = append(sw.out, Mask...)
+			out = append(sw.out[:0], out...) // out may be a part of buf
+			out = append(out, Mask...)
+			sw.out = out
 		}
 		sw.open = true
 		sw.dropping = true
 		cursor = len(sw.buf)
 	}
-	if len(sw.out) > 0 {
-		if _, err := sw.w.Write(sw.out); err != nil {
+	if len(out) > 0 {
+		if _, err := sw.w.Write(out); err != nil {
 			sw.err = err
 			return err
 		}
@@ -146,10 +148,18 @@ func (sw *streamWriter) writable(refs bool, hold int, final bool) (limit, overlo
 	return max(limit, sw.done), overlong
 }
 
-// maskUpTo puts into sw.out the bytes of buf not written yet up to limit,
-// each run of spans as one Mask, and returns where it stopped.
-func (sw *streamWriter) maskUpTo(limit int) int {
+// maskUpTo returns the bytes of buf not written yet up to limit, each run
+// of spans as one Mask, and where it stopped. Where no span is among them
+// they are a part of buf, not a copy; else they are in sw.out.
+func (sw *streamWriter) maskUpTo(limit int) ([]byte, int) {
 	buf, out, cursor := sw.buf, sw.out[:0], sw.done
+	if !sw.spansBetween(cursor, limit) {
+		if cursor >= limit {
+			return nil, cursor
+		}
+		sw.open = false
+		return buf[cursor:limit], limit
+	}
 	for _, s := range sw.spans {
 		if s.end <= cursor {
 			continue // written already
@@ -175,7 +185,17 @@ func (sw *streamWriter) maskUpTo(limit int) int {
 		sw.open = false
 	}
 	sw.out = out
-	return cursor
+	return out, cursor
+}
+
+// spansBetween reports whether a span not written yet starts before limit.
+func (sw *streamWriter) spansBetween(cursor, limit int) bool {
+	for _, s := range sw.spans {
+		if s.end > cursor {
+			return s.start < limit
+		}
+	}
+	return false
 }
 
 // keepTail drops from buf what later spans cannot need: they need the
