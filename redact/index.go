@@ -95,6 +95,21 @@ func (p *pattern) appendText(dst []byte) []byte {
 	return dst
 }
 
+// appendTextPrefix appends the first n bytes of p's text (all of it, if it
+// is shorter), writing out only the part of an encoding they need: each
+// derivation writes at least one byte of text per byte of the secret, and
+// a byte of text depends only on the secret's bytes up to one past those
+// it stands for.
+func (p *pattern) appendTextPrefix(dst []byte, n int) []byte {
+	q := *p
+	if len(q.src) > n+4 {
+		q.src = q.src[:n+4]
+	}
+	start := len(dst)
+	dst = q.appendText(dst)
+	return dst[:min(len(dst), start+n)]
+}
+
 // slot is one entry of an anchor table: an anchor and the last pattern filed
 // under it. head is written last (with id+1; 0 is an empty slot).
 type slot struct {
@@ -462,13 +477,13 @@ func (ix *index) inChain(key uint64, p *pattern) bool {
 // eachText calls f with the text of every pattern filed. The caller holds
 // the writer's lock.
 func (ix *index) eachText(f func(string)) {
-	ix.eachPattern(func(text string, _ kind) { f(text) })
+	ix.eachPattern(0, func(text string, _ kind) { f(text) })
 }
 
-// eachPattern calls f with the text and the kind of every pattern filed;
-// the text is valid during the call only. The caller holds the writer's
-// lock.
-func (ix *index) eachPattern(f func(text string, k kind)) {
+// eachPattern calls f with the text, or at least its first prefix bytes
+// when prefix > 0, and the kind of every pattern filed; the text is valid
+// during the call only. The caller holds the writer's lock.
+func (ix *index) eachPattern(prefix int, f func(text string, k kind)) {
 	var buf []byte
 	for id := range ix.patterns {
 		p := ix.pattern(id)
@@ -476,7 +491,11 @@ func (ix *index) eachPattern(f func(text string, k kind)) {
 			f(p.src, p.kind)
 			continue
 		}
-		buf = p.appendText(buf[:0])
+		if prefix > 0 {
+			buf = p.appendTextPrefix(buf[:0], prefix)
+		} else {
+			buf = p.appendText(buf[:0])
+		}
 		f(stringOf(buf), p.kind)
 	}
 }

@@ -23,16 +23,24 @@ import "encoding/binary"
 // '+', '/', '-' or '_' in it is filed 2^k times.
 //
 // The sampled filter costs stride entries a pattern, more for a base64
-// pattern with those characters. It is kept while it fits in
+// pattern with those characters. It is built once an index holds
+// sampleFrom patterns, and kept while it fits in
 // maxSampledLog words (8 MiB: more than ten thousand secrets of the usual
 // lengths), while every pattern allows a stride of at least minStride, and
 // while no window has more than maxSpellings spellings. Past any of
 // these, it is dropped for good, and every position is tested again.
 
 const (
+	// sampleFrom is how many patterns an index holds before it keeps a
+	// sampled filter: fewer are found by a rare byte each (few.go), and
+	// building it costs more than it saves.
+	sampleFrom    = maxFew
 	maxStride     = 8
 	minStride     = 4
 	maxSampledLog = 20
+	// minSampledLog sizes the first filter (64 KiB) for a couple of
+	// thousand patterns: a rebuild writes out every pattern's text again.
+	minSampledLog = 13
 	maxSpellings  = 16
 	// minSampled is the shortest text worth sampling: a shorter one is
 	// covered by a few exact regions anyway.
@@ -52,13 +60,15 @@ func sampleKey(w uint64) uint64 { return w | 0x2020202020202020 }
 // noteSampled files the windows of a pattern that is about to be filed,
 // whose text is text and kind k. The caller holds the writer's lock.
 func (ix *index) noteSampled(text string, k kind) {
-	if ix.unsampled {
+	if ix.unsampled || ix.patterns < sampleFrom {
 		return
 	}
 	cur := ix.sampled.Load()
 	stride := min(maxStride, len(text)-windowLen+1)
 	if cur != nil {
 		stride = min(stride, cur.stride)
+	} else {
+		stride = min(stride, int(ix.minLen.Load())-windowLen+1)
 	}
 	if stride < minStride {
 		ix.dropSampled()
@@ -92,7 +102,7 @@ func (ix *index) noteSampled(text string, k kind) {
 // entries, holding the windows of every pattern filed; nil if it would be
 // too big. Doubling keeps the rebuilds' cost a constant per pattern.
 func (ix *index) rebuildSampled(stride, extra int) *sampled {
-	logWords := uint(6)
+	logWords := uint(minSampledLog)
 	if cur := ix.sampled.Load(); cur != nil {
 		logWords = 64 - cur.f.shift + 1
 	}
@@ -105,7 +115,11 @@ func (ix *index) rebuildSampled(stride, extra int) *sampled {
 	}
 	s := &sampled{f: newFilter(logWords), stride: stride}
 	entries, ok := 0, true
-	ix.eachPattern(func(text string, k kind) {
+	prefix := stride + windowLen - 1
+	if ix.samplesEnds {
+		prefix = 0 // the whole text, whose end is sampled
+	}
+	ix.eachPattern(prefix, func(text string, k kind) {
 		if ok {
 			ix.sampleKeys, ok = ix.appendWindowKeys(ix.sampleKeys[:0], text, k, stride)
 			for _, key := range ix.sampleKeys {

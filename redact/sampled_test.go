@@ -114,19 +114,35 @@ func TestSampledScanAgreesWithFullScan(t *testing.T) {
 }
 
 // TestSampledFilterLifecycle checks when the sampled filter is kept: it
-// starts with the first pattern, its stride shrinks to what the shortest
-// pattern allows, and a pattern too short for minStride drops it for good,
-// after which masking is as before.
+// starts once sampleFrom patterns are filed, its stride shrinks to what
+// the shortest pattern allows, and a pattern too short for minStride drops
+// it for good, after which masking is as before.
 func TestSampledFilterLifecycle(t *testing.T) {
 	t.Parallel()
 	r, err := New()
 	if err != nil {
 		t.Fatal(err)
 	}
-	long := "Kq7vLm2PzX9wRt4YbN8cJd3FhS6gTe1A" // 32 bytes: stride maxStride
+	rng := rand.New(rand.NewPCG(3, 3))
+	const alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	secret := func() string { // 32 bytes: stride maxStride
+		b := make([]byte, 32)
+		for i := range b {
+			b[i] = alnum[rng.IntN(len(alnum))]
+		}
+		return string(b)
+	}
+	long := secret()
 	r.Add(long)
+	if s := r.load().sampled; s != nil {
+		t.Fatalf("after one secret: sampled %+v, want none yet", s)
+	}
+	for r.ix.patterns < sampleFrom {
+		r.Add(secret())
+	}
+	r.Add(secret())
 	if s := r.load().sampled; s == nil || s.stride != maxStride {
-		t.Fatalf("after a 32-byte secret: sampled %+v, want stride %d", s, maxStride)
+		t.Fatalf("after %d patterns of 32 bytes or more: sampled %+v, want stride %d", r.ix.patterns, s, maxStride)
 	}
 	r.Add("Zr8pQw3nXy5v") // 12 bytes: stride 5
 	if s := r.load().sampled; s == nil || s.stride != 12-windowLen+1 {
@@ -164,7 +180,7 @@ func TestSampledCutsAgreeWithFullScan(t *testing.T) {
 			t.Fatal(err)
 		}
 		var secrets []string
-		for range maxFewAnchors + 1 + rng.IntN(40) {
+		for range sampleFrom + rng.IntN(40) {
 			secrets = append(secrets, oneLine(minStride+windowLen-1+rng.IntN(50)))
 		}
 		r.Add(secrets...)
@@ -193,5 +209,28 @@ func TestSampledCutsAgreeWithFullScan(t *testing.T) {
 	t.Logf("sampled cuts used in %d rounds, %d spans found", used, found)
 	if used < 80 || found < 1000 {
 		t.Fatalf("sampled cuts used in %d rounds of 100, %d spans found: the test compares too little", used, found)
+	}
+}
+
+// TestTextPrefix checks appendTextPrefix against the whole text cut, for
+// every derivation, every kind, random secrets and lengths.
+func TestTextPrefix(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(6, 6))
+	for d := asIs; d <= base32StdOf+1; d++ {
+		for range 300 {
+			src := make([]byte, rng.IntN(60))
+			for i := range src {
+				src[i] = byte(rng.IntN(256))
+			}
+			p := pattern{src: string(src), kind: kind(rng.IntN(3)), enc: d}
+			whole := p.appendText(nil)
+			for n := 1; n <= len(whole)+2; n++ {
+				got := p.appendTextPrefix([]byte("x"), n)
+				if want := whole[:min(n, len(whole))]; string(got[1:]) != string(want) {
+					t.Fatalf("derivation %d, kind %d, %d-byte secret: the first %d bytes are %q, want %q", d, p.kind, len(src), n, got[1:], want)
+				}
+			}
+		}
 	}
 }
