@@ -181,8 +181,10 @@ type index struct {
 	maxLen, minLen atomic.Int32
 	// maxOff is the furthest offset of an anchor in its pattern's text.
 	maxOff atomic.Int32
-	// sampled is the sampled filter (sampled.go), nil when there is none.
-	sampled atomic.Pointer[sampled]
+	// sampled is the sampled filter (sampled.go), nil when there is none;
+	// noSample says it was dropped for good.
+	sampled  atomic.Pointer[sampled]
+	noSample atomic.Bool
 
 	// few holds the patterns while there are at most maxFew (nil
 	// otherwise), for scanFew. Only the Redactor's main index keeps it.

@@ -23,24 +23,22 @@ import "encoding/binary"
 // '+', '/', '-' or '_' in it is filed 2^k times.
 //
 // The sampled filter costs stride entries a pattern, more for a base64
-// pattern with those characters. It is built once an index holds
-// sampleFrom patterns, and kept while it fits in
+// pattern with those characters, and an Add that keeps it up to date costs
+// about a fifth more. So it is built by the first mask that would test
+// every position of a text without it (sampledFor), if no Add is running
+// then; from then on, Add keeps it up to date. It is kept while it fits in
 // maxSampledLog words (8 MiB: more than ten thousand secrets of the usual
 // lengths), while every pattern allows a stride of at least minStride, and
-// while no window has more than maxSpellings spellings. Past any of
-// these, it is dropped for good, and every position is tested again.
+// while no window has more than maxSpellings spellings. Past any of these,
+// it is dropped for good, and every position is tested again.
 
 const (
-	// sampleFrom is how many patterns an index holds before it keeps a
-	// sampled filter: fewer are found by a rare byte each (few.go), and
-	// building it costs more than it saves.
-	sampleFrom    = maxFew
 	maxStride     = 8
 	minStride     = 4
 	maxSampledLog = 20
-	// minSampledLog sizes the first filter (64 KiB) for a couple of
-	// thousand patterns: a rebuild writes out every pattern's text again.
-	minSampledLog = 13
+	// minSampledLog sizes the first filter (16 KiB) for five hundred
+	// patterns: a rebuild writes out the start of every pattern again.
+	minSampledLog = 11
 	maxSpellings  = 16
 	// minSampled is the shortest text worth sampling: a shorter one is
 	// covered by a few exact regions anyway.
@@ -57,19 +55,15 @@ type sampled struct {
 // sampleKey is the key of a window of text in the sampled filter.
 func sampleKey(w uint64) uint64 { return w | 0x2020202020202020 }
 
-// noteSampled files the windows of a pattern that is about to be filed,
-// whose text is text and kind k. The caller holds the writer's lock.
+// noteSampled files, in the sampled filter if there is one, the windows of
+// a pattern that is about to be filed, whose text is text and kind k. The
+// caller holds the writer's lock.
 func (ix *index) noteSampled(text string, k kind) {
-	if ix.unsampled || ix.patterns < sampleFrom {
-		return
-	}
 	cur := ix.sampled.Load()
-	stride := min(maxStride, len(text)-windowLen+1)
-	if cur != nil {
-		stride = min(stride, cur.stride)
-	} else {
-		stride = min(stride, int(ix.minLen.Load())-windowLen+1)
+	if cur == nil {
+		return // none yet (sampledFor builds it), or dropped
 	}
+	stride := min(cur.stride, len(text)-windowLen+1)
 	if stride < minStride {
 		ix.dropSampled()
 		return
@@ -80,7 +74,7 @@ func (ix *index) noteSampled(text string, k kind) {
 		return
 	}
 	switch {
-	case cur == nil || ix.sampledEntries+len(keys) > 2*len(cur.f.words):
+	case ix.sampledEntries+len(keys) > 2*len(cur.f.words):
 		if cur = ix.rebuildSampled(stride, len(keys)); cur == nil {
 			return
 		}
@@ -95,6 +89,26 @@ func (ix *index) noteSampled(text string, k kind) {
 	}
 	ix.sampledEntries += len(keys)
 	ix.sampleKeys = keys
+}
+
+// sampledFor returns the sampled filter of ix, r's main index or one of
+// its ends', building it if there is none yet and no Add is running (a
+// mask never waits); nil if there is none. Its caller is about to test
+// every position of a text.
+func (r *Redactor) sampledFor(ix *index) *sampled {
+	if s := ix.sampled.Load(); s != nil || ix.noSample.Load() || !r.mu.TryLock() {
+		return s
+	}
+	defer r.mu.Unlock()
+	if s := ix.sampled.Load(); s != nil || ix.unsampled {
+		return s
+	}
+	stride := min(maxStride, int(ix.minLen.Load())-windowLen+1)
+	if stride < minStride {
+		ix.dropSampled()
+		return nil
+	}
+	return ix.rebuildSampled(stride, 0)
 }
 
 // rebuildSampled publishes a sampled filter of the given stride, twice
@@ -139,6 +153,7 @@ func (ix *index) rebuildSampled(stride, extra int) *sampled {
 
 func (ix *index) dropSampled() {
 	ix.unsampled = true
+	ix.noSample.Store(true)
 	ix.sampled.Store(nil)
 	ix.sampleKeys = nil
 }

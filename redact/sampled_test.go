@@ -91,8 +91,8 @@ func TestSampledScanAgreesWithFullScan(t *testing.T) {
 			text.WriteString(word(rng.IntN(8)))
 		}
 		b := []byte(text.String())
-		m := r.load()
-		if m.sampled == nil {
+		r.String(text.String()) // builds the sampled filter
+		if r.ix.sampled.Load() == nil {
 			continue
 		}
 		used++
@@ -113,10 +113,11 @@ func TestSampledScanAgreesWithFullScan(t *testing.T) {
 	}
 }
 
-// TestSampledFilterLifecycle checks when the sampled filter is kept: it
-// starts once sampleFrom patterns are filed, its stride shrinks to what
-// the shortest pattern allows, and a pattern too short for minStride drops
-// it for good, after which masking is as before.
+// TestSampledFilterLifecycle checks when the sampled filter is kept: the
+// first long mask with many patterns builds it, an Add of a shorter
+// pattern shrinks its stride to what that pattern allows, and a pattern
+// too short for minStride drops it for good, after which masking is as
+// before.
 func TestSampledFilterLifecycle(t *testing.T) {
 	t.Parallel()
 	r, err := New()
@@ -134,26 +135,31 @@ func TestSampledFilterLifecycle(t *testing.T) {
 	}
 	long := secret()
 	r.Add(long)
-	if s := r.load().sampled; s != nil {
-		t.Fatalf("after one secret: sampled %+v, want none yet", s)
-	}
-	for r.ix.patterns < sampleFrom {
+	for r.ix.patterns <= maxFew {
 		r.Add(secret())
 	}
-	r.Add(secret())
-	if s := r.load().sampled; s == nil || s.stride != maxStride {
-		t.Fatalf("after %d patterns of 32 bytes or more: sampled %+v, want stride %d", r.ix.patterns, s, maxStride)
+	if s := r.ix.sampled.Load(); s != nil {
+		t.Fatalf("before any mask: sampled %+v, want none yet", s)
+	}
+	r.String(strings.Repeat("no secret here ", 4))
+	if s := r.ix.sampled.Load(); s != nil {
+		t.Fatalf("after a 60-byte mask: sampled %+v, want none yet", s)
+	}
+	r.String(strings.Repeat("no secret here ", 5))
+	if s := r.ix.sampled.Load(); s == nil || s.stride != maxStride {
+		t.Fatalf("after a 75-byte mask: sampled %+v, want stride %d", s, maxStride)
 	}
 	r.Add("Zr8pQw3nXy5v") // 12 bytes: stride 5
-	if s := r.load().sampled; s == nil || s.stride != 12-windowLen+1 {
+	if s := r.ix.sampled.Load(); s == nil || s.stride != 12-windowLen+1 {
 		t.Fatalf("after a 12-byte secret: sampled %+v, want stride %d", s, 12-windowLen+1)
 	}
 	r.Add("Hm4tBk9s") // 8 bytes: too short to sample
-	if s := r.load().sampled; s != nil {
+	if s := r.ix.sampled.Load(); s != nil {
 		t.Fatalf("after an 8-byte secret: sampled %+v, want none", s)
 	}
 	r.Add("Wc5xJz2dVn7qLp3rTy6u") // long again: it stays dropped
-	if s := r.load().sampled; s != nil {
+	r.String(strings.Repeat("no secret here ", 5))
+	if s := r.ix.sampled.Load(); s != nil {
 		t.Fatalf("after a long secret following a short one: sampled %+v, want none", s)
 	}
 	for _, s := range []string{long, "Zr8pQw3nXy5v", "Hm4tBk9s", "Wc5xJz2dVn7qLp3rTy6u"} {
@@ -180,10 +186,11 @@ func TestSampledCutsAgreeWithFullScan(t *testing.T) {
 			t.Fatal(err)
 		}
 		var secrets []string
-		for range sampleFrom + rng.IntN(40) {
+		for range maxFewAnchors + 1 + rng.IntN(40) {
 			secrets = append(secrets, oneLine(minStride+windowLen-1+rng.IntN(50)))
 		}
 		r.Add(secrets...)
+		r.String(strings.Repeat("x", 100)) // builds the ends' sampled filters
 		if r.heads.sampled.Load() == nil || r.tails.sampled.Load() == nil {
 			continue
 		}

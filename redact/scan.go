@@ -126,7 +126,11 @@ func (m *matcher) cutSpans(b []byte, dst []span, e edges) []span {
 			anchorsIn(b, lo, hi, *few, hit)
 		} else {
 			f := m.r.heads.filter.Load()
-			if s := m.r.heads.sampled.Load(); s != nil && !m.unsampled {
+			var s *sampled
+			if !m.unsampled {
+				s = m.r.sampledFor(&m.r.heads)
+			}
+			if s != nil {
 				// A prefix that starts at i holds, at some j in
 				// [i, i+stride), one of the first windows of its secret;
 				// testing j = hi, hi-stride, ... finds them all.
@@ -149,7 +153,11 @@ func (m *matcher) cutSpans(b []byte, dst []span, e edges) []span {
 			anchorsIn(b, 0, hi, *few, hit)
 		} else {
 			f := m.r.tails.filter.Load()
-			if s := m.r.tails.sampled.Load(); s != nil && !m.unsampled {
+			var s *sampled
+			if !m.unsampled {
+				s = m.r.sampledFor(&m.r.tails)
+			}
+			if s != nil {
 				// A suffix whose anchor is at i holds, at some j in
 				// (i-stride, i], one of the last windows of its secret;
 				// testing j = 0, stride, ... finds them all.
@@ -380,6 +388,9 @@ func (m *matcher) scanPatterns(b []byte, mk *marks, dst []span) ([]span, trigSet
 // scanLong is scanPatterns for an index whose anchors are all 8 bytes long.
 func (m *matcher) scanLong(b []byte, dst []span) []span {
 	hit := func(i int, key uint64) { dst = m.confirm(b, i, key, dst) }
+	if m.sampled == nil && len(b) >= minSampled && !m.unsampled {
+		m.sampled = m.r.sampledFor(m.ix)
+	}
 	if m.sampled != nil && len(b) >= minSampled && !m.unsampled {
 		m.scanSampled(b, m.sampled, hit)
 	} else {
