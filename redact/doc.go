@@ -127,7 +127,9 @@
 // # Growth, concurrency, memory
 //
 // A Redactor is safe for concurrent use and maskers never wait: no mask
-// takes a lock. Add inserts the new patterns into an index that readers
+// waits for a lock (the first long mask past a hundred or so forms builds
+// the sampled filter described under Speed, if no Add holds the lock at
+// that moment, else a later one does). Add inserts the new patterns into an index that readers
 // search without locks: a secret is masked by every mask that starts after
 // Add returns, an Add of a known value costs one lookup, and nothing is
 // ever rebuilt from all the secrets known, so an Add's cost does not grow
@@ -158,12 +160,15 @@
 // position near it tested against every pattern at once, in a loop that
 // calls nothing, with one multiplication and one load of a filter that
 // fits in a CPU cache for thousands of secrets; about one position in a few
-// hundred reaches the hash table. With shorter forms, or past about twenty
-// thousand secrets (the first filter's size is bounded), every position is
-// tested. Escaped text is decoded only around escape sequences that
-// may be part of a match (the bytes around each must form a run of four
-// bytes that some pattern holds, or of three beyond several thousand
-// secrets), in time linear in the text whatever the secrets' lengths. A
+// hundred reaches the hash table. With a shorter form, or past about twenty
+// thousand secrets (the sampled filter is bounded at 8 MiB), every position
+// is tested. The ends of a text, where a cut piece of a secret is masked,
+// are tested one position in eight the same way.
+//
+// Escaped text is decoded only around escape sequences that may be part of
+// a match (the bytes around each must form a run of four bytes that some
+// pattern holds, or of three beyond several thousand secrets), in time
+// linear in the text whatever the secrets' lengths. A
 // Writer searches its held-back tail (about twice the longest form of the
 // longest secret) again at each Write, and reuses its buffers, so a Write
 // allocates at most once in the steady state; many small Writes with a long
