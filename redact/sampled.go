@@ -120,7 +120,9 @@ func (ix *index) rebuildSampled(stride, extra int) *sampled {
 	if cur := ix.sampled.Load(); cur != nil {
 		logWords = 64 - cur.f.shift + 1
 	}
-	for 2<<logWords < ix.sampledEntries+extra {
+	// Before the first build, sampledEntries is 0: the patterns' count
+	// tells how many windows there are, spellings aside.
+	for 2<<logWords < max(ix.sampledEntries, int(ix.patterns)*stride)+extra {
 		logWords++
 	}
 	if logWords > maxSampledLog {

@@ -149,6 +149,19 @@ func TestSampledFilterLifecycle(t *testing.T) {
 	if s := r.ix.sampled.Load(); s == nil || s.stride != maxStride {
 		t.Fatalf("after a 75-byte mask: sampled %+v, want stride %d", s, maxStride)
 	}
+	// Built late, it is still sized for what it holds: at most two
+	// windows a word, as Add keeps it.
+	late, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 500 {
+		late.Add(secret())
+	}
+	late.String(strings.Repeat("no secret here ", 5))
+	if s := late.ix.sampled.Load(); s == nil || late.ix.sampledEntries > 2*len(s.f.words) {
+		t.Fatalf("built after %d patterns: %d windows in %d words", late.ix.patterns, late.ix.sampledEntries, len(s.f.words))
+	}
 	r.Add("Zr8pQw3nXy5v") // 12 bytes: stride 5
 	if s := r.ix.sampled.Load(); s == nil || s.stride != 12-windowLen+1 {
 		t.Fatalf("after a 12-byte secret: sampled %+v, want stride %d", s, 12-windowLen+1)
