@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -21,6 +22,19 @@ func newRedactor(tb testing.TB, opts ...Option) *Redactor {
 		tb.Fatal(err)
 	}
 	return r
+}
+
+// spansBothWays returns the spans r finds in b with the ends e cut: with
+// the matcher as loaded, and with change applied to it (a scan that tests
+// hold to the same result: IndexByte for marks, every position for the
+// sampled filter).
+func spansBothWays(r *Redactor, b []byte, e edges, change func(*matcher)) (got, want []span) {
+	m := r.load()
+	got = slices.Clone(m.spansAt(b, nil, e))
+	m = r.load()
+	change(&m)
+	want = slices.Clone(m.spansAt(b, nil, e))
+	return got, want
 }
 
 // assertString checks that r.String(in) is want; failures hide the secrets.

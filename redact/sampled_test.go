@@ -11,6 +11,10 @@ import (
 	"testing"
 )
 
+// everyPosition makes a matcher test every position, never with a
+// sampled filter.
+func everyPosition(m *matcher) { m.unsampled = true }
+
 // TestSampleKeysHoldEverySpelling checks the keys a pattern files in the
 // sampled filter against texts its kind matches: every window at an offset
 // below the stride, in random spellings (either case of a folded letter,
@@ -65,10 +69,7 @@ func TestSampledScanAgreesWithFullScan(t *testing.T) {
 	oneLine := func(n int) string { return strings.ReplaceAll(word(n), "\n", "x") }
 	used := 0
 	for round := range 150 {
-		r, err := New()
-		if err != nil {
-			t.Fatal(err)
-		}
+		r := newRedactor(t)
 		var secrets []string
 		for range 10 + rng.IntN(40) {
 			secrets = append(secrets, oneLine(minStride+windowLen-1+rng.IntN(40)))
@@ -97,11 +98,7 @@ func TestSampledScanAgreesWithFullScan(t *testing.T) {
 		}
 		used++
 		for _, e := range []edges{0, edgeStart | edgeEnd} {
-			m := r.load()
-			got := slices.Clone(m.spansAt(b, nil, e))
-			m = r.load()
-			m.unsampled = true
-			want := slices.Clone(m.spansAt(b, nil, e))
+			got, want := spansBothWays(r, b, e, everyPosition)
 			if !slices.Equal(got, want) {
 				t.Fatalf("round %d, %d secrets, stride %d, edges %b, %d bytes: sampled %v, every position %v", round, len(secrets), r.load().sampled.stride, e, len(b), got, want)
 			}
@@ -120,10 +117,7 @@ func TestSampledScanAgreesWithFullScan(t *testing.T) {
 // before.
 func TestSampledFilterLifecycle(t *testing.T) {
 	t.Parallel()
-	r, err := New()
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := newRedactor(t)
 	rng := rand.New(rand.NewPCG(3, 3))
 	const alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 	secret := func() string { // 32 bytes: stride maxStride
@@ -151,10 +145,7 @@ func TestSampledFilterLifecycle(t *testing.T) {
 	}
 	// Built late, it is still sized for what it holds: at most two
 	// windows a word, as Add keeps it.
-	late, err := New()
-	if err != nil {
-		t.Fatal(err)
-	}
+	late := newRedactor(t)
 	for range 500 {
 		late.Add(secret())
 	}
@@ -194,10 +185,7 @@ func TestSampledCutsAgreeWithFullScan(t *testing.T) {
 	oneLine := func(n int) string { return strings.ReplaceAll(word(n), "\n", "x") }
 	used, found := 0, 0
 	for round := range 100 {
-		r, err := New()
-		if err != nil {
-			t.Fatal(err)
-		}
+		r := newRedactor(t)
 		var secrets []string
 		for range maxFewAnchors + 1 + rng.IntN(40) {
 			secrets = append(secrets, oneLine(minStride+windowLen-1+rng.IntN(50)))
@@ -215,11 +203,7 @@ func TestSampledCutsAgreeWithFullScan(t *testing.T) {
 				text = strings.ToUpper(text)
 			}
 			b := []byte(text)
-			m := r.load()
-			got := slices.Clone(m.spansAt(b, nil, edgeStart|edgeEnd))
-			m = r.load()
-			m.unsampled = true
-			want := slices.Clone(m.spansAt(b, nil, edgeStart|edgeEnd))
+			got, want := spansBothWays(r, b, edgeStart|edgeEnd, everyPosition)
 			if !slices.Equal(got, want) {
 				t.Fatalf("round %d, %d secrets, %d bytes: sampled %v, every position %v", round, len(secrets), len(b), got, want)
 			}
