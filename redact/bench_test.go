@@ -177,6 +177,27 @@ func BenchmarkAdd(b *testing.B) {
 	}
 }
 
+// BenchmarkFirstLongMask is the one-time cost the benchmarks of masking
+// leave out: Add, then the first mask of a text long enough to be sampled
+// (128 bytes, its ends cut), which builds the sampled filters. Only the
+// mask is timed.
+func BenchmarkFirstLongMask(b *testing.B) {
+	text := strings.Repeat("no secret ", 13)
+	for _, n := range benchSecretCounts {
+		b.Run(fmt.Sprintf("secrets=%d", n), func(b *testing.B) {
+			secrets := testSecrets(n)
+			b.ReportAllocs()
+			for b.Loop() {
+				b.StopTimer()
+				r := newRedactor(b)
+				r.Add(secrets...)
+				b.StartTimer()
+				r.String(text)
+			}
+		})
+	}
+}
+
 func BenchmarkString(b *testing.B) {
 	r := benchRedactor(b, 1000)
 	for _, tc := range []struct{ name, in string }{
