@@ -205,8 +205,11 @@ type index struct {
 	unsampled      bool
 	sampleKeys     []uint64 // noteSampled's buffer
 	// samplesEnds says the sampled filter holds the windows that end each
-	// text, not those that start it (the tails' index: see cutSpans).
-	samplesEnds bool
+	// text, not those that start it (the tails' index: see cutSpans), and
+	// sampledLogCap is the log of the most words it may take (0: the
+	// index keeps none).
+	samplesEnds   bool
+	sampledLogCap uint
 }
 
 // insert files p, whose text is text, under an anchor of n bytes (n ≤ 8)

@@ -91,6 +91,8 @@ func New(opts ...Option) (*Redactor, error) {
 		return nil, err
 	}
 	r := &Redactor{minLength: c.minLength, refsVisible: c.refsVisible}
+	r.ix.sampledLogCap = maxSampledLog
+	r.heads.sampledLogCap, r.tails.sampledLogCap = maxEndSampledLog, maxEndSampledLog
 	r.tails.samplesEnds = true // a suffix of a secret holds its last windows
 	r.values.init()
 	return r, nil

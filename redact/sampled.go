@@ -27,15 +27,21 @@ import "encoding/binary"
 // about a fifth more. So it is built by the first mask that would test
 // every position of a text without it (sampledFor), if no Add is running
 // then; from then on, Add keeps it up to date. It is kept while it fits in
-// maxSampledLog words (8 MiB: more than ten thousand secrets of the usual
-// lengths), while every pattern allows a stride of at least minStride, and
-// while no window has more than maxSpellings spellings. Past any of these,
-// it is dropped for good, and every position is tested again.
+// its index's sampledLogCap words (8 MiB for the patterns, about twenty
+// thousand secrets of the usual lengths; 1 MiB for each end's), while
+// every pattern allows a stride of at least minStride, and while no window
+// has more than maxSpellings spellings. Past any of these, it is dropped
+// for good, and every position is tested again: with a hundred thousand
+// secrets, a Redactor holds what it held before there was one.
 
 const (
 	maxStride     = 8
 	minStride     = 4
 	maxSampledLog = 20
+	// maxEndSampledLog bounds the filters of the ends' indexes (1 MiB
+	// each, about thirty thousand secrets), which hold a few windows a
+	// secret, not a few a form.
+	maxEndSampledLog = 17
 	// minSampledLog sizes the first filter (16 KiB) for five hundred
 	// patterns: a rebuild writes out the start of every pattern again.
 	minSampledLog = 11
@@ -125,7 +131,7 @@ func (ix *index) rebuildSampled(stride, extra int) *sampled {
 	for 2<<logWords < max(ix.sampledEntries, int(ix.patterns)*stride)+extra {
 		logWords++
 	}
-	if logWords > maxSampledLog {
+	if logWords > ix.sampledLogCap {
 		ix.dropSampled()
 		return nil
 	}

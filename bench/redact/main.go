@@ -77,13 +77,16 @@ func measure(n, maskers, adds int) error {
 	if got := r.String("token " + known[n-1]); strings.Contains(got, known[n-1]) {
 		return fmt.Errorf("the last secret taught is not masked")
 	}
+	// The first long mask builds what a Redactor keeps for long texts
+	// (the sampled filters): part of what it holds once it is in use.
+	record := jobRecord(known)
+	_ = r.String(record)
 	build := time.Since(start)
 	buildPeak := peakRSS()
 	live := testkit.LiveHeap() - before
 	runtime.KeepAlive(known)
 
 	// Maskers mask a job record with a known secret in it, without pause.
-	record := jobRecord(known)
 	var stop atomic.Bool
 	var wg sync.WaitGroup
 	maskLat := make([][]time.Duration, maskers)
