@@ -176,6 +176,8 @@
 //
 // An encoding of a secret is kept as the secret and the name of the
 // encoding, and written out only where its anchor is found, so that a
-// Redactor holds about 1.4 KB a secret of 40 bytes, its twenty-odd forms
-// included. The figures are in bench/README.md.
+// Redactor holds about 1.4 KB a secret of 40 bytes, its forms included,
+// plus about 0.5 KB a secret for the sampled filters while they are kept
+// (up to some twenty thousand secrets). The figures are in
+// bench/README.md.
 package redact
