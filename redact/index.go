@@ -210,6 +210,10 @@ type index struct {
 	// index keeps none).
 	samplesEnds   bool
 	sampledLogCap uint
+	// alikeAlphabets says the index's patterns are confirmed with
+	// foldTable (foldedEqual, the ends'), which takes '-' for '+' and '_'
+	// for '/': the sampled filter spells their windows both ways.
+	alikeAlphabets bool
 }
 
 // insert files p, whose text is text, under an anchor of n bytes (n ≤ 8)

@@ -93,6 +93,7 @@ func New(opts ...Option) (*Redactor, error) {
 	r := &Redactor{minLength: c.minLength, refsVisible: c.refsVisible}
 	r.ix.sampledLogCap = maxSampledLog
 	r.heads.sampledLogCap, r.tails.sampledLogCap = maxEndSampledLog, maxEndSampledLog
+	r.heads.alikeAlphabets, r.tails.alikeAlphabets = true, true
 	r.tails.samplesEnds = true // a suffix of a secret holds its last windows
 	r.values.init()
 	return r, nil

@@ -172,6 +172,11 @@ func (ix *index) appendWindowKeys(dst []uint64, text string, k kind, stride int)
 	if ix.samplesEnds {
 		text = text[max(0, len(text)-(stride+windowLen-1)):]
 	}
+	if ix.alikeAlphabets {
+		// base64Alphabets' spellings, with the OR's case folding, are
+		// foldTable's.
+		k = base64Alphabets
+	}
 	return appendWindowKeys(dst, text, k, stride)
 }
 

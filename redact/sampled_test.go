@@ -4,12 +4,38 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
+	"fmt"
 	"math/rand/v2"
 	"net/url"
 	"slices"
 	"strings"
 	"testing"
 )
+
+// otherAlphabet swaps base64's '+' and '-', '/' and '_'.
+var otherAlphabet = strings.NewReplacer("+", "-", "-", "+", "/", "_", "_", "/")
+
+// TestSampledCutsTakeBothAlphabets is the case an adversarial review found:
+// a piece of a secret cut by the end of a text, with '-' and '_' spelled
+// '+' and '/', is masked (the ends compare with foldTable) whether the
+// ends are searched by their few anchors or, past maxFewAnchors secrets,
+// through their sampled filters.
+func TestSampledCutsTakeBothAlphabets(t *testing.T) {
+	t.Parallel()
+	const secret = "qz7k-wm3x_pt9v-rn4b_hs2c"
+	for _, fillers := range []int{maxFewAnchors - 1, maxFewAnchors} {
+		r := newRedactor(t)
+		for i := range fillers {
+			r.Add(fmt.Sprintf("f%02dsecretvalue%02d", i, i))
+		}
+		r.Add(secret)
+		for _, text := range []string{"log: qz7k+wm3x/pt9", "m3x/pt9v+rn4b/hs2c tail", "log: qz7k-wm3x_pt9"} {
+			if got := r.String(text); !strings.Contains(got, Mask) {
+				t.Errorf("%d secrets: String(%q) = %q, want a piece masked", fillers+1, text, got)
+			}
+		}
+	}
+}
 
 // everyPosition makes a matcher test every position, never with a
 // sampled filter.
@@ -201,6 +227,9 @@ func TestSampledCutsAgreeWithFullScan(t *testing.T) {
 			text := head[rng.IntN(len(head)):] + word(rng.IntN(100)) + tail[:rng.IntN(len(tail)+1)]
 			if rng.IntN(2) == 0 {
 				text = strings.ToUpper(text)
+			}
+			if rng.IntN(2) == 0 {
+				text = otherAlphabet.Replace(text)
 			}
 			b := []byte(text)
 			got, want := spansBothWays(r, b, edgeStart|edgeEnd, everyPosition)
