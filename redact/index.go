@@ -96,10 +96,10 @@ func (p *pattern) appendText(dst []byte) []byte {
 }
 
 // appendTextPrefix appends the first n bytes of p's text (all of it, if it
-// is shorter), writing out only the part of an encoding they need: each
+// is shorter), writing out only the part of an encoding they need: every
 // derivation writes at least one byte of text per byte of the secret, and
-// a byte of text depends only on the secret's bytes up to one past those
-// it stands for.
+// its first n bytes depend on the secret's first n+4 bytes alone
+// (TestTextPrefix).
 func (p *pattern) appendTextPrefix(dst []byte, n int) []byte {
 	q := *p
 	if len(q.src) > n+4 {
