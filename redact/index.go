@@ -199,10 +199,8 @@ type index struct {
 	manyOrShort bool // more than maxFew patterns were filed
 	pendingFew  []pendingPattern
 	manyAnchors bool // more than maxFewAnchors anchors, or a short one
-	// sampledEntries is how many windows the sampled filter holds, and
-	// unsampled says it was dropped for good.
+	// sampledEntries is how many windows the sampled filter holds.
 	sampledEntries int
-	unsampled      bool
 	sampleKeys     []uint64 // noteSampled's buffer
 	// samplesEnds says the sampled filter holds the windows that end each
 	// text, not those that start it (the tails' index: see cutSpans), and

@@ -106,7 +106,7 @@ func (r *Redactor) sampledFor(ix *index) *sampled {
 		return s
 	}
 	defer r.mu.Unlock()
-	if s := ix.sampled.Load(); s != nil || ix.unsampled {
+	if s := ix.sampled.Load(); s != nil || ix.noSample.Load() {
 		return s
 	}
 	stride := min(maxStride, int(ix.minLen.Load())-windowLen+1)
@@ -160,7 +160,6 @@ func (ix *index) rebuildSampled(stride, extra int) *sampled {
 }
 
 func (ix *index) dropSampled() {
-	ix.unsampled = true
 	ix.noSample.Store(true)
 	ix.sampled.Store(nil)
 	ix.sampleKeys = nil
