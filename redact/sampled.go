@@ -46,9 +46,6 @@ const (
 	// patterns: a rebuild writes out the start of every pattern again.
 	minSampledLog = 11
 	maxSpellings  = 16
-	// minSampled is the shortest text worth sampling: a shorter one is
-	// covered by a few exact regions anyway.
-	minSampled = 64
 )
 
 // sampled is a published sampled filter. Its stride only shrinks: a
@@ -232,7 +229,7 @@ func hasAlphabetSymbol(w []byte) bool {
 
 // scanSampled calls hit with each i where the folded window b[i:i+8]
 // passes the anchor filter and may be the anchor of a pattern whose window
-// the sampled filter s holds; b is at least minSampled bytes long.
+// the sampled filter s holds.
 func (m *matcher) scanSampled(b []byte, s *sampled, hit func(i int, key uint64)) {
 	last := len(b) - windowLen
 	back, ahead := s.stride-1, m.maxOff

@@ -126,11 +126,7 @@ func (m *matcher) cutSpans(b []byte, dst []span, e edges) []span {
 			anchorsIn(b, lo, hi, *few, hit)
 		} else {
 			f := m.r.heads.filter.Load()
-			var s *sampled
-			if !m.unsampled {
-				s = m.r.sampledFor(&m.r.heads)
-			}
-			if s != nil {
+			if s := m.sampledFor(&m.r.heads); s != nil {
 				// A prefix that starts at i holds, at some j in
 				// [i, i+stride), one of the first windows of its secret;
 				// testing j = hi, hi-stride, ... finds them all.
@@ -153,11 +149,7 @@ func (m *matcher) cutSpans(b []byte, dst []span, e edges) []span {
 			anchorsIn(b, 0, hi, *few, hit)
 		} else {
 			f := m.r.tails.filter.Load()
-			var s *sampled
-			if !m.unsampled {
-				s = m.r.sampledFor(&m.r.tails)
-			}
-			if s != nil {
+			if s := m.sampledFor(&m.r.tails); s != nil {
 				// A suffix whose anchor is at i holds, at some j in
 				// (i-stride, i], one of the last windows of its secret;
 				// testing j = 0, stride, ... finds them all.
@@ -388,15 +380,24 @@ func (m *matcher) scanPatterns(b []byte, mk *marks, dst []span) ([]span, trigSet
 // scanLong is scanPatterns for an index whose anchors are all 8 bytes long.
 func (m *matcher) scanLong(b []byte, dst []span) []span {
 	hit := func(i int, key uint64) { dst = m.confirm(b, i, key, dst) }
-	if m.sampled == nil && len(b) >= minSampled && !m.unsampled {
-		m.sampled = m.r.sampledFor(m.ix)
+	if m.sampled == nil {
+		m.sampled = m.sampledFor(m.ix)
 	}
-	if m.sampled != nil && len(b) >= minSampled && !m.unsampled {
+	if m.sampled != nil {
 		m.scanSampled(b, m.sampled, hit)
 	} else {
 		candidates(b, 0, len(b)-windowLen, m.f, hit)
 	}
 	return dst
+}
+
+// sampledFor is the sampled filter of ix (see Redactor.sampledFor); nil
+// when m tests every position.
+func (m *matcher) sampledFor(ix *index) *sampled {
+	if m.unsampled {
+		return nil
+	}
+	return m.r.sampledFor(ix)
 }
 
 // nextCandidate returns the first i, from the given one, where the folded
