@@ -3,7 +3,6 @@ package loader
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -182,8 +181,8 @@ var ErrNotRegular = errors.New("not a regular file")
 
 // readFiles reads every file, one after another (an fs.FS need not be safe
 // for concurrent use), within the limits on one file and on them all. A
-// file whose content the parse cache holds (by path, SHA-256 of the bytes
-// just read and keys) is the cached file, its bytes dropped; the others
+// file whose content the parse cache holds (by path, the bytes just read
+// and keys) is the cached file, the bytes just read dropped; the others
 // keep their bytes and are handed to parse as soon as they are read.
 // Every file is read into one buffer, so that a reload that finds most
 // files unchanged allocates for the changed ones only. A file that cannot
@@ -199,18 +198,17 @@ func (st *state) readFiles(ctx context.Context, src source, paths []string, pars
 			return nil, err
 		}
 		data, err := readLimited(ctx, src, p, lim.MaxFileSize, &buf)
-		sum := sha256.Sum256(data)
 		total += int64(len(data))
 		if total > lim.MaxTotalSize {
 			return nil, &FileError{Path: p, Err: fmt.Errorf("%w: the workspace's files hold more than %d bytes (MaxTotalSize)", ErrLimit, lim.MaxTotalSize)}
 		}
 		if err == nil {
-			if seen := st.cache.lookup(p, sum, st.keyID); seen != nil {
+			if seen := st.cache.lookup(p, data, st.keyID); seen != nil {
 				files[i] = seen
 				continue
 			}
 		}
-		f := &file{path: p, data: bytes.Clone(data), sum: sum, err: err}
+		f := &file{path: p, data: bytes.Clone(data), err: err}
 		files[i] = f
 		if err == nil {
 			parse(f)

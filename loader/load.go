@@ -224,8 +224,7 @@ func emptyError(f *found, name string) error {
 // file is one workflow file on its way through a load.
 type file struct {
 	path      string
-	data      []byte       // the file's bytes, until it is parsed
-	sum       [32]byte     // SHA-256 of data
+	data      []byte       // the file's bytes (the parse cache compares a reread with them)
 	docs      []*yaml.Node // plaintext documents
 	encrypted bool
 	keyID     string              // the keys it was decrypted with (see keyIDOf)
@@ -267,7 +266,6 @@ func (st *state) readAndParse(ctx context.Context, src source, paths []string) (
 // the same documents) and the template checks all work on that parse.
 func (st *state) parseFile(ctx context.Context, f *file) error {
 	docs, err := parseDocuments(f.data, st.cfg.limits.MaxNodes)
-	f.data = nil // parsed: the cache keeps the documents, not the bytes
 	if err != nil {
 		return &FileError{Path: f.path, Line: yamlErrorLine(err), Err: err}
 	}

@@ -13,8 +13,8 @@ import (
 // workspace in service and returns the error: nothing partial is ever
 // served.
 //
-// Files whose content has not changed (by a SHA-256 of their bytes, and for
-// an encrypted file the same age identities) are neither parsed, decrypted
+// Files whose content has not changed (the same bytes, and for an
+// encrypted file the same age identities) are neither parsed, decrypted
 // nor checked again; when none changed, the merge is reused too. The
 // secrets: section is rendered again on every reload through the
 // resolver's cache, so a secret whose TTL expired is fetched anew, and a
