@@ -1,6 +1,7 @@
 package redact
 
 import (
+	"fmt"
 	"io"
 	"testing"
 
@@ -36,5 +37,34 @@ func TestWriterSteadyStateAllocations(t *testing.T) {
 			}
 			_ = w.Close()
 		}
+	}
+}
+
+// JSON allocates for its output, not for each value of its input: a
+// numeric secret has every number's texts written out (floatLeaks), into a
+// buffer that is reused.
+func TestJSONAllocationsDoNotGrowWithNumbers(t *testing.T) {
+	r := newRedactor(t)
+	r.Add("8675309123", "s3cr3t-value-of-the-job") // one numeric secret
+	record := func(numbers int) []byte {
+		b := []byte(`{"values":[`)
+		for i := range numbers {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = fmt.Appendf(b, "%d.5", 1000+i)
+		}
+		return append(b, "]}"...)
+	}
+	few, many := record(10), record(2000)
+	allocs := func(doc []byte) float64 {
+		return testing.AllocsPerRun(20, func() {
+			if _, err := r.JSON(doc); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	if a, b := allocs(few), allocs(many); b > a+2 {
+		t.Errorf("JSON of 10 numbers allocates %.0f times, of 2,000 numbers %.0f times: want the same", a, b)
 	}
 }

@@ -256,6 +256,7 @@ type scratch struct {
 		found []span
 		marks marks
 	}
+	numbers []byte // the texts of a number (floatLeaks)
 }
 
 // borrowScratch takes buffers from the Redactor's pool, unless m holds
@@ -569,7 +570,27 @@ func (m *matcher) numberLeaks(text string) bool {
 		return true
 	}
 	f, err := strconv.ParseFloat(text, 64)
-	return err == nil && m.leaksAny(numfmt.Forms(f, 64))
+	return err == nil && m.floatLeaks(f, 64)
+}
+
+// floatLeaks reports whether a float holds a secret in any of its texts
+// (numfmt.Forms), written into the scratch's buffer: a JSON document's
+// numbers cost no allocation each.
+func (m *matcher) floatLeaks(f float64, bits int) bool {
+	if m.sc == nil {
+		m.borrowScratch()
+		defer m.returnScratch()
+	}
+	buf, ends, n := numfmt.AppendForms(m.sc.numbers[:0], f, bits)
+	m.sc.numbers = buf
+	start := 0
+	for _, end := range ends[:n] {
+		if m.leaks(stringOf(buf[start:end])) {
+			return true
+		}
+		start = end
+	}
+	return false
 }
 
 // leaksAny reports whether any of the texts of a number leaks.

@@ -10,8 +10,6 @@ import (
 	"strconv"
 	"sync/atomic"
 	"time"
-
-	"github.com/hushflow/hushflow/internal/numfmt"
 )
 
 // Handler returns an slog.Handler that masks each record's message and the
@@ -128,7 +126,7 @@ func (m *matcher) attr(a slog.Attr, lits literals) slog.Attr {
 			a.Value = slog.StringValue(Mask)
 		}
 	case slog.KindFloat64:
-		if m.numeric && m.leaksAny(numfmt.Forms(v.Float64(), 64)) {
+		if m.numeric && m.floatLeaks(v.Float64(), 64) {
 			a.Value = slog.StringValue(Mask)
 		}
 	case slog.KindDuration:

@@ -9,8 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"unsafe"
-
-	"github.com/hushflow/hushflow/internal/numfmt"
 )
 
 // maxDepth bounds the nesting Value and JSON walk, as encoding/json does; a
@@ -101,7 +99,7 @@ func (w *valueWalker) mask(v any, depth int) (any, bool) {
 		}
 		return v, false
 	case float64:
-		if m.numeric && m.leaksAny(numfmt.Forms(x, 64)) {
+		if m.numeric && m.floatLeaks(x, 64) {
 			return Mask, true
 		}
 		return v, false
@@ -130,7 +128,7 @@ func (w *valueWalker) mask(v any, depth int) (any, bool) {
 		}
 		return v, false
 	case float32:
-		if m.numeric && m.leaksAny(numfmt.Forms(float64(x), 32)) {
+		if m.numeric && m.floatLeaks(float64(x), 32) {
 			return Mask, true
 		}
 		return v, false

@@ -3,6 +3,8 @@ package numfmt
 import (
 	"encoding/json"
 	"math"
+	"math/rand/v2"
+	"strconv"
 	"testing"
 )
 
@@ -91,5 +93,41 @@ func TestDisplayAsRust(t *testing.T) {
 		if got := Display(tt.f, 64); got != tt.want {
 			t.Errorf("Display(%v) = %q, want %q", tt.f, got, tt.want)
 		}
+	}
+}
+
+func TestAppendFormsIsForms(t *testing.T) { // not parallel: AllocsPerRun
+	rng := rand.New(rand.NewPCG(1, 2))
+	values := []float64{0, math.Copysign(0, -1), 3, 1e21, 1e-7, 12345678, math.Inf(1), math.Inf(-1), math.NaN(), math.MaxFloat64}
+	for range 2000 {
+		values = append(values, math.Float64frombits(rng.Uint64()), float64(rng.Int64N(1e18)), rng.NormFloat64()*math.Pow(10, float64(rng.IntN(40)-20)))
+	}
+	buf := []byte("before")
+	for _, f := range values {
+		for _, bits := range []int{32, 64} {
+			if bits == 32 {
+				f = float64(float32(f))
+			}
+			var ends [NumForms]int
+			var n int
+			buf, ends, n = AppendForms(buf[:6], f, bits)
+			want := Forms(f, bits)
+			if string(buf[:6]) != "before" || n != len(want) {
+				t.Fatalf("AppendForms(%v, %d) wrote %q in %d texts, Forms gives %q", f, bits, buf, n, want)
+			}
+			start := 6
+			for i, end := range ends[:n] {
+				if got := string(buf[start:end]); got != want[i] {
+					t.Errorf("AppendForms(%v, %d) text %d = %q, Forms gives %q", f, bits, i, got, want[i])
+				}
+				if g, err := strconv.ParseFloat(want[i], bits); err == nil && g != f && !math.IsNaN(f) {
+					t.Errorf("%q reads back as %v, not %v", want[i], g, f)
+				}
+				start = end
+			}
+		}
+	}
+	if allocs := testing.AllocsPerRun(100, func() { buf, _, _ = AppendForms(buf[:0], 1.2345678e300, 64) }); allocs != 0 {
+		t.Errorf("AppendForms into a buffer with room allocates %v times, want 0", allocs)
 	}
 }
