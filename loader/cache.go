@@ -12,9 +12,9 @@ import (
 // modification time, which a checkout or a copy can keep while the content
 // changes) and, for a file that was decrypted, the keys it was decrypted
 // with. The bytes are compared whole: no hash to collide, and comparing is
-// some thirty times faster than SHA-256 over the same bytes, which a
-// reload would otherwise spend on every file. Parsed files are never modified after parsing, so two
-// workspaces share them.
+// some thirty times faster than a SHA-256 of them, which a reload would
+// otherwise compute for every file. Parsed files are never modified after
+// parsing, so two workspaces share them.
 //
 // The cache holds the files of the current workspace only: it is replaced
 // as a whole by the files of each load that succeeds, and left as it was
@@ -24,9 +24,10 @@ type parseCache struct {
 	byPath map[string]*file
 }
 
-// lookup returns the parsed file at path whose bytes are data, decrypted (if it was) with the keys keyID names, or nil. Keys from
-// the environment (keyID "") may change under the loader, so a decrypted
-// file is never taken from the cache with them. A nil cache finds nothing.
+// lookup returns the parsed file at path whose bytes are data, decrypted
+// (if it was) with the keys keyID names, or nil. Keys from the environment
+// (keyID "") may change under the loader, so a decrypted file is never
+// taken from the cache with them. A nil cache finds nothing.
 func (c *parseCache) lookup(path string, data []byte, keyID string) *file {
 	if c == nil {
 		return nil

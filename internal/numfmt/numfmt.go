@@ -90,8 +90,8 @@ func AppendSerdeJSON(dst []byte, f float64) []byte {
 	if f == 0 {
 		return append(dst, "0.0"...)
 	}
-	// The shortest digits, from strconv's d.ddde±XX, written at the end
-	// of dst and moved into place.
+	// The shortest digits and the exponent, read from strconv's d.ddde±XX
+	// written on the stack.
 	var e [32]byte
 	sci := strconv.AppendFloat(e[:0], f, 'e', -1, 64)
 	at := bytes.IndexByte(sci, 'e')
@@ -169,7 +169,7 @@ func AppendForms(dst []byte, f float64, bits int) (buf []byte, ends [NumForms]in
 		default:
 			dst = AppendSerdeJSON(dst, f)
 		}
-		if written(dst[base:start], ends[:n], base, dst[start:]) {
+		if written(dst, base, ends[:n], dst[start:]) {
 			dst = dst[:start]
 			continue
 		}
@@ -179,15 +179,14 @@ func AppendForms(dst []byte, f float64, bits int) (buf []byte, ends [NumForms]in
 	return dst, ends, n
 }
 
-// written reports whether text is one of the texts that end at ends in
-// prev, which starts at base in the buffer.
-func written(prev []byte, ends []int, base int, text []byte) bool {
-	start := 0
+// written reports whether text is one of the texts of buf that follow one
+// another from start and end at ends.
+func written(buf []byte, start int, ends []int, text []byte) bool {
 	for _, end := range ends {
-		if bytes.Equal(prev[start:end-base], text) {
+		if bytes.Equal(buf[start:end], text) {
 			return true
 		}
-		start = end - base
+		start = end
 	}
 	return false
 }
