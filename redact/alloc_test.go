@@ -44,6 +44,9 @@ func TestWriterSteadyStateAllocations(t *testing.T) {
 // numeric secret has every number's texts written out (floatLeaks), into a
 // buffer that is reused.
 func TestJSONAllocationsDoNotGrowWithNumbers(t *testing.T) {
+	if raceEnabled {
+		t.Skip("under the race detector sync.Pool drops the scratch at random: the count would not be the code's")
+	}
 	r := newRedactor(t)
 	r.Add("8675309123", "s3cr3t-value-of-the-job") // one numeric secret
 	record := func(numbers int) []byte {
