@@ -81,6 +81,9 @@ type Plaintext struct {
 	// rest (not those left in the clear by the file's rules, nor empty
 	// values, which sops stores as they are).
 	Encrypted map[*yaml.Node]bool
+	// Key is the file's data key, for [Keys.Knowing] when a later version
+	// of the file is decrypted.
+	Key DataKey
 }
 
 // Detect reports whether parsed YAML documents are, or were, a sops file:
@@ -199,9 +202,13 @@ func decryptTree(ctx context.Context, tree sops.Tree, orig []*yaml.Node, keys Ke
 		return nil, err
 	}
 
-	dataKey, err := keys.dataKey(ctx, &tree.Metadata)
-	if err != nil {
-		return nil, err
+	wrapped := wrappedDigest(&tree.Metadata)
+	dataKey := keys.knownKey(wrapped)
+	if dataKey == nil {
+		var err error
+		if dataKey, err = keys.dataKey(ctx, &tree.Metadata); err != nil {
+			return nil, err
+		}
 	}
 
 	before := leaves(tree.Branches)
@@ -210,7 +217,7 @@ func decryptTree(ctx context.Context, tree sops.Tree, orig []*yaml.Node, keys Ke
 	}
 
 	b := &builder{before: before, enc: map[*yaml.Node]bool{}}
-	pt := &Plaintext{Encrypted: b.enc}
+	pt := &Plaintext{Encrypted: b.enc, Key: DataKey{wrapped: wrapped, key: dataKey}}
 	for i, branch := range tree.Branches {
 		var o *yaml.Node
 		if i < len(orig) {

@@ -6,8 +6,10 @@
 // [EnvironmentKeys] (whatever the sops program would use), then call
 // [Decrypt] for each file, or [DecryptDocs] for a YAML file already parsed
 // (the loader parses each file once). Both return the plaintext as
-// go.yaml.in/yaml/v3 documents, and the set of scalar nodes that were
-// encrypted at rest.
+// go.yaml.in/yaml/v3 documents, the set of scalar nodes that were
+// encrypted at rest, and the file's data key: [Keys.Knowing] hands it back
+// for the file's next version, which an edit with sops edit decrypts with
+// the same key.
 //
 // # The contract
 //
@@ -49,12 +51,13 @@
 // exactly as decrypt.Data does). For YAML that tree is built from our own
 // parse of the file, as sops' YAML store builds it from its parse (same
 // library, same leaves in the same order, comments where the store puts
-// them, the store's refusals kept): one parse instead of three. Instead of having sops emit YAML and
-// parsing it again, Decrypt builds yaml.Nodes from sops' decrypted tree, the
-// way sops' emitter does, taking positions from its own parse of the same
-// bytes. A leaf was encrypted at rest when sops' decryption changed it:
-// comparing each leaf before and after needs no assumption about sops'
-// encryption rules (unencrypted_suffix, encrypted_regex, comment rules, …),
-// about comments (which sops keeps inside lists as items of the tree) or
-// about cleartext values that happen to look like ciphertext.
+// them, the store's refusals kept): one parse instead of three. Instead of
+// having sops emit YAML and parsing it again, Decrypt builds yaml.Nodes
+// from sops' decrypted tree, the way sops' emitter does, taking positions
+// from its own parse of the same bytes. A leaf was encrypted at rest when
+// sops' decryption changed it: comparing each leaf before and after needs
+// no assumption about sops' encryption rules (unencrypted_suffix,
+// encrypted_regex, comment rules, …), about comments (which sops keeps
+// inside lists as items of the tree) or about cleartext values that happen
+// to look like ciphertext.
 package sopsdec

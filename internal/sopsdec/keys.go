@@ -31,9 +31,10 @@ import (
 // holds no key at all: every Decrypt with it fails with [ErrNoKey]. Keys
 // are immutable and safe for concurrent use.
 type Keys struct {
-	age []age.Identity
-	pgp openpgp.EntityList
-	env bool // also sops' local key service, reading the environment
+	age   []age.Identity
+	pgp   openpgp.EntityList
+	env   bool      // also sops' local key service, reading the environment
+	known []DataKey // data keys of files decrypted before (see Knowing)
 }
 
 // AgeKeys returns keys made of the given age identities only: the
@@ -199,6 +200,7 @@ func Join(ks ...Keys) Keys {
 		out.age = append(out.age[:len(out.age):len(out.age)], k.age...)
 		out.pgp = append(out.pgp[:len(out.pgp):len(out.pgp)], k.pgp...)
 		out.env = out.env || k.env
+		out.known = append(out.known[:len(out.known):len(out.known)], k.known...)
 	}
 	return out
 }

@@ -130,6 +130,14 @@ func Encrypt(plain []byte, o Options) ([]byte, error) {
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("sopsenc: data key: %w", errors.Join(errs...))
 	}
+	return seal(tree, dataKey, store)
+}
+
+// seal encrypts tree's values with dataKey, stamps and encrypts its MAC,
+// and writes the file.
+func seal(tree sops.Tree, dataKey []byte, store interface {
+	EmitEncryptedFile(sops.Tree) ([]byte, error)
+}) ([]byte, error) {
 	cipher := aes.NewCipher()
 	mac, err := tree.Encrypt(dataKey, cipher)
 	if err != nil {
@@ -141,6 +149,41 @@ func Encrypt(plain []byte, o Options) ([]byte, error) {
 		return nil, fmt.Errorf("sopsenc: encrypt mac: %w", err)
 	}
 	return store.EmitEncryptedFile(tree)
+}
+
+// RewriteYAML replaces the content of the sops-encrypted YAML file encrypted
+// with plain, as `sops edit` does when it saves: the data key and the key
+// groups stay (recovered with the age identities, one key group), every
+// value is encrypted again with that key, and the MAC is new.
+func RewriteYAML(encrypted, plain []byte, identities ...string) ([]byte, error) {
+	store := sopsyaml.NewStore(&config.YAMLStoreConfig{})
+	tree, err := store.LoadEncryptedFile(encrypted)
+	if err != nil {
+		return nil, fmt.Errorf("sopsenc: read the encrypted file: %w", err)
+	}
+	if len(tree.Metadata.KeyGroups) != 1 {
+		return nil, errors.New("sopsenc: RewriteYAML takes a file of one key group")
+	}
+	var ids sopsage.ParsedIdentities
+	if err := ids.Import(identities...); err != nil {
+		return nil, fmt.Errorf("sopsenc: age identities: %w", err)
+	}
+	var dataKey []byte
+	for _, mk := range tree.Metadata.KeyGroups[0] {
+		if ak, ok := mk.(*sopsage.MasterKey); ok {
+			ids.ApplyToMasterKey(ak)
+			if dataKey, err = ak.Decrypt(); err == nil {
+				break
+			}
+		}
+	}
+	if dataKey == nil {
+		return nil, errors.New("sopsenc: no age identity recovers the data key")
+	}
+	if tree.Branches, err = store.LoadPlainFile(plain); err != nil {
+		return nil, fmt.Errorf("sopsenc: parse: %w", err)
+	}
+	return seal(tree, dataKey, store)
 }
 
 // keyGroups makes sops' key groups of groups; the PGP keys go into svc,
