@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"sync"
+
+	"github.com/hushflow/hushflow/internal/sopsdec"
 )
 
 // parseCache keeps the parsed (and decrypted) files of the last good load,
@@ -42,6 +44,24 @@ func (c *parseCache) lookup(path string, data []byte, keyID string) *file {
 		return nil
 	}
 	return seen
+}
+
+// dataKey returns the data key the cached version of the file at path was
+// decrypted with, when it was decrypted with the keys keyID names (not keys
+// from the environment, which may have changed): a new version that holds
+// the same encrypted copies of it (an edit with sops edit or sops set) is
+// decrypted with it instead of recovering it again. See sopsdec.DataKey.
+func (c *parseCache) dataKey(path, keyID string) (sopsdec.DataKey, bool) {
+	if c == nil || keyID == "" {
+		return sopsdec.DataKey{}, false
+	}
+	c.mu.Lock()
+	seen := c.byPath[path]
+	c.mu.Unlock()
+	if seen == nil || !seen.encrypted || seen.keyID != keyID {
+		return sopsdec.DataKey{}, false
+	}
+	return seen.dataKey, true
 }
 
 // keep replaces the cache's content with the files of a load that

@@ -46,6 +46,27 @@ func newPropertyKeys(t *testing.T) *propertyKeys {
 	}
 	v1 := enc("secrets:\n  DB: property-db-one\n", k1)
 	tampered := []byte(strings.Replace(string(v1), "ENC[AES256_GCM,data:", "ENC[AES256_GCM,data:AA", 1))
+	both := enc("secrets:\n  DB: property-db-four\n", k1, k2)
+	// Edits as sops edit saves them: the data key and its encrypted copies
+	// stay, so a reload may decrypt them with the key of the version before.
+	rewrite := func(file []byte, plain string, with *age.X25519Identity) []byte {
+		data, err := sopsenc.RewriteYAML(file, []byte(plain), with.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return data
+	}
+	edited := rewrite(v1, "secrets:\n  DB: property-db-edited\n  EXTRA: property-extra\n", k1)
+	// An edit whose value is the version before's ciphertext (same key,
+	// same path): its MAC does not match.
+	var mixed []byte
+	{
+		at := func(file []byte) string {
+			i := strings.Index(string(file), "DB: ENC[")
+			return string(file[i : i+strings.Index(string(file[i:]), "]")+1])
+		}
+		mixed = []byte(strings.Replace(string(edited), at(edited), at(v1), 1))
+	}
 	return &propertyKeys{
 		id1: k1.String(), id2: k2.String(),
 		pool: map[string][][]byte{
@@ -76,8 +97,12 @@ func newPropertyKeys(t *testing.T) *propertyKeys {
 				v1,
 				enc("secrets:\n  DB: property-db-two\n", k1),
 				enc("secrets:\n  DB: property-db-three\n", k2),
-				enc("secrets:\n  DB: property-db-four\n", k1, k2),
+				both,
 				tampered,
+				edited,
+				rewrite(edited, "secrets:\n  DB: property-db-edited-again\n", k1),
+				rewrite(both, "secrets:\n  DB: property-db-four-edited\n", k2),
+				mixed,
 				[]byte("secrets:\n  DB: not-encrypted\n"),
 			},
 			"sub/c.yaml": {
@@ -133,7 +158,8 @@ func differ(a, b map[string]string) []string {
 }
 
 // TestReloadMatchesColdLoad edits a workspace directory at random (a file
-// rewritten, often with an earlier version of itself; replaced by a
+// rewritten, often with an earlier version of itself, an encrypted one also
+// as sops edit saves it, keeping its data key; replaced by a
 // symbolic link to a file whose content then changes; removed; the keys
 // changed to other age identities) and checks after every step that a
 // reload through the parse cache gives exactly what a cold LoadDir of the

@@ -228,6 +228,7 @@ type file struct {
 	docs      []*yaml.Node // plaintext documents
 	encrypted bool
 	keyID     string              // the keys it was decrypted with (see keyIDOf)
+	dataKey   sopsdec.DataKey     // its data key, for its next version (see parseCache.dataKey)
 	marked    map[*yaml.Node]bool // the leaves that were encrypted at rest
 	values    []string            // their values, each once, in document order
 	// mergeKeyErrs are the merge-key problems of each document (see
@@ -272,11 +273,15 @@ func (st *state) parseFile(ctx context.Context, f *file) error {
 	// A file that carries sops metadata or sops-encrypted values is
 	// decrypted whatever its name: it never loads as plaintext.
 	if isSopsName(path.Base(f.path)) || sopsdec.Detect(docs) {
-		pt, err := sopsdec.DecryptDocs(ctx, docs, st.keys)
+		keys := st.keys
+		if known, ok := st.cache.dataKey(f.path, st.keyID); ok {
+			keys = keys.Knowing(known)
+		}
+		pt, err := sopsdec.DecryptDocs(ctx, docs, keys)
 		if err != nil {
 			return sopsFileError(f.path, err)
 		}
-		docs, f.encrypted, f.marked, f.keyID = pt.Docs, true, pt.Encrypted, st.keyID
+		docs, f.encrypted, f.marked, f.keyID, f.dataKey = pt.Docs, true, pt.Encrypted, st.keyID, pt.Key
 		// The redactor learns the plaintext as soon as it exists, whatever
 		// becomes of the file (on another core than the files still
 		// parsing, instead of one after another in the merge).

@@ -15,7 +15,11 @@ import (
 //
 // Files whose content has not changed (the same bytes, and for an
 // encrypted file the same age identities) are neither parsed, decrypted
-// nor checked again; when none changed, the merge is reused too. The
+// nor checked again; when none changed, the merge is reused too. An
+// encrypted file edited as sops edit saves it, which keeps the data key,
+// is decrypted with the data key of its version before (with the same age
+// identities): the key is not recovered again, and every value is still
+// checked against the file's MAC. The
 // secrets: section is rendered again on every reload through the
 // resolver's cache, so a secret whose TTL expired is fetched anew, and a
 // file or sops reference whose file in the workspace changed since it was
