@@ -5,10 +5,10 @@ import (
 	"strings"
 	"testing"
 
-	"filippo.io/age"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/hushflow/hushflow/internal/sopsdec"
+	"github.com/hushflow/hushflow/internal/sopsdec/sopstest"
 	"github.com/hushflow/hushflow/internal/sopsenc"
 )
 
@@ -18,26 +18,17 @@ import (
 // open the file cannot rewrite it.
 func TestRewriteYAMLKeepsTheDataKey(t *testing.T) {
 	t.Parallel()
-	id, err := age.GenerateX25519Identity()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stranger, err := age.GenerateX25519Identity()
-	if err != nil {
-		t.Fatal(err)
-	}
-	before, err := sopsenc.EncryptYAML([]byte("token: before-value\n"), sopsenc.Rules{}, id.Recipient().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	after, err := sopsenc.RewriteYAML(before, []byte("token: after-value\nport: 8080\n"), id.String())
+	id, recipient := sopstest.NewAgeKey(t)
+	stranger, _ := sopstest.NewAgeKey(t)
+	before := sopstest.Encrypt(t, "token: before-value\n", sopsenc.Rules{}, recipient)
+	after, err := sopsenc.RewriteYAML(before, []byte("token: after-value\nport: 8080\n"), id)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if a, b := stanza(t, before), stanza(t, after); a == "" || a != b {
 		t.Errorf("the encrypted data key changed:\n%s\n%s", a, b)
 	}
-	keys, err := sopsdec.AgeKeys(id.String())
+	keys, err := sopsdec.AgeKeys(id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +43,7 @@ func TestRewriteYAMLKeepsTheDataKey(t *testing.T) {
 	if got["token"] != "after-value" || got["port"] != 8080 {
 		t.Errorf("decrypts to %v", got)
 	}
-	if _, err := sopsenc.RewriteYAML(before, []byte("token: x\n"), stranger.String()); err == nil {
+	if _, err := sopsenc.RewriteYAML(before, []byte("token: x\n"), stranger); err == nil {
 		t.Error("an identity that does not open the file rewrote it")
 	}
 }
