@@ -19,10 +19,19 @@ import (
 // values are still decrypted and checked against the file's MAC with it.
 //
 // The zero DataKey is none. A DataKey prints as "sopsdec.DataKey{…}" with
-// every verb: the key never shows in a log line or an error.
+// every verb, and as an address where fmt reaches it without calling its
+// methods (an unexported field of a struct, Keys' own, a verb it does not
+// take): the key never shows in a log line or an error.
 type DataKey struct {
-	wrapped [sha256.Size]byte // digest of the metadata's key groups (wrappedDigest)
-	key     []byte
+	// open returns the key and the digest of the metadata's key groups it
+	// is filed under (wrappedDigest). A closure, because fmt and reflection
+	// print a func as an address and never look inside it.
+	open func() (wrapped [sha256.Size]byte, key []byte)
+}
+
+// newDataKey holds key, filed under wrapped.
+func newDataKey(wrapped [sha256.Size]byte, key []byte) DataKey {
+	return DataKey{open: func() ([sha256.Size]byte, []byte) { return wrapped, key }}
 }
 
 // GoString withholds the key.
@@ -38,7 +47,7 @@ func (k DataKey) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, k.GoStri
 // a file's data key among them, by the encrypted copies the file holds.
 func (k Keys) Knowing(known ...DataKey) Keys {
 	for _, dk := range known {
-		if dk.key != nil {
+		if dk.open != nil {
 			k.known = append(slices.Clip(k.known), dk)
 		}
 	}
@@ -48,8 +57,8 @@ func (k Keys) Knowing(known ...DataKey) Keys {
 // knownKey returns the known data key filed under wrapped, or nil.
 func (k Keys) knownKey(wrapped [sha256.Size]byte) []byte {
 	for _, dk := range k.known {
-		if dk.wrapped == wrapped {
-			return dk.key
+		if w, key := dk.open(); w == wrapped {
+			return key
 		}
 	}
 	return nil

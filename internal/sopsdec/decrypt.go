@@ -217,7 +217,7 @@ func decryptTree(ctx context.Context, tree sops.Tree, orig []*yaml.Node, keys Ke
 	}
 
 	b := &builder{before: before, enc: map[*yaml.Node]bool{}}
-	pt := &Plaintext{Encrypted: b.enc, Key: DataKey{wrapped: wrapped, key: dataKey}}
+	pt := &Plaintext{Encrypted: b.enc, Key: newDataKey(wrapped, dataKey)}
 	for i, branch := range tree.Branches {
 		var o *yaml.Node
 		if i < len(orig) {
